@@ -1,0 +1,40 @@
+"""factory_boy factories for the register."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from whistledesk.cases.models import Channel, Disclosure
+from whistledesk.cases.references import new_reference
+from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = "Example Regulator"
+    short_name = "ER"
+
+    @factory.post_generation
+    def taxonomy(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if not create:
+            return
+        for i, label in enumerate(["Schools", "Hospitals", "Other"]):
+            ServiceCategory.objects.create(organisation=self, label=label, position=i)
+        Outcome.objects.create(organisation=self, label="Referred", position=0, further_action=True)
+        Outcome.objects.create(organisation=self, label="No action", position=1, further_action=False)
+
+
+class DisclosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Disclosure
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    reference = factory.LazyFunction(new_reference)
+    received_on = dt.date(2022, 6, 1)
+    channel = Channel.EMAIL
+    qualifying = True
+    anonymous = False

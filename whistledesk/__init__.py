@@ -1,0 +1,3 @@
+"""Whistledesk: receive, handle and report whistleblowing disclosures."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m whistledesk` is the same as the `whistledesk` command."""
+
+from whistledesk.manage import main
+
+main()

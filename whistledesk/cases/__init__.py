@@ -1,0 +1,1 @@
+"""The staff side: the disclosure register, casework workflow, selectors and services."""

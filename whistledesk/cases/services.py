@@ -1,0 +1,64 @@
+"""Writes to the register. Every write records its audit event in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from whistledesk.audit.services import audit_record
+from whistledesk.cases.models import Channel, Disclosure
+from whistledesk.cases.references import new_reference
+from whistledesk.core.exceptions import DomainError
+from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
+
+
+def disclosure_record(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    received_on: dt.date,
+    channel: Channel | str,
+    service: ServiceCategory | None,
+    qualifying: bool | None,
+    anonymous: bool,
+    outcome: Outcome | None = None,
+    summary: str = "",
+    reference: str = "",
+    urgent: bool = False,
+) -> Disclosure:
+    """Add one disclosure to the register."""
+    if channel not in Channel.values:
+        raise DomainError(f"unknown channel {channel!r}", field="channel")
+    if received_on > dt.date.today() + dt.timedelta(days=1):
+        raise DomainError("the date received is in the future", field="received_on")
+    for attempt in range(5):
+        ref = reference or new_reference()
+        try:
+            with transaction.atomic():
+                disclosure = Disclosure.objects.create(
+                    organisation=organisation,
+                    reference=ref,
+                    received_on=received_on,
+                    channel=channel,
+                    service=service,
+                    qualifying=qualifying,
+                    anonymous=anonymous,
+                    outcome=outcome,
+                    summary=summary,
+                    urgent=urgent,
+                )
+                audit_record(
+                    actor=actor,
+                    action="disclosure.recorded",
+                    disclosure_id=disclosure.pk,
+                    object_type="disclosure",
+                    object_id=disclosure.reference,
+                    details={"channel": str(channel)},
+                )
+                return disclosure
+        except IntegrityError:
+            if reference or attempt == 4:
+                raise DomainError(f"reference {ref} is already in the register", field="reference")
+    raise AssertionError("unreachable")

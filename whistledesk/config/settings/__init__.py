@@ -1,0 +1,1 @@
+"""Settings: base (shared), local (default, zero set-up), production, test."""

@@ -1,0 +1,32 @@
+"""Local mode: zero set-up. SQLite under ./data, a secret key made once and kept there."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from .base import *  # noqa: F403
+from .base import DATA_DIR
+
+
+def _local_secret_key() -> str:
+    env = os.environ.get("DJANGO_SECRET_KEY")
+    if env:
+        return env
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        # O_EXCL: two processes starting at once cannot both write a different key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+SECRET_KEY = _local_secret_key()
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("whistledesk.intake.urls")),
+    path("staff/", include("whistledesk.cases.urls")),
+    path("staff/reports/", include("whistledesk.reports.urls")),
+    path("staff/account/", include("whistledesk.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "whistledesk.core.views.bad_request"
+handler403 = "whistledesk.core.views.permission_denied"
+handler404 = "whistledesk.core.views.page_not_found"
+handler500 = "whistledesk.core.views.server_error"

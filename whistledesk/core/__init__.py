@@ -1,0 +1,1 @@
+"""Shared foundations: base models, exceptions, the one crypto module. Imports no app."""

@@ -1,0 +1,1 @@
+"""The public side: guidance, the disclosure form, receipts and the anonymous follow-up inbox."""

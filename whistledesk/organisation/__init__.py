@@ -1,0 +1,1 @@
+"""The organisation (a prescribed person) and its taxonomy: services, outcomes, report texts."""

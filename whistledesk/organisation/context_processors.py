@@ -1,0 +1,15 @@
+"""Template context shared by every page: the service and organisation names."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from whistledesk.organisation.selectors import organisation_name_or_default
+
+
+def branding(request: HttpRequest) -> dict[str, str]:
+    return {
+        "service_name": settings.WHISTLEDESK_SERVICE_NAME,
+        "organisation_name": organisation_name_or_default(),
+    }

@@ -1,0 +1,136 @@
+"""The organisation and the configurable taxonomy that the register and reports use.
+
+One deployment serves one organisation (a singleton row). Services and outcomes are
+ordered lists whose order is the order of the annual report's tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from whistledesk.core.models import TimeStampedModel
+
+
+def validate_year_start(month: int, day: int) -> None:
+    # 29 February would leave most reporting years without a start date.
+    try:
+        dt.date(2023, month, day)
+    except ValueError as exc:
+        raise ValidationError(
+            f"year start {month:02d}-{day:02d} is not a date in every year (use MM-DD)"
+        ) from exc
+
+
+class Organisation(TimeStampedModel):
+    name = models.CharField(max_length=200, help_text="As written in the report's sentences.")
+    short_name = models.CharField(
+        max_length=40, blank=True, help_text="Used in comparisons, e.g. 'CCO received 17'."
+    )
+    year_start_month = models.PositiveSmallIntegerField(default=4)
+    year_start_day = models.PositiveSmallIntegerField(default=1)
+    disclosure_noun = models.CharField(
+        max_length=80,
+        default="whistleblowing disclosures",
+        help_text="How the report names what was received, e.g. 'whistle-blowing concerns'.",
+    )
+    report_title = models.CharField(max_length=200, default="Whistleblowing Disclosures")
+    functions_text = models.TextField(
+        blank=True, help_text="The report's introduction: the organisation's functions (Markdown)."
+    )
+    policy_url = models.URLField(blank=True)
+    public_guidance = models.TextField(
+        blank=True, help_text="Shown on the public start page: policy and guidance (Markdown)."
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        validate_year_start(self.year_start_month, self.year_start_day)
+
+    @property
+    def comparison_name(self) -> str:
+        return self.short_name or self.name
+
+    def period_for_year(self, year: int) -> tuple[dt.date, dt.date]:
+        """The reporting period that starts in `year`: both ends inclusive."""
+        start = dt.date(year, self.year_start_month, self.year_start_day)
+        end = dt.date(year + 1, self.year_start_month, self.year_start_day) - dt.timedelta(days=1)
+        return start, end
+
+    def year_of(self, day: dt.date) -> int:
+        """The reporting year (by its starting calendar year) that `day` falls in."""
+        start_this_year = dt.date(day.year, self.year_start_month, self.year_start_day)
+        return day.year if day >= start_this_year else day.year - 1
+
+
+class ServiceCategory(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services")
+    label = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    report_phrase = models.CharField(
+        max_length=200, blank=True, help_text="Used in sentences, e.g. 'supported living providers'."
+    )
+    report_description = models.TextField(
+        blank=True, help_text="Said after the category when it is among the largest."
+    )
+    active = models.BooleanField(default=True, help_text="Inactive: kept for past years only.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "label"], name="uniq_service_label")
+        ]
+        verbose_name_plural = "service categories"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def phrase(self) -> str:
+        return self.report_phrase or self.label
+
+
+class Outcome(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="outcomes")
+    label = models.CharField(max_length=400)
+    position = models.PositiveIntegerField(default=0)
+    further_action = models.BooleanField(
+        help_text="Counts as 'further action taken' in the statutory report."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "label"], name="uniq_outcome_label")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReportYear(TimeStampedModel):
+    """Staff-written text for one reporting year's report. Must not identify anyone."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="report_years"
+    )
+    year = models.PositiveIntegerField(help_text="The calendar year in which the period starts.")
+    impact_text = models.TextField(
+        blank=True, help_text="How the disclosures affected the organisation's functions."
+    )
+    further_action_example = models.TextField(blank=True)
+    no_further_action_example = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="uniq_report_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"

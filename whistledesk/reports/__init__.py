@@ -1,0 +1,1 @@
+"""The statutory annual report: aggregates (selectors) and renderers (md, html, json, csv)."""

@@ -1,0 +1,12 @@
+"""Staff pages for the annual report. (Placeholder until the report module lands.)"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def annual_report_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/not_configured.html", {"message": "Report coming."})
