@@ -36,9 +36,15 @@ def make_staff(db: Any) -> Any:
     from whistledesk.accounts.roles import Role
     from whistledesk.accounts.services import user_create
 
-    def make(username: str = "staff", roles: list[Role] | None = None, password: str = "a-long-staff-password") -> Any:
+    def make(
+        username: str = "staff",
+        roles: list[Role] | None = None,
+        password: str = "a-long-staff-password",
+    ) -> Any:
         return user_create(
-            actor=None, username=username, password=password,
+            actor=None,
+            username=username,
+            password=password,
             roles=roles if roles is not None else [Role.CASEWORKER],
         )
 

@@ -25,7 +25,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         for i, label in enumerate(["Schools", "Hospitals", "Other"]):
             ServiceCategory.objects.create(organisation=self, label=label, position=i)
         Outcome.objects.create(organisation=self, label="Referred", position=0, further_action=True)
-        Outcome.objects.create(organisation=self, label="No action", position=1, further_action=False)
+        Outcome.objects.create(
+            organisation=self, label="No action", position=1, further_action=False
+        )
 
 
 class DisclosureFactory(factory.django.DjangoModelFactory):

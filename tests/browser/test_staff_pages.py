@@ -10,7 +10,9 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_sign_in_and_see_register(live_server: Any, page: Any, make_staff: Any, organisation: Any) -> None:
+def test_staff_sign_in_and_see_register(
+    live_server: Any, page: Any, make_staff: Any, organisation: Any
+) -> None:
     from tests.factories import DisclosureFactory
 
     make_staff(username="casey", password="correct-horse-battery")

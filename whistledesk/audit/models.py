@@ -41,3 +41,6 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head #{self.last_seq}"

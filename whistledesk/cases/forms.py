@@ -8,11 +8,15 @@ from whistledesk.organisation.selectors import outcome_list, service_list
 
 
 class DisclosureFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label="Reporting year", required=False, coerce=int, empty_value=None)
+    year = forms.TypedChoiceField(
+        label="Reporting year", required=False, coerce=int, empty_value=None
+    )
     service = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
     outcome = forms.TypedChoiceField(label="Outcome", required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args: object, organisation: Organisation, years: list[int], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, organisation: Organisation, years: list[int], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["year"].choices = [("", "All years")] + [
             (y, f"{y}/{str(y + 1)[-2:]}") for y in years

@@ -68,8 +68,12 @@ class Disclosure(TimeStampedModel):
         ordering = ["-received_on", "-id"]
         indexes = [
             # The annual report aggregates by these within a date range.
-            models.Index(fields=["received_on", "qualifying", "service"], name="disc_report_service"),
-            models.Index(fields=["received_on", "qualifying", "outcome"], name="disc_report_outcome"),
+            models.Index(
+                fields=["received_on", "qualifying", "service"], name="disc_report_service"
+            ),
+            models.Index(
+                fields=["received_on", "qualifying", "outcome"], name="disc_report_outcome"
+            ),
             models.Index(fields=["status", "received_on"], name="disc_status"),
         ]
 

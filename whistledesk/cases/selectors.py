@@ -17,7 +17,9 @@ class DisclosureFilters:
     outcome_id: int | None = None  # 0 means "not yet decided"
 
 
-def disclosure_list(*, organisation: Organisation, filters: DisclosureFilters) -> QuerySet[Disclosure]:
+def disclosure_list(
+    *, organisation: Organisation, filters: DisclosureFilters
+) -> QuerySet[Disclosure]:
     qs = Disclosure.objects.filter(organisation=organisation).select_related("service", "outcome")
     if filters.year is not None:
         start, end = organisation.period_for_year(filters.year)

@@ -58,7 +58,9 @@ def disclosure_record(
                     details={"channel": str(channel)},
                 )
                 return disclosure
-        except IntegrityError:
+        except IntegrityError as exc:
             if reference or attempt == 4:
-                raise DomainError(f"reference {ref} is already in the register", field="reference")
+                raise DomainError(
+                    f"reference {ref} is already in the register", field="reference"
+                ) from exc
     raise AssertionError("unreachable")

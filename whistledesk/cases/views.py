@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from whistledesk.accounts.decorators import staff_required
 from whistledesk.cases.forms import DisclosureFilterForm
 from whistledesk.cases.selectors import DisclosureFilters, disclosure_list, disclosure_years
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
@@ -14,7 +14,7 @@ from whistledesk.organisation.selectors import NotConfigured, organisation_get
 PAGE_SIZE = 50
 
 
-@login_required
+@staff_required
 def disclosure_list_view(request: HttpRequest) -> HttpResponse:
     try:
         organisation = organisation_get()

@@ -17,32 +17,42 @@ def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResp
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "Sorry, there is a problem with that request", "Go back and try again.")
+    return _error(
+        request, 400, "Sorry, there is a problem with that request", "Go back and try again."
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 403, "You do not have permission to see this page",
+        request,
+        403,
+        "You do not have permission to see this page",
         "If you think you should, ask a manager to check your role.",
     )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 404, "Page not found",
+        request,
+        404,
+        "Page not found",
         "If you typed the web address, check it is correct.",
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
-        request, 500, "Sorry, there is a problem with the service",
+        request,
+        500,
+        "Sorry, there is a problem with the service",
         "Nothing you sent has been lost. Try again later.",
     )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error(
-        request, 403, "Your session has expired or the form was out of date",
+        request,
+        403,
+        "Your session has expired or the form was out of date",
         "Go back, reload the page and send the form again. Nothing has been saved yet.",
     )

@@ -68,11 +68,15 @@ class Organisation(TimeStampedModel):
 
 
 class ServiceCategory(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="services"
+    )
     label = models.CharField(max_length=200)
     position = models.PositiveIntegerField(default=0)
     report_phrase = models.CharField(
-        max_length=200, blank=True, help_text="Used in sentences, e.g. 'supported living providers'."
+        max_length=200,
+        blank=True,
+        help_text="Used in sentences, e.g. 'supported living providers'.",
     )
     report_description = models.TextField(
         blank=True, help_text="Said after the category when it is among the largest."
@@ -95,7 +99,9 @@ class ServiceCategory(models.Model):
 
 
 class Outcome(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="outcomes")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="outcomes"
+    )
     label = models.CharField(max_length=400)
     position = models.PositiveIntegerField(default=0)
     further_action = models.BooleanField(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from whistledesk.accounts.decorators import staff_required
 
-@login_required
+
+@staff_required
 def annual_report_view(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/not_configured.html", {"message": "Report coming."})

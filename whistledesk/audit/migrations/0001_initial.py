@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,31 +14,43 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('last_seq', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("last_seq", models.BigIntegerField(default=0)),
+                ("last_hash", models.CharField(max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('seq', models.BigAutoField(primary_key=True, serialize=False)),
-                ('occurred_at', models.DateTimeField()),
-                ('actor_label', models.CharField(max_length=150)),
-                ('actor_roles', models.CharField(blank=True, max_length=200)),
-                ('action', models.CharField(db_index=True, max_length=80)),
-                ('disclosure_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('object_type', models.CharField(blank=True, max_length=60)),
-                ('object_id', models.CharField(blank=True, max_length=60)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("seq", models.BigAutoField(primary_key=True, serialize=False)),
+                ("occurred_at", models.DateTimeField()),
+                ("actor_label", models.CharField(max_length=150)),
+                ("actor_roles", models.CharField(blank=True, max_length=200)),
+                ("action", models.CharField(db_index=True, max_length=80)),
+                ("disclosure_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("object_type", models.CharField(blank=True, max_length=60)),
+                ("object_id", models.CharField(blank=True, max_length=60)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['seq'],
+                "ordering": ["seq"],
             },
         ),
     ]

@@ -5,37 +5,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0001_initial'),
+        ("organisation", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.CharField(max_length=40, unique=True)),
-                ('received_on', models.DateField(db_index=True)),
-                ('channel', models.CharField(choices=[('letter', 'Letter'), ('email', 'Email'), ('helpline', 'Advice helpline'), ('tribunal', 'Employment tribunal claim'), ('web', 'Secure web form'), ('phone', 'Phone'), ('other', 'Other')], max_length=20)),
-                ('qualifying', models.BooleanField(blank=True, null=True)),
-                ('anonymous', models.BooleanField(default=False)),
-                ('summary', models.CharField(blank=True, max_length=500)),
-                ('status', models.CharField(choices=[('received', 'Received'), ('acknowledged', 'Acknowledged'), ('assessing', 'Assessing'), ('action', 'Action under way'), ('awaiting_reassurance', 'Awaiting reassurance'), ('closed', 'Closed')], default='received', max_length=30)),
-                ('urgent', models.BooleanField(default=False)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.organisation')),
-                ('outcome', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.outcome')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.servicecategory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reference", models.CharField(max_length=40, unique=True)),
+                ("received_on", models.DateField(db_index=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("letter", "Letter"),
+                            ("email", "Email"),
+                            ("helpline", "Advice helpline"),
+                            ("tribunal", "Employment tribunal claim"),
+                            ("web", "Secure web form"),
+                            ("phone", "Phone"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("qualifying", models.BooleanField(blank=True, null=True)),
+                ("anonymous", models.BooleanField(default=False)),
+                ("summary", models.CharField(blank=True, max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("acknowledged", "Acknowledged"),
+                            ("assessing", "Assessing"),
+                            ("action", "Action under way"),
+                            ("awaiting_reassurance", "Awaiting reassurance"),
+                            ("closed", "Closed"),
+                        ],
+                        default="received",
+                        max_length=30,
+                    ),
+                ),
+                ("urgent", models.BooleanField(default=False)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.organisation",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.outcome",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.servicecategory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-id'],
-                'indexes': [models.Index(fields=['received_on', 'qualifying', 'service'], name='disc_report_service'), models.Index(fields=['received_on', 'qualifying', 'outcome'], name='disc_report_outcome'), models.Index(fields=['status', 'received_on'], name='disc_status')],
+                "ordering": ["-received_on", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["received_on", "qualifying", "service"], name="disc_report_service"
+                    ),
+                    models.Index(
+                        fields=["received_on", "qualifying", "outcome"], name="disc_report_outcome"
+                    ),
+                    models.Index(fields=["status", "received_on"], name="disc_status"),
+                ],
             },
         ),
     ]

@@ -13,7 +13,9 @@ DATA_DIR = Path(os.environ.get("WHISTLEDESK_DATA_DIR", Path.cwd() / "data")).res
 
 DEBUG = False
 ALLOWED_HOSTS: list[str] = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
 ]
 
 INSTALLED_APPS = [

@@ -5,80 +5,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(help_text="As written in the report's sentences.", max_length=200)),
-                ('short_name', models.CharField(blank=True, help_text="Used in comparisons, e.g. 'CCO received 17'.", max_length=40)),
-                ('year_start_month', models.PositiveSmallIntegerField(default=4)),
-                ('year_start_day', models.PositiveSmallIntegerField(default=1)),
-                ('disclosure_noun', models.CharField(default='whistleblowing disclosures', help_text="How the report names what was received, e.g. 'whistle-blowing concerns'.", max_length=80)),
-                ('report_title', models.CharField(default='Whistleblowing Disclosures', max_length=200)),
-                ('functions_text', models.TextField(blank=True, help_text="The report's introduction: the organisation's functions (Markdown).")),
-                ('policy_url', models.URLField(blank=True)),
-                ('public_guidance', models.TextField(blank=True, help_text='Shown on the public start page: policy and guidance (Markdown).')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As written in the report's sentences.", max_length=200
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Used in comparisons, e.g. 'CCO received 17'.",
+                        max_length=40,
+                    ),
+                ),
+                ("year_start_month", models.PositiveSmallIntegerField(default=4)),
+                ("year_start_day", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "disclosure_noun",
+                    models.CharField(
+                        default="whistleblowing disclosures",
+                        help_text="How the report names what was received, e.g. 'whistle-blowing concerns'.",
+                        max_length=80,
+                    ),
+                ),
+                (
+                    "report_title",
+                    models.CharField(default="Whistleblowing Disclosures", max_length=200),
+                ),
+                (
+                    "functions_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="The report's introduction: the organisation's functions (Markdown).",
+                    ),
+                ),
+                ("policy_url", models.URLField(blank=True)),
+                (
+                    "public_guidance",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown on the public start page: policy and guidance (Markdown).",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=400)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('further_action', models.BooleanField(help_text="Counts as 'further action taken' in the statutory report.")),
-                ('active', models.BooleanField(default=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='organisation.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=400)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "further_action",
+                    models.BooleanField(
+                        help_text="Counts as 'further action taken' in the statutory report."
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="organisation.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'label'), name='uniq_outcome_label')],
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "label"), name="uniq_outcome_label"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReportYear',
+            name="ReportYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('year', models.PositiveIntegerField(help_text='The calendar year in which the period starts.')),
-                ('impact_text', models.TextField(blank=True, help_text="How the disclosures affected the organisation's functions.")),
-                ('further_action_example', models.TextField(blank=True)),
-                ('no_further_action_example', models.TextField(blank=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_years', to='organisation.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "year",
+                    models.PositiveIntegerField(
+                        help_text="The calendar year in which the period starts."
+                    ),
+                ),
+                (
+                    "impact_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="How the disclosures affected the organisation's functions.",
+                    ),
+                ),
+                ("further_action_example", models.TextField(blank=True)),
+                ("no_further_action_example", models.TextField(blank=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_years",
+                        to="organisation.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'year'), name='uniq_report_year')],
+                "ordering": ["-year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "year"), name="uniq_report_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ServiceCategory',
+            name="ServiceCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=200)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('report_phrase', models.CharField(blank=True, help_text="Used in sentences, e.g. 'supported living providers'.", max_length=200)),
-                ('report_description', models.TextField(blank=True, help_text='Said after the category when it is among the largest.')),
-                ('active', models.BooleanField(default=True, help_text='Inactive: kept for past years only.')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='organisation.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=200)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "report_phrase",
+                    models.CharField(
+                        blank=True,
+                        help_text="Used in sentences, e.g. 'supported living providers'.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "report_description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Said after the category when it is among the largest.",
+                    ),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Inactive: kept for past years only."
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services",
+                        to="organisation.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'service categories',
-                'ordering': ['position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'label'), name='uniq_service_label')],
+                "verbose_name_plural": "service categories",
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "label"), name="uniq_service_label"
+                    )
+                ],
             },
         ),
     ]
