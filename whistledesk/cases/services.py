@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from whistledesk.audit.services import audit_record
-from whistledesk.cases.models import Channel, Disclosure
+from whistledesk.cases.models import Channel, Disclosure, Status
 from whistledesk.cases.references import new_reference
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
@@ -64,3 +65,25 @@ def disclosure_record(
                     f"reference {ref} is already in the register", field="reference"
                 ) from exc
     raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def disclosure_acknowledge(*, actor: Any, disclosure: Disclosure) -> Disclosure:
+    """A member of staff has opened the case: the whistleblower now sees "acknowledged".
+
+    Idempotent: only the first opening acknowledges (EU Directive Art 9: within 7 days).
+    """
+    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    if locked.status != Status.RECEIVED:
+        return locked
+    locked.status = Status.ACKNOWLEDGED
+    locked.acknowledged_at = timezone.now()
+    locked.save(update_fields=["status", "acknowledged_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="disclosure.acknowledged",
+        disclosure_id=locked.pk,
+        object_type="disclosure",
+        object_id=locked.reference,
+    )
+    return locked
