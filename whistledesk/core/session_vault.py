@@ -60,7 +60,9 @@ class SessionVault:
         self._request.session.pop(_SESSION_PREFIX + name, None)
 
     def clear(self) -> None:
-        for key in [k for k in self._request.session.keys() if k.startswith(_SESSION_PREFIX)]:
+        # SessionBase has keys() but no __iter__.
+        names = [k for k in self._request.session.keys() if k.startswith(_SESSION_PREFIX)]  # noqa: SIM118
+        for key in names:
             del self._request.session[key]
 
     @property
