@@ -14,6 +14,7 @@ from whistledesk.organisation.models import Organisation, Outcome, ServiceCatego
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = "Example Regulator"
     short_name = "ER"
