@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from whistledesk.audit.services import audit_record
+from whistledesk.cases.clock import feedback_due
 from whistledesk.cases.models import Channel, Disclosure, Status
 from whistledesk.cases.references import new_reference
 from whistledesk.core.exceptions import DomainError
@@ -78,7 +79,8 @@ def disclosure_acknowledge(*, actor: Any, disclosure: Disclosure) -> Disclosure:
         return locked
     locked.status = Status.ACKNOWLEDGED
     locked.acknowledged_at = timezone.now()
-    locked.save(update_fields=["status", "acknowledged_at", "updated_at"])
+    locked.feedback_due_on = feedback_due(timezone.localdate(locked.acknowledged_at))
+    locked.save(update_fields=["status", "acknowledged_at", "feedback_due_on", "updated_at"])
     audit_record(
         actor=actor,
         action="disclosure.acknowledged",

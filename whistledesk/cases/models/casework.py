@@ -1,0 +1,198 @@
+"""Casework records around a disclosure: exclusions, consent, referrals, other actions,
+safeguarding concerns and the history of status changes.
+
+Free-text fields here are staff-written, non-identifying summaries (they are shown on
+staff pages in clear); the whistleblower's own words stay in the sealed case file.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from whistledesk.cases.models.disclosure import Disclosure
+
+
+class ConflictOfInterest(models.Model):
+    """A member of staff who must not handle or open this case."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="conflicts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "user"], name="uniq_conflict_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"conflict on disclosure {self.disclosure_id}"
+
+
+class BodyKind(models.TextChoices):
+    LA_CHILDRENS_SERVICES = "la_childrens_services", "Local authority children's services"
+    LADO = "lado", "Local authority designated officer (LADO)"
+    POLICE = "police", "Police"
+    OFSTED = "ofsted", "Ofsted"
+    CQC = "cqc", "Care Quality Commission"
+    OTHER_REGULATOR = "other_regulator", "Other regulator"
+    OTHER = "other", "Other body"
+
+
+class ReferralBody(models.Model):
+    """The configurable directory of bodies that concerns are passed to."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, choices=BodyKind.choices)
+    contact = models.CharField(max_length=300, blank=True, help_text="Team, address or inbox.")
+    reassurance_days = models.PositiveSmallIntegerField(
+        default=28, help_text="Default days until reassurance is expected from this body."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "referral bodies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Consent(models.Model):
+    """The whistleblower's recorded consent, e.g. to share their identity with a body."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="consents")
+    given_by = models.CharField(max_length=200, help_text="Who gave it, e.g. 'the whistleblower'.")
+    scope = models.CharField(max_length=300, help_text="What they agreed to.")
+    given_on = models.DateField()
+    reason = models.CharField(max_length=300, help_text="Why it was asked for.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scope} ({self.given_on:%d %b %Y})"
+
+
+class Referral(models.Model):
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="referrals")
+    body = models.ForeignKey(ReferralBody, on_delete=models.PROTECT, related_name="+")
+    shared_summary = models.CharField(max_length=1000)
+    identity_shared = models.BooleanField(default=False)
+    consent = models.ForeignKey(
+        Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    referred_on = models.DateField()
+    body_reference = models.CharField(max_length=100, blank=True)
+    reassurance_due = models.DateField()
+    response_received_on = models.DateField(null=True, blank=True)
+    response_summary = models.CharField(max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["referred_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(identity_shared=False) | models.Q(consent__isnull=False),
+                name="referral_identity_needs_consent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"referral to {self.body} on {self.referred_on:%d %b %Y}"
+
+    @property
+    def awaiting(self) -> bool:
+        return self.response_received_on is None
+
+
+class ActionKind(models.TextChoices):
+    REPRESENTATION = "representation", "Representation"
+    ADVICE = "advice", "Advice given"
+    INFORMATION_REQUEST = "information_request", "Information requested from the whistleblower"
+    FEEDBACK = "feedback", "Feedback given to the whistleblower"
+
+
+class CaseAction(models.Model):
+    """Representations, advice, requests for information and feedback."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=30, choices=ActionKind.choices)
+    recipient = models.CharField(
+        max_length=200, blank=True, help_text="e.g. 'Director of Children's Services'."
+    )
+    summary = models.CharField(max_length=1000)
+    taken_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["taken_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.taken_on:%d %b %Y}"
+
+
+class SafeguardingConcern(models.Model):
+    """A concern for a child's safety. Open until a safeguarding lead confirms the action."""
+
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.CASCADE, related_name="safeguarding_concerns"
+    )
+    summary = models.CharField(max_length=1000)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    action_taken = models.CharField(max_length=1000, blank=True)
+    action_taken_by = models.CharField(max_length=200, blank=True)
+    action_taken_on = models.DateField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+
+    def __str__(self) -> str:
+        return f"safeguarding concern on disclosure {self.disclosure_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.confirmed_at is None
+
+
+class StatusChange(models.Model):
+    """The case's own status history (the audit log has it too, without the reason)."""
+
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=30)
+    reason = models.CharField(max_length=1000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"

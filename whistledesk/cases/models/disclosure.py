@@ -1,0 +1,163 @@
+"""The disclosure register.
+
+Reporting fields (date received, channel, service, qualifying, anonymous, outcome) are
+kept in clear so the annual report needs no keys. Everything that could identify a
+whistleblower or tell their story lives in encrypted content tables (casefiles), linked
+to `Disclosure` by foreign key: this model never holds it. The setting a disclosure is
+about is held in clear for linking and search on the staff side only; the annual report
+never shows it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from whistledesk.core.models import TimeStampedModel
+from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    HELPLINE = "helpline", "Advice helpline"
+    TRIBUNAL = "tribunal", "Employment tribunal claim"
+    WEB = "web", "Secure web form"
+    PHONE = "phone", "Phone"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    """Where a case stands. Every change goes through `cases.workflow.disclosure_transition`.
+
+    - RECEIVED: recorded, nobody has acknowledged it. Allows: acknowledge. Counts towards
+      "acknowledgement due" (7 days from receipt).
+    - ACKNOWLEDGED: staff have acknowledged it (the whistleblower sees "acknowledged"); the
+      3-month feedback clock runs. Allows: start assessment; assignment; concerns.
+    - ASSESSING: qualifying test, service, risk and handler being decided. Allows: record
+      the assessment, then move to action, or close (e.g. not qualifying, advice only).
+    - ACTION: referrals, representations, advice or requests for information under way.
+      Allows: all actions; move to awaiting reassurance (needs a referral); close.
+    - AWAITING_REASSURANCE: waiting for bodies to confirm the right processes were followed.
+      Allows: record responses; back to action; close.
+    - CLOSED: an outcome is recorded and no safeguarding concern is open (also enforced by
+      a database constraint). Allows: reopen (manager, with a written reason) to ASSESSING.
+    """
+
+    RECEIVED = "received", "Received"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ASSESSING = "assessing", "Assessing"
+    ACTION = "action", "Action under way"
+    AWAITING_REASSURANCE = "awaiting_reassurance", "Awaiting reassurance"
+    CLOSED = "closed", "Closed"
+
+
+class RiskLevel(models.TextChoices):
+    """Ordered most serious first: the dashboard's urgent list puts immediate risk on top."""
+
+    IMMEDIATE = "immediate", "Immediate risk to a child"
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Section43B(models.TextChoices):
+    """What the information tends to show (Employment Rights Act 1996 s.43B(1)(a)-(f))."""
+
+    CRIMINAL_OFFENCE = "criminal_offence", "A criminal offence"
+    LEGAL_OBLIGATION = "legal_obligation", "A failure to comply with a legal obligation"
+    MISCARRIAGE_OF_JUSTICE = "miscarriage_of_justice", "A miscarriage of justice"
+    HEALTH_SAFETY = "health_safety", "Danger to the health or safety of any individual"
+    ENVIRONMENT = "environment", "Damage to the environment"
+    CONCEALMENT = "concealment", "Deliberate concealment of any of the above"
+
+
+class Disclosure(TimeStampedModel):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=40, unique=True)
+    received_on = models.DateField(db_index=True)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    service = models.ForeignKey(
+        ServiceCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # None until assessed: a qualifying disclosure within the prescribed matters (ERA s.43B/43F).
+    qualifying = models.BooleanField(null=True, blank=True)
+    anonymous = models.BooleanField(default=False)
+    outcome = models.ForeignKey(
+        Outcome, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Staff-written and non-identifying (it appears in lists); the full account is encrypted.
+    summary = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
+    urgent = models.BooleanField(default=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    # Assessment. The parts of the qualifying test are kept so the decision can be reviewed.
+    s43b_categories = models.JSONField(default=list, blank=True)
+    public_interest = models.BooleanField(null=True, blank=True)
+    within_remit = models.BooleanField(null=True, blank=True)
+    risk_level = models.CharField(max_length=20, choices=RiskLevel.choices, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+
+    # The setting the disclosure is about: shown to staff, linked by the normalised key and
+    # identifiers, never printed in the annual report.
+    setting_name = models.CharField(max_length=200, blank=True)
+    setting_key = models.CharField(max_length=200, blank=True, db_index=True)
+    ofsted_urn = models.CharField("Ofsted URN", max_length=20, blank=True, db_index=True)
+    local_authority = models.CharField(max_length=100, blank=True)
+
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_disclosures",
+    )
+
+    # Clocks and gates, kept up to date by the services so the dashboard lists are indexed
+    # range scans instead of joins over referrals and concerns.
+    feedback_due_on = models.DateField(null=True, blank=True)
+    feedback_given_on = models.DateField(null=True, blank=True)
+    next_reassurance_due = models.DateField(null=True, blank=True)
+    safeguarding_open = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            # The annual report aggregates by these within a date range.
+            models.Index(
+                fields=["received_on", "qualifying", "service"], name="disc_report_service"
+            ),
+            models.Index(
+                fields=["received_on", "qualifying", "outcome"], name="disc_report_outcome"
+            ),
+            models.Index(fields=["status", "received_on"], name="disc_status"),
+            # Dashboard lists: each one is a range scan on one of these.
+            models.Index(fields=["handler", "status", "received_on"], name="disc_handler"),
+            models.Index(fields=["urgent", "status", "received_on"], name="disc_urgent"),
+            models.Index(fields=["status", "feedback_due_on"], name="disc_feedback_due"),
+            models.Index(fields=["next_reassurance_due"], name="disc_reassurance_due"),
+        ]
+        constraints = [
+            # The safeguarding gate and the outcome rule hold even for code that bypasses the
+            # services (a queryset update, a shell, a future API): the database refuses the row.
+            models.CheckConstraint(
+                condition=~Q(status="closed", safeguarding_open=True),
+                name="disc_closed_no_open_safeguarding",
+                violation_error_message="A case with an open safeguarding concern cannot close.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed", outcome__isnull=True),
+                name="disc_closed_has_outcome",
+                violation_error_message="A closed case needs an outcome.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED

@@ -1,0 +1,96 @@
+"""The safeguarding gate: concerns raised on a case, and the lead's confirmation.
+
+A case with an open concern cannot be closed. The rule is checked by the transition
+service and, because `Disclosure.safeguarding_open` mirrors the open concerns, by a
+database check constraint that refuses a closed row with an open concern.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from whistledesk.audit.services import audit_record
+from whistledesk.cases.models import Disclosure, SafeguardingConcern
+from whistledesk.cases.permissions import Perm, require
+from whistledesk.core.exceptions import DomainError
+
+
+def _refresh_open_flag(disclosure: Disclosure) -> None:
+    is_open = disclosure.safeguarding_concerns.filter(confirmed_at__isnull=True).exists()
+    if is_open != disclosure.safeguarding_open:
+        disclosure.safeguarding_open = is_open
+        disclosure.save(update_fields=["safeguarding_open", "updated_at"])
+
+
+@transaction.atomic
+def safeguarding_concern_raise(
+    *, actor: Any, disclosure: Disclosure, summary: str
+) -> SafeguardingConcern:
+    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    require(actor, Perm.RAISE_CONCERN, locked)
+    if locked.is_closed:
+        raise DomainError("Reopen the case before raising a safeguarding concern on it.")
+    if not summary.strip():
+        raise DomainError("Describe the concern without naming anyone.", field="summary")
+    concern = SafeguardingConcern.objects.create(
+        disclosure=locked, summary=summary.strip()[:1000], raised_by=actor
+    )
+    _refresh_open_flag(locked)
+    audit_record(
+        actor=actor,
+        action="safeguarding.concern_raised",
+        disclosure_id=locked.pk,
+        object_type="safeguarding_concern",
+        object_id=concern.pk,
+    )
+    return concern
+
+
+@transaction.atomic
+def safeguarding_action_confirm(
+    *,
+    actor: Any,
+    concern: SafeguardingConcern,
+    action_taken: str,
+    action_taken_by: str,
+    action_taken_on: dt.date,
+) -> SafeguardingConcern:
+    """A safeguarding lead records what was done, by whom and when; the concern closes."""
+    locked = Disclosure.objects.select_for_update().get(pk=concern.disclosure_id)
+    require(actor, Perm.CONFIRM_SAFEGUARDING, locked)
+    c = SafeguardingConcern.objects.select_for_update().get(pk=concern.pk)
+    if c.confirmed_at is not None:
+        raise DomainError("This concern has already been confirmed.")
+    if not action_taken.strip():
+        raise DomainError("Say what safeguarding action was taken.", field="action_taken")
+    if not action_taken_by.strip():
+        raise DomainError("Say who took the action.", field="action_taken_by")
+    if action_taken_on > timezone.localdate():
+        raise DomainError("The date cannot be in the future.", field="action_taken_on")
+    c.action_taken = action_taken.strip()[:1000]
+    c.action_taken_by = action_taken_by.strip()[:200]
+    c.action_taken_on = action_taken_on
+    c.confirmed_by = actor
+    c.confirmed_at = timezone.now()
+    c.save(
+        update_fields=[
+            "action_taken",
+            "action_taken_by",
+            "action_taken_on",
+            "confirmed_by",
+            "confirmed_at",
+        ]
+    )
+    _refresh_open_flag(locked)
+    audit_record(
+        actor=actor,
+        action="safeguarding.action_confirmed",
+        disclosure_id=locked.pk,
+        object_type="safeguarding_concern",
+        object_id=c.pk,
+    )
+    return c
