@@ -1,0 +1,281 @@
+"""Read and check an organisation configuration file (TOML) before anything is stored.
+
+The whole file is checked first and refused whole: a typo in one key must not leave the
+organisation half configured. Every message names the key (and the TOML line when the
+parser gives one), so the person can find it in their file.
+
+Format (see whistledesk/organisation/demo/cco.toml for a complete example):
+
+    [organisation]            name (required), short_name, year_start ("MM-DD"),
+                              disclosure_noun, report_title, functions, policy_url,
+                              public_guidance
+    [[services]]              label (required), phrase, description      (at least one)
+    [[outcomes]]              label (required), further_action (required) (at least one)
+    [[years]]                 year (required), impact, further_action_example,
+                              no_further_action_example
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from whistledesk.core.exceptions import DomainError
+from whistledesk.organisation.models import validate_year_start
+
+
+class ConfigError(DomainError):
+    """The configuration file is unusable; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    label: str
+    phrase: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class OutcomeConfig:
+    label: str
+    further_action: bool
+
+
+@dataclass(frozen=True)
+class YearConfig:
+    year: int
+    impact: str = ""
+    further_action_example: str = ""
+    no_further_action_example: str = ""
+
+
+@dataclass(frozen=True)
+class OrganisationConfig:
+    name: str
+    short_name: str = ""
+    year_start_month: int = 4
+    year_start_day: int = 1
+    disclosure_noun: str = "whistleblowing disclosures"
+    report_title: str = "Whistleblowing Disclosures"
+    functions: str = ""
+    policy_url: str = ""
+    public_guidance: str = ""
+    services: list[ServiceConfig] = field(default_factory=list)
+    outcomes: list[OutcomeConfig] = field(default_factory=list)
+    years: list[YearConfig] = field(default_factory=list)
+
+
+# key -> (type, required, maximum length or None). Lengths mirror the model fields.
+_ORG_KEYS: dict[str, tuple[type, bool, int | None]] = {
+    "name": (str, True, 200),
+    "short_name": (str, False, 40),
+    "year_start": (str, False, None),
+    "disclosure_noun": (str, False, 80),
+    "report_title": (str, False, 200),
+    "functions": (str, False, None),
+    "policy_url": (str, False, 200),
+    "public_guidance": (str, False, None),
+}
+_SERVICE_KEYS: dict[str, tuple[type, bool, int | None]] = {
+    "label": (str, True, 200),
+    "phrase": (str, False, 200),
+    "description": (str, False, None),
+}
+_OUTCOME_KEYS: dict[str, tuple[type, bool, int | None]] = {
+    "label": (str, True, 400),
+    "further_action": (bool, True, None),
+}
+_YEAR_KEYS: dict[str, tuple[type, bool, int | None]] = {
+    "year": (int, True, None),
+    "impact": (str, False, None),
+    "further_action_example": (str, False, None),
+    "no_further_action_example": (str, False, None),
+}
+_TOP_KEYS = {"organisation", "services", "outcomes", "years"}
+_YEAR_START = re.compile(r"^(\d{2})-(\d{2})$")
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number"}
+
+
+def _check_table(
+    table: Any, keys: dict[str, tuple[type, bool, int | None]], where: str, problems: list[str]
+) -> dict[str, Any]:
+    """The table's values that passed; a problem for each key that did not."""
+    if not isinstance(table, dict):
+        problems.append(f"{where} must be a table")
+        return {}
+    good: dict[str, Any] = {}
+    for key in table:
+        if key not in keys:
+            problems.append(f"{where}: unknown key {key!r} (allowed: {', '.join(sorted(keys))})")
+    for key, (kind, required, max_length) in keys.items():
+        if key not in table:
+            if required:
+                problems.append(f"{where}.{key} is missing")
+            continue
+        value = table[key]
+        # bool is a subclass of int in Python, but `year = true` is a mistake.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            problems.append(f"{where}.{key} must be {_TYPE_NAMES[kind]}")
+            continue
+        if kind is str:
+            value = value.strip()
+            if required and not value:
+                problems.append(f"{where}.{key} is empty")
+                continue
+            if max_length is not None and len(value) > max_length:
+                problems.append(
+                    f"{where}.{key} is {len(value)} characters long; the most is {max_length}"
+                )
+                continue
+        good[key] = value
+    return good
+
+
+def _check_list(data: dict[str, Any], name: str, problems: list[str]) -> list[Any]:
+    value = data.get(name, [])
+    if not isinstance(value, list):
+        problems.append(f"{name} must be an array of tables: write [[{name}]] before each entry")
+        return []
+    return value
+
+
+def _check_unique_labels(items: list[dict[str, Any]], where: str, problems: list[str]) -> None:
+    # Case-insensitive: "School" and "school" side by side would confuse staff and importers.
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items, start=1):
+        label = item.get("label")
+        if label is None:
+            continue
+        key = label.casefold()
+        if key in seen:
+            problems.append(
+                f"{where}[{i}].label {label!r} repeats {where}[{seen[key]}].label: "
+                "labels must be unique"
+            )
+        else:
+            seen[key] = i
+
+
+def _year_start(value: str, problems: list[str]) -> tuple[int, int]:
+    match = _YEAR_START.match(value)
+    if not match:
+        problems.append(f'organisation.year_start {value!r} must be MM-DD, e.g. "04-01"')
+        return 4, 1
+    month, day = int(match.group(1)), int(match.group(2))
+    try:
+        validate_year_start(month, day)
+    except ValidationError as exc:
+        problems.append(f"organisation.year_start: {' '.join(exc.messages)}")
+    return month, day
+
+
+def parse_config(text: str) -> OrganisationConfig:
+    """Check a configuration held as TOML text. Raises ConfigError listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message ends with "(at line N, column M)".
+        raise ConfigError([f"the file is not valid TOML: {exc}"]) from None
+    problems: list[str] = []
+    for key in data:
+        if key not in _TOP_KEYS:
+            problems.append(
+                f"unknown key {key!r} (allowed: [organisation], [[services]], "
+                "[[outcomes]], [[years]])"
+            )
+    org: dict[str, Any] = {}
+    if "organisation" in data:
+        org = _check_table(data["organisation"], _ORG_KEYS, "organisation", problems)
+    else:
+        problems.append("[organisation] is missing")
+
+    month, day = _year_start(org["year_start"], problems) if "year_start" in org else (4, 1)
+    if org.get("policy_url"):
+        try:
+            URLValidator(schemes=["https", "http"])(org["policy_url"])
+        except ValidationError:
+            problems.append("organisation.policy_url must be a web address (https://...)")
+
+    services = [
+        _check_table(t, _SERVICE_KEYS, f"services[{i}]", problems)
+        for i, t in enumerate(_check_list(data, "services", problems), start=1)
+    ]
+    outcomes = [
+        _check_table(t, _OUTCOME_KEYS, f"outcomes[{i}]", problems)
+        for i, t in enumerate(_check_list(data, "outcomes", problems), start=1)
+    ]
+    years = [
+        _check_table(t, _YEAR_KEYS, f"years[{i}]", problems)
+        for i, t in enumerate(_check_list(data, "years", problems), start=1)
+    ]
+    if not services:
+        problems.append("no [[services]]: list at least one service category")
+    if not outcomes:
+        problems.append("no [[outcomes]]: list at least one outcome")
+    _check_unique_labels(services, "services", problems)
+    _check_unique_labels(outcomes, "outcomes", problems)
+    seen_years: set[int] = set()
+    for i, y in enumerate(years, start=1):
+        if "year" not in y:
+            continue
+        if not 1990 <= y["year"] <= 2200:
+            problems.append(f"years[{i}].year {y['year']} is not a plausible year")
+        if y["year"] in seen_years:
+            problems.append(f"years[{i}].year {y['year']} appears twice")
+        seen_years.add(y["year"])
+    if problems:
+        raise ConfigError(problems)
+
+    return OrganisationConfig(
+        name=org["name"],
+        short_name=org.get("short_name", ""),
+        year_start_month=month,
+        year_start_day=day,
+        disclosure_noun=org.get("disclosure_noun") or OrganisationConfig.disclosure_noun,
+        report_title=org.get("report_title") or OrganisationConfig.report_title,
+        functions=org.get("functions", ""),
+        policy_url=org.get("policy_url", ""),
+        public_guidance=org.get("public_guidance", ""),
+        services=[
+            ServiceConfig(
+                label=s["label"], phrase=s.get("phrase", ""), description=s.get("description", "")
+            )
+            for s in services
+        ],
+        outcomes=[
+            OutcomeConfig(label=o["label"], further_action=o["further_action"]) for o in outcomes
+        ],
+        years=[
+            YearConfig(
+                year=y["year"],
+                impact=y.get("impact", ""),
+                further_action_example=y.get("further_action_example", ""),
+                no_further_action_example=y.get("no_further_action_example", ""),
+            )
+            for y in years
+        ],
+    )
+
+
+def read_config(path: str | Path) -> tuple[OrganisationConfig, bytes]:
+    """Read and check a configuration file; returns the config and the file's bytes."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError([f"cannot read {path}: {exc.strerror}"]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError([f"line {line}: the file is not UTF-8 text"]) from None
+    return parse_config(text), raw

@@ -1,0 +1,1 @@
+"""Demo data: the Children's Commissioner's configuration and demo disclosures."""

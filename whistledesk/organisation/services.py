@@ -1,0 +1,141 @@
+"""Writes to the organisation and its taxonomy. Each write records one audit event."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from whistledesk.audit.services import audit_record
+from whistledesk.organisation.config_file import OrganisationConfig
+from whistledesk.organisation.models import Organisation, Outcome, ReportYear, ServiceCategory
+
+
+@dataclass(frozen=True)
+class ConfigureResult:
+    organisation: Organisation
+    organisation_created: bool
+    services_created: int
+    services_updated: int
+    services_deactivated: int
+    outcomes_created: int
+    outcomes_updated: int
+    outcomes_deactivated: int
+    years_written: int
+
+
+def _sync_ordered(
+    model: type[ServiceCategory] | type[Outcome],
+    *,
+    organisation: Organisation,
+    wanted: list[dict[str, Any]],
+) -> tuple[int, int, int]:
+    """Make the active list match `wanted` (in order), matched by label.
+
+    Rows missing from `wanted` become inactive, never deleted: past disclosures point at them.
+    Returns (created, updated, deactivated).
+    """
+    existing = {row.label: row for row in model.objects.filter(organisation=organisation)}
+    created = updated = deactivated = 0
+    for position, values in enumerate(wanted):
+        row = existing.pop(values["label"], None)
+        fields = {**values, "position": position, "active": True}
+        if row is None:
+            model.objects.create(organisation=organisation, **fields)
+            created += 1
+            continue
+        changed = [name for name, value in fields.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, fields[name])
+            row.save(update_fields=changed)
+            updated += 1
+    # Retired rows go after the active ones, keeping their relative order.
+    retired = sorted(existing.values(), key=lambda r: (r.position, r.pk))
+    for offset, row in enumerate(retired):
+        position = len(wanted) + offset
+        if row.active or row.position != position:
+            deactivated += int(row.active)
+            row.active = False
+            row.position = position
+            row.save(update_fields=["active", "position"])
+    return created, updated, deactivated
+
+
+@transaction.atomic
+def organisation_configure(
+    *, actor: Any, config: OrganisationConfig, source: bytes | None = None
+) -> ConfigureResult:
+    """Create or update the (single) organisation and its taxonomy from a checked config.
+
+    `source` is the file the config came from; only its SHA-256 is audited.
+    """
+    # One deployment, one organisation: lock it so two loads cannot interleave.
+    org = Organisation.objects.select_for_update().order_by("id").first()
+    created = org is None
+    org = org or Organisation()
+    org.name = config.name
+    org.short_name = config.short_name
+    org.year_start_month = config.year_start_month
+    org.year_start_day = config.year_start_day
+    org.disclosure_noun = config.disclosure_noun
+    org.report_title = config.report_title
+    org.functions_text = config.functions
+    org.policy_url = config.policy_url
+    org.public_guidance = config.public_guidance
+    org.save()
+
+    s_created, s_updated, s_deactivated = _sync_ordered(
+        ServiceCategory,
+        organisation=org,
+        wanted=[
+            {"label": s.label, "report_phrase": s.phrase, "report_description": s.description}
+            for s in config.services
+        ],
+    )
+    o_created, o_updated, o_deactivated = _sync_ordered(
+        Outcome,
+        organisation=org,
+        wanted=[{"label": o.label, "further_action": o.further_action} for o in config.outcomes],
+    )
+    # Years not in the file are left alone: their text may have been written in the admin.
+    for y in config.years:
+        ReportYear.objects.update_or_create(
+            organisation=org,
+            year=y.year,
+            defaults={
+                "impact_text": y.impact,
+                "further_action_example": y.further_action_example,
+                "no_further_action_example": y.no_further_action_example,
+            },
+        )
+
+    result = ConfigureResult(
+        organisation=org,
+        organisation_created=created,
+        services_created=s_created,
+        services_updated=s_updated,
+        services_deactivated=s_deactivated,
+        outcomes_created=o_created,
+        outcomes_updated=o_updated,
+        outcomes_deactivated=o_deactivated,
+        years_written=len(config.years),
+    )
+    audit_record(
+        actor=actor,
+        action="organisation.configured",
+        object_type="organisation",
+        object_id=org.pk,
+        details={
+            "created": created,
+            "services": len(config.services),
+            "services_deactivated": s_deactivated,
+            "outcomes": len(config.outcomes),
+            "outcomes_deactivated": o_deactivated,
+            "years": sorted(y.year for y in config.years),
+            "source_sha256": hashlib.sha256(source).hexdigest() if source is not None else "",
+        },
+    )
+    return result
