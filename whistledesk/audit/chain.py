@@ -1,4 +1,9 @@
-"""Hashing of audit events: one canonical serialisation, used to write and to verify."""
+"""Hashing of audit events: one canonical serialisation, used to write and to verify.
+
+See docs/adr/0003-hash-chained-audit-log.md. Changing anything here invalidates every
+existing chain, so the format is fixed: sorted-key JSON, ASCII, no spaces, UTC ISO times
+with microseconds, then SHA-256 over `prev_hash + "\n" + payload`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,20 @@ from datetime import datetime
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+
+# The columns, in order, that a verifier reads back from the database to rebuild a payload.
+PAYLOAD_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "actor_roles",
+    "action",
+    "disclosure_id",
+    "object_type",
+    "object_id",
+    "details",
+)
 
 
 def canonical_payload(

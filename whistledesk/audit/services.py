@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from whistledesk.audit.chain import GENESIS_HASH, canonical_payload, link_hash
+from whistledesk.audit.guard import check_details
 from whistledesk.audit.models import AuditEvent, AuditHead
 
 SYSTEM_ACTOR = "system"
@@ -31,17 +32,19 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the chain. `actor` is a User, a label such as "public", or None.
 
-    `details` must hold no sensitive content (no identity, narrative or receipt).
+    `details` must hold no sensitive content (no identity, narrative or receipt): keys that
+    look like it, long free text and floats raise `AuditDetailsRejected` (see guard.py).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    details = dict(details or {})
+    check_details(details)
     actor_id, actor_label, actor_roles = _actor_fields(actor)
     # Lock the head row: appends are serialised so every event links to exactly one parent.
     head, _ = AuditHead.objects.select_for_update().get_or_create(
         id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
     )
     occurred_at = datetime.now(UTC)
-    details = details or {}
     event = AuditEvent(
         occurred_at=occurred_at,
         actor_id=actor_id,

@@ -6,6 +6,7 @@ urlpatterns = [
     path("staff/", include("whistledesk.cases.urls")),
     path("staff/reports/", include("whistledesk.reports.urls")),
     path("staff/account/", include("whistledesk.accounts.urls")),
+    path("staff/audit/", include("whistledesk.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,94 @@
+"""Reading the audit log: the head (for anchors), filtered lists, a case's history, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from whistledesk.audit.chain import GENESIS_HASH
+from whistledesk.audit.models import AuditEvent, AuditHead
+
+
+@dataclass(frozen=True)
+class HeadAnchor:
+    """The newest event, for publishing: an outside party keeps `seq:hash` and can later
+    ask `verify_audit --anchor` whether the chain still passes through it."""
+
+    seq: int
+    hash: str
+    occurred_at: dt.datetime | None
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+
+def audit_head() -> HeadAnchor:
+    head = AuditHead.objects.filter(id=1).first()
+    if head is None or head.last_seq == 0:
+        return HeadAnchor(seq=0, hash=GENESIS_HASH, occurred_at=None)
+    occurred_at = (
+        AuditEvent.objects.filter(seq=head.last_seq).values_list("occurred_at", flat=True).first()
+    )
+    return HeadAnchor(seq=head.last_seq, hash=head.last_hash, occurred_at=occurred_at)
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str = ""
+    actor: str = ""
+    disclosure_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def audit_event_list(*, filters: AuditFilters | None = None) -> QuerySet[AuditEvent]:
+    """Newest first. Only the indexed columns are filtered; the page is paginated by the view."""
+    f = filters or AuditFilters()
+    qs = AuditEvent.objects.order_by("-seq")
+    if f.action:
+        qs = qs.filter(action__startswith=f.action)
+    if f.actor:
+        qs = qs.filter(actor_label=f.actor)
+    if f.disclosure_id is not None:
+        qs = qs.filter(disclosure_id=f.disclosure_id)
+    if f.date_from:
+        qs = qs.filter(occurred_at__date__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(occurred_at__date__lte=f.date_to)
+    return qs
+
+
+def audit_actions() -> list[str]:
+    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
+
+
+def audit_events_for_disclosure(disclosure_id: int) -> QuerySet[AuditEvent]:
+    """A case's history, oldest first, for the case page (`audit/_case_history.html`)."""
+    return AuditEvent.objects.filter(disclosure_id=disclosure_id).order_by("seq")
+
+
+EXPORT_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "actor_label",
+    "actor_roles",
+    "action",
+    "disclosure_id",
+    "object_type",
+    "object_id",
+    "details",
+    "prev_hash",
+    "hash",
+)
+
+
+def audit_export_rows(*, filters: AuditFilters | None = None) -> Iterator[tuple[object, ...]]:
+    """Oldest first and streamed, so an export of the whole log never sits in memory.
+
+    The export carries the hashes, so an auditor can re-verify it outside the system.
+    """
+    qs = audit_event_list(filters=filters).order_by("seq")
+    yield from qs.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000)
