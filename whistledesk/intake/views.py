@@ -1,10 +1,179 @@
-"""Public pages. They work without JavaScript and store no IP address or user agent."""
+"""Public pages: guidance, the one-question-a-page form, check answers, and the receipt.
+
+They work without JavaScript, set no third-party anything, and store no IP address or user
+agent. The draft lives in the session vault (see draft.py); nothing is in the register until
+the person presses "Send".
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from whistledesk.core.exceptions import DomainError
+from whistledesk.intake import flow
+from whistledesk.intake.answers import summary_rows
+from whistledesk.intake.draft import draft_discard, draft_files_read, draft_load, draft_save
+from whistledesk.intake.forms import SubmitForm
+from whistledesk.intake.services import submission_create
+from whistledesk.intake.throttle import SUBMISSIONS, throttle_check, throttle_hit
+from whistledesk.organisation.selectors import NotConfigured, organisation_get, service_list
+
+logger = logging.getLogger(__name__)
+
+RECEIPT_VAULT = "intake-receipt"
+REFERENCE_VAULT = "intake-reference"
+
+
+def _not_available(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/not_available.html", status=503)
 
 
 def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/start.html")
+    try:
+        organisation = organisation_get()
+    except NotConfigured:
+        return _not_available(request)
+    return render(request, "intake/start.html", {"organisation": organisation})
+
+
+def _step_url(slug: str, *, change: bool = False) -> str:
+    if slug == flow.CHECK:
+        return reverse("intake:check")
+    url = reverse("intake:step", args=[slug])
+    return f"{url}?change=1" if change else url
+
+
+def _form_kwargs(step: flow.Step) -> dict[str, Any]:
+    if step.slug == "service":
+        return {"services": service_list(organisation=organisation_get(), active_only=True)}
+    return {}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step_view(request: HttpRequest, slug: str) -> HttpResponse:
+    step = flow.BY_SLUG.get(slug)
+    if step is None:
+        raise Http404
+    if step.slug == "files":
+        return redirect("intake:files")
+    try:
+        organisation_get()
+    except NotConfigured:
+        return _not_available(request)
+    draft = draft_load(request)
+    if not flow.may_visit(slug, draft.answers):
+        return redirect(_step_url(flow.first_incomplete(draft.answers)))
+    changing = request.GET.get("change") == "1"
+
+    form = None
+    if request.method == "POST":
+        if step.form is None:
+            # An information page: "Continue" records that the person has seen it.
+            draft.answers.update({k: True for k in step.keys})
+        else:
+            form = step.form(request.POST, **_form_kwargs(step))
+        if form is None or form.is_valid():
+            if form is not None:
+                draft.answers.update(form.answers())
+            draft.answers = flow.prune(draft.answers)
+            draft_save(request, draft)
+            if changing:
+                return redirect(_step_url(flow.first_incomplete(draft.answers)))
+            return redirect(_step_url(flow.after(slug, draft.answers)))
+    elif step.form is not None:
+        initial = {k: draft.answers.get(k) for k in step.form.base_fields}
+        form = step.form(initial=initial, **_form_kwargs(step))
+
+    back = flow.before(slug, draft.answers)
+    return render(
+        request,
+        f"intake/step_{step.slug.replace('-', '_')}.html"
+        if step.form is None
+        else "intake/step.html",
+        {
+            "step": step,
+            "form": form,
+            "back_url": reverse("intake:check")
+            if changing
+            else (_step_url(back) if back else reverse("intake:start")),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    try:
+        organisation = organisation_get()
+    except NotConfigured:
+        return _not_available(request)
+    draft = draft_load(request)
+    if not flow.may_visit(flow.CHECK, draft.answers):
+        return redirect(_step_url(flow.first_incomplete(draft.answers)))
+    form = SubmitForm(request.POST or None)
+    problem = ""
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["confirm_address"]:
+            # The honeypot was filled in: a bot. Refuse without saying why.
+            problem = "We could not accept this form. Check your answers and try again."
+        else:
+            try:
+                throttle_check(request, SUBMISSIONS)
+                files = draft_files_read(draft)
+                submission = submission_create(answers=draft.answers, attachments=files)
+            except DomainError as exc:
+                problem = exc.message
+            except Exception as exc:  # noqa: BLE001 - the person must keep their answers
+                # Only the kind of failure is logged: never an answer, file or receipt.
+                logger.error("submission failed: %s", type(exc).__name__)
+                problem = (
+                    "Sorry, there was a problem sending your disclosure. Nothing has been "
+                    "sent and your answers are still here. Try again in a few minutes."
+                )
+            else:
+                throttle_hit(request, SUBMISSIONS)
+                # Committed: only now is the receipt handed over, once, via the vault.
+                draft_discard(request, draft)
+                request.vault.put(RECEIPT_VAULT, submission.receipt.encode())  # type: ignore[attr-defined]
+                request.vault.put(REFERENCE_VAULT, submission.reference.encode())  # type: ignore[attr-defined]
+                return redirect("intake:receipt")
+    rows = summary_rows(draft.answers, organisation=organisation, step_url=_step_url)
+    return render(
+        request,
+        "intake/check.html",
+        {
+            "rows": rows,
+            "files": draft.files,
+            "files_url": reverse("intake:files"),
+            "form": form,
+            "problem": problem,
+            "back_url": _step_url(flow.STEPS[-1].slug),
+        },
+        status=400 if problem else 200,
+    )
+
+
+@never_cache
+def receipt(request: HttpRequest) -> HttpResponse:
+    """Shows the receipt once. A reload finds it gone: it exists nowhere else."""
+    vault = request.vault  # type: ignore[attr-defined]
+    raw = vault.get(RECEIPT_VAULT)
+    reference = vault.get(REFERENCE_VAULT)
+    vault.delete(RECEIPT_VAULT)
+    vault.delete(REFERENCE_VAULT)
+    return render(
+        request,
+        "intake/receipt.html",
+        {
+            "receipt": raw.decode() if raw else "",
+            "reference": reference.decode() if reference else "",
+        },
+    )

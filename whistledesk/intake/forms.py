@@ -1,0 +1,298 @@
+"""The public form, one small Django form per page. Each page's answers land in the draft.
+
+Error messages follow the GOV.UK pattern: they say what to do, in plain words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from whistledesk.organisation.models import ServiceCategory
+
+NARRATIVE_MAX = 10_000
+MESSAGE_MAX = 10_000
+SHORT_MAX = 200
+# A receipt is a handful of words; anything longer is refused before it reaches the KDF.
+RECEIPT_INPUT_MAX = 200
+
+NOT_SURE = "not_sure"
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+RAISED_TIMES = [
+    ("once", "Once"),
+    ("2-3", "2 or 3 times"),
+    ("4+", "4 times or more"),
+]
+
+ROLES = [
+    ("employee", "Employee", "You have a contract of employment with the organisation."),
+    ("agency", "Agency worker", "An agency places you there."),
+    ("contractor", "Contractor or self-employed", "You provide services under a contract."),
+    ("volunteer", "Volunteer", ""),
+    ("student", "Student or trainee", "For example a student nurse or social work student."),
+    ("other", "Other", "For example a former worker, a parent or a member of the public."),
+]
+
+IDENTITY = [
+    (
+        "anonymous",
+        "Anonymous",
+        "You do not tell us who you are. We cannot contact you except through the follow-up "
+        "inbox, so check it. We may be less able to act if we cannot ask you questions, and "
+        "it may be harder for you to show later that you made this disclosure.",
+    ),
+    (
+        "confidential",
+        "Confidential",
+        "You tell us who you are but we will not share your identity with anyone outside our "
+        "office without your agreement, unless the law requires it (we would tell you first).",
+    ),
+    (
+        "open",
+        "Open",
+        "You tell us who you are and agree that we may share your identity with the bodies we "
+        "pass your concern to, such as a local authority or regulator.",
+    ),
+]
+
+CONTACT_HOW = [
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("inbox", "Only through the follow-up inbox"),
+]
+
+
+def _labels(choices: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    return [(value, label) for value, label, _hint in choices]
+
+
+def _hints(choices: list[tuple[str, str, str]]) -> dict[str, str]:
+    return {value: hint for value, _label, hint in choices}
+
+
+class StepForm(forms.Form):
+    """A page of the form. `heading_field` is the field whose label is the page's h1."""
+
+    heading_field: str = ""
+    item_hints: dict[str, dict[str, str]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, hints in self.item_hints.items():
+            self.fields[name].item_hints = hints  # type: ignore[attr-defined]
+
+    def answers(self) -> dict[str, Any]:
+        """The cleaned values as JSON-safe answers for the draft."""
+        return {k: v for k, v in self.cleaned_data.items()}
+
+
+class RiskForm(StepForm):
+    heading_field = "risk"
+    risk = forms.ChoiceField(
+        label="Is a child at risk of immediate harm?",
+        help_text="For example, a child is in danger now or will be in the next few hours.",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if a child is at risk of immediate harm"},
+    )
+
+
+class ServiceForm(StepForm):
+    heading_field = "service"
+    service = forms.ChoiceField(
+        label="What is your concern about?",
+        help_text="Choose the kind of service or setting. If it fits more than one, choose the "
+        "main one.",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select what your concern is about, or select I'm not sure",
+            "invalid_choice": "Select what your concern is about, or select I'm not sure",
+        },
+    )
+
+    def __init__(self, *args: Any, services: list[ServiceCategory], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(str(s.pk), s.label) for s in services] + [
+            (NOT_SURE, "I'm not sure")
+        ]
+
+
+class SettingForm(StepForm):
+    setting_name = forms.CharField(
+        label="Name of the organisation or setting",
+        help_text="For example the name of the school, children's home, hospital ward or council "
+        "department.",
+        max_length=SHORT_MAX,
+        error_messages={
+            "required": "Enter the name of the organisation or setting",
+            "max_length": f"Name must be {SHORT_MAX} characters or fewer",
+        },
+    )
+    setting_area = forms.CharField(
+        label="Town, city or local authority area",
+        max_length=SHORT_MAX,
+        required=False,
+        error_messages={"max_length": f"Area must be {SHORT_MAX} characters or fewer"},
+    )
+
+
+class NarrativeForm(StepForm):
+    heading_field = "narrative"
+    narrative = forms.CharField(
+        label="What happened?",
+        help_text="Tell us what you saw or know, when it happened and who was involved. Include "
+        "what you think the risk to children is. Do not include your own name if you want to "
+        "stay anonymous.",
+        max_length=NARRATIVE_MAX,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={
+            "required": "Enter what happened",
+            "max_length": f"What happened must be {NARRATIVE_MAX:,} characters or fewer",
+        },
+    )
+
+
+class RaisedForm(StepForm):
+    heading_field = "raised"
+    raised = forms.ChoiceField(
+        label="Have you raised this concern before?",
+        help_text="For example with a manager, the organisation's whistleblowing officer, the "
+        "local authority or another regulator.",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if you have raised this concern before"},
+    )
+
+
+class RaisedDetailsForm(StepForm):
+    raised_with = forms.CharField(
+        label="Who did you raise it with?",
+        help_text="Their role, not their name: for example 'the headteacher' or 'the council's "
+        "designated officer'.",
+        max_length=SHORT_MAX,
+        error_messages={
+            "required": "Enter who you raised the concern with",
+            "max_length": f"Who you raised it with must be {SHORT_MAX} characters or fewer",
+        },
+    )
+    raised_times = forms.ChoiceField(
+        label="How many times have you raised it?",
+        choices=RAISED_TIMES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how many times you have raised the concern"},
+    )
+
+
+class RoleForm(StepForm):
+    heading_field = "role"
+    item_hints = {"role": _hints(ROLES)}
+    role = forms.ChoiceField(
+        label="What is your connection to the organisation?",
+        help_text="The law protects workers who blow the whistle. Tell us how you work there so "
+        "we can tell you what protection may apply. We still want to hear from you if you "
+        "are not a worker.",
+        choices=_labels(ROLES),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your connection to the organisation"},
+    )
+
+
+class IdentityForm(StepForm):
+    heading_field = "identity"
+    item_hints = {"identity": _hints(IDENTITY)}
+    identity = forms.ChoiceField(
+        label="Do you want to tell us who you are?",
+        help_text="Whatever you choose, what you tell us is encrypted and only our staff can read "
+        "it.",
+        choices=_labels(IDENTITY),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select anonymous, confidential or open"},
+    )
+
+
+class ContactForm(StepForm):
+    name = forms.CharField(
+        label="Your full name",
+        max_length=SHORT_MAX,
+        error_messages={
+            "required": "Enter your full name",
+            "max_length": f"Name must be {SHORT_MAX} characters or fewer",
+        },
+    )
+    email = forms.EmailField(
+        label="Email address (optional)",
+        help_text="Use a personal address, not a work one.",
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    phone = forms.CharField(
+        label="Phone number (optional)",
+        required=False,
+        max_length=40,
+        error_messages={"max_length": "Phone number must be 40 characters or fewer"},
+    )
+    contact_how = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=CONTACT_HOW,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how we should contact you"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        how = data.get("contact_how")
+        if how == "email" and not data.get("email"):
+            self.add_error("email", "Enter an email address, or choose another way to contact you")
+        if how == "phone" and not data.get("phone"):
+            self.add_error("phone", "Enter a phone number, or choose another way to contact you")
+        return data
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        error_messages={
+            "required": "Select a file to upload",
+            "empty": "The selected file is empty",
+        },
+    )
+
+
+class SubmitForm(forms.Form):
+    # A honeypot: hidden from people by a stylesheet class, filled in only by bots.
+    confirm_address = forms.CharField(required=False, max_length=200)
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(
+        label="Your receipt",
+        help_text="The words or numbers you were given when you sent your disclosure.",
+        max_length=RECEIPT_INPUT_MAX,
+        strip=True,
+        error_messages={
+            "required": "Enter your receipt",
+            "max_length": "Enter your receipt exactly as it was shown to you",
+        },
+    )
+
+
+class SourceMessageForm(forms.Form):
+    text = forms.CharField(
+        label="Your message",
+        help_text="Answer our questions or add anything you have remembered since.",
+        max_length=MESSAGE_MAX,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Enter your message",
+            "max_length": f"Your message must be {MESSAGE_MAX:,} characters or fewer",
+        },
+    )
+    file = forms.FileField(label="Add a file (optional)", required=False)

@@ -1,0 +1,149 @@
+"""The whistleblower's follow-up inbox: sign in with the receipt, read, reply, add files.
+
+The unlocked source key lives only in the session vault (encrypted under the browser's
+cookie). Wrong receipts are throttled per client (by a daily-keyed HMAC, never the address),
+globally, and slowed; the receipt is length-capped by the form before any key derivation.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from whistledesk.casefiles.attachments import AttachmentRejected, UploadedAttachment
+from whistledesk.casefiles.services import (
+    ReceiptRejected,
+    SourceSession,
+    attachment_open_for_source,
+    message_from_source,
+    message_list_for_source,
+    source_authenticate,
+    source_session_restore,
+)
+from whistledesk.core.exceptions import DomainError
+from whistledesk.intake.forms import ReceiptForm, SourceMessageForm
+from whistledesk.intake.status import status_for_source
+from whistledesk.intake.throttle import (
+    RECEIPT_FAILURES,
+    Throttled,
+    failure_delay,
+    throttle_check,
+    throttle_hit,
+)
+from whistledesk.intake.uploads import TOO_LARGE, body_too_large, capped_uploads
+
+SOURCE_VAULT = "source"
+
+
+def _source(request: HttpRequest) -> SourceSession | None:
+    try:
+        return source_session_restore(request.vault.get(SOURCE_VAULT))  # type: ignore[attr-defined]
+    except ReceiptRejected:
+        return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = ReceiptForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            throttle_check(request, RECEIPT_FAILURES)
+            source = source_authenticate(receipt=form.cleaned_data["receipt"])
+        except Throttled as exc:
+            form.add_error("receipt", exc.message)
+            status = 429
+        except ReceiptRejected as exc:
+            throttle_hit(request, RECEIPT_FAILURES)
+            failure_delay()
+            form.add_error("receipt", exc.message)
+            status = 400
+        else:
+            # A new session id at sign-in: a planted session cannot ride on this one.
+            request.session.cycle_key()
+            request.vault.put(SOURCE_VAULT, source.vault_token())  # type: ignore[attr-defined]
+            return redirect("intake:inbox")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "intake/inbox_sign_in.html", {"form": form}, status=status)
+
+
+def _inbox(
+    request: HttpRequest, source: SourceSession, form: SourceMessageForm, status: int = 200
+) -> HttpResponse:
+    thread = message_list_for_source(source=source)
+    return render(
+        request,
+        "intake/inbox.html",
+        {
+            "disclosure": source.disclosure,
+            "status": status_for_source(source.disclosure),
+            "thread": thread,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@capped_uploads
+def inbox(request: HttpRequest) -> HttpResponse:
+    source = _source(request)
+    if source is None:
+        messages.info(request, "Sign in with your receipt to see your messages.")
+        return redirect("intake:inbox_sign_in")
+    if request.method == "GET":
+        return _inbox(request, source, SourceMessageForm())
+
+    if body_too_large(request) or request.upload_handler.too_large:  # type: ignore[attr-defined]
+        form = SourceMessageForm(request.POST if not body_too_large(request) else None)
+        form.add_error("file", TOO_LARGE)
+        return _inbox(request, source, form, status=413)
+    form = SourceMessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _inbox(request, source, form, status=400)
+    upload = form.cleaned_data.get("file")
+    try:
+        files = [UploadedAttachment.from_upload(upload)] if upload else []
+        message_from_source(source=source, text=form.cleaned_data["text"], attachments=files)
+    except AttachmentRejected as exc:
+        form.add_error("file", exc.message)
+        return _inbox(request, source, form, status=400)
+    except DomainError as exc:
+        form.add_error("text", exc.message)
+        return _inbox(request, source, form, status=400)
+    messages.success(request, "Your message has been sent")
+    return redirect("intake:inbox")
+
+
+@never_cache
+def source_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    source = _source(request)
+    if source is None:
+        return redirect("intake:inbox_sign_in")
+    try:
+        name, content_type, data = attachment_open_for_source(
+            source=source, attachment_id=attachment_id
+        )
+    except DomainError:
+        return render(request, "intake/file_missing.html", status=404)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=name) or "attachment"
+    )
+    return response
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    # Everything goes: the source key, any draft, the session id itself.
+    request.vault.clear()  # type: ignore[attr-defined]
+    request.session.flush()
+    messages.success(request, "You have signed out")
+    return redirect("intake:inbox_sign_in")
