@@ -202,11 +202,11 @@ def disclosure_assign(
 def _grant_case_key(
     *, actor: Any, disclosure: Disclosure, user: Any, private_key: bytes | None
 ) -> bool:
-    """Seal the case key to the new handler if there is a case file and we hold a key."""
+    """Seal the case key to the new handler when the assigning user's key is to hand."""
+    if private_key is None:
+        return False
     from whistledesk.casefiles import services as casefiles  # casefiles depends on cases
 
-    if private_key is None or not casefiles.casefile_exists(disclosure=disclosure):
-        return False
     casefiles.casefile_grant(actor=actor, disclosure=disclosure, user=user, private_key=private_key)
     return True
 
