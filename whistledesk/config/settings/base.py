@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "whistledesk.audit",
     "whistledesk.organisation",
     "whistledesk.cases",
+    "whistledesk.casefiles",
     "whistledesk.reports",
     "whistledesk.intake",
 ]

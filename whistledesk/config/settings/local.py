@@ -26,7 +26,24 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _local_receipt_pepper() -> str:
+    """Like the secret key: from the environment, else made once and kept in DATA_DIR."""
+    env = os.environ.get("WHISTLEDESK_RECEIPT_PEPPER")
+    if env:
+        return env
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "receipt_pepper"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 SECRET_KEY = _local_secret_key()
+WHISTLEDESK_RECEIPT_PEPPER = _local_receipt_pepper()
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

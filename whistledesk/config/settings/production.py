@@ -17,6 +17,10 @@ def _required(name: str) -> str:
 
 
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
+# Server-side pepper for receipt lookups (docs/adr/0002): never in the database or a backup.
+WHISTLEDESK_RECEIPT_PEPPER = _required("WHISTLEDESK_RECEIPT_PEPPER")
+# No disclosure is accepted until `whistledesk create_recovery_key` has been run.
+WHISTLEDESK_REQUIRE_RECOVERY_KEY = True
 DEBUG = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -10,6 +10,9 @@ from .base import *  # noqa: F403
 from .base import database_from_env
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
+WHISTLEDESK_RECEIPT_PEPPER = "test-only-receipt-pepper"  # noqa: S105
+# Argon2id at libsodium's minimum cost so the suite stays fast (docs/adr/0002).
+WHISTLEDESK_KDF_FAST_FOR_TESTS = True
 DEBUG = False
 _tmp = Path(tempfile.gettempdir()) / "whistledesk-test"
 _tmp.mkdir(parents=True, exist_ok=True)

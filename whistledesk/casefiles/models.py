@@ -1,0 +1,182 @@
+"""The sealed case file: everything sensitive about a disclosure, encrypted at rest.
+
+Each disclosure has a random data key. Its documents, messages and attachments are secret
+boxes under that key; the key itself is only stored sealed (`KeyGrant`) to the public key
+of each staff member entitled to the case, to the organisation's recovery key and to the
+whistleblower's own key pair (`SourceAccount`). No column here holds clear text of an
+identity, a narrative, a message or a file name. See docs/adr/0002-encryption-at-rest.md.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from whistledesk.cases.models import Disclosure
+
+
+class RecoveryKey(models.Model):
+    """The organisation's recovery key. Only the public half is ever on the server."""
+
+    public_key = models.BinaryField()
+    fingerprint = models.CharField(max_length=40)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="one_active_recovery_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery key {self.fingerprint}"
+
+
+class RecipientKind(models.TextChoices):
+    STAFF = "staff", "Member of staff"
+    RECOVERY = "recovery", "Recovery key"
+    SOURCE = "source", "Whistleblower"
+
+
+class KeyGrant(models.Model):
+    """A disclosure's data key, sealed to one recipient's public key."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=RecipientKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    recovery_key = models.ForeignKey(
+        RecoveryKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sealed_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "user"], condition=Q(user__isnull=False), name="grant_user"
+            ),
+            models.UniqueConstraint(
+                fields=["disclosure", "recovery_key"],
+                condition=Q(recovery_key__isnull=False),
+                name="grant_recovery",
+            ),
+            models.UniqueConstraint(
+                fields=["disclosure"], condition=Q(kind="source"), name="grant_source"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="staff", user__isnull=False, recovery_key__isnull=True)
+                    | Q(kind="recovery", user__isnull=True, recovery_key__isnull=False)
+                    | Q(kind="source", user__isnull=True, recovery_key__isnull=True)
+                ),
+                name="grant_kind_matches_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} grant on disclosure {self.disclosure_id}"
+
+
+class DocumentKind(models.TextChoices):
+    IDENTITY = "identity", "Identity"
+    CONTACT = "contact", "Contact details"
+    NARRATIVE = "narrative", "What happened"
+    ANSWERS = "answers", "Answers to the form"
+    CALL_NOTES = "call_notes", "Call notes"
+    EMAIL = "email", "Email"
+    OTHER = "other", "Other"
+
+
+class SealedDocument(models.Model):
+    """One encrypted text of a case file. Later documents of a kind supersede earlier ones."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    ciphertext = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["disclosure", "kind"], name="sealeddoc_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} document on disclosure {self.disclosure_id}"
+
+
+class Direction(models.TextChoices):
+    TO_SOURCE = "to_source", "To the whistleblower"
+    FROM_SOURCE = "from_source", "From the whistleblower"
+
+
+class Message(models.Model):
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="+")
+    direction = models.CharField(max_length=12, choices=Direction.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ciphertext = models.BinaryField()
+    read_by_source_at = models.DateTimeField(null=True, blank=True)
+    read_by_staff_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["disclosure", "created_at"], name="message_thread")]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} ({self.direction})"
+
+
+class Attachment(models.Model):
+    """A file, metadata-stripped then encrypted. Name and type are encrypted too.
+
+    The bytes live in the database, not the file system: the submission's transaction then
+    covers the file, so a committed disclosure is always whole (docs/adr/0002).
+    """
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    meta_ciphertext = models.BinaryField()
+    ciphertext = models.BinaryField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+
+class SourceAccount(models.Model):
+    """The whistleblower's side: found by a peppered derivation of the receipt, never by it.
+
+    The private key is wrapped with a key derived from the receipt, so only the person
+    holding the receipt can read the case's messages.
+    """
+
+    disclosure = models.OneToOneField(
+        Disclosure, on_delete=models.CASCADE, related_name="source_account"
+    )
+    receipt_lookup = models.CharField(max_length=64, unique=True)
+    public_key = models.BinaryField()
+    encrypted_private_key = models.BinaryField()
+    key_salt = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"source account for disclosure {self.disclosure_id}"

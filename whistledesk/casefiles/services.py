@@ -1,0 +1,679 @@
+"""Writing and reading sealed case files. Every call is audited; no audit detail is sensitive.
+
+Usage (intake, inside the submission's transaction, after `disclosure_record`):
+
+    receipt = casefile_create(
+        actor="public", disclosure=d,
+        documents={"narrative": text, "answers": json_text, "identity": name},
+        attachments=[UploadedAttachment.from_upload(f) for f in request.FILES.getlist("files")],
+    )  # -> the receipt, shown once, never stored (None when with_source=False)
+
+Whistleblower follow-up (the caller throttles attempts):
+
+    source = source_authenticate(receipt=typed)          # ReceiptRejected if wrong
+    request.vault.put("source", source.vault_token())    # later: source_session_restore(...)
+    message_list_for_source(source=source); message_from_source(source=source, text=...)
+
+Staff (private key from `accounts.keyring.staff_private_key(request)`):
+
+    opened = casefile_open(actor=user, disclosure=d, private_key=key)  # CaseFileLocked
+    message_send_to_source(actor=user, disclosure=d, text=..., private_key=key)
+    message_list_for_staff(actor=user, disclosure=d, private_key=key)
+    attachment_open(actor=user, attachment=a, private_key=key) -> (name, type, bytes)
+    casefile_grant(actor=manager, disclosure=d, user=handler, private_key=key)
+    casefile_revoke(actor=manager, disclosure=d, user=handler)
+
+Errors are DomainError subclasses whose messages are safe to show: CaseFileLocked,
+ReceiptRejected, RecoveryKeyMissing, AttachmentRejected (casefiles.attachments).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from whistledesk.accounts.models import User
+from whistledesk.accounts.roles import Role
+from whistledesk.audit.services import audit_record
+from whistledesk.casefiles.attachments import (
+    AttachmentRejected,
+    CleanAttachment,
+    UploadedAttachment,
+    clean_attachments,
+)
+from whistledesk.casefiles.models import (
+    Attachment,
+    Direction,
+    DocumentKind,
+    KeyGrant,
+    Message,
+    RecipientKind,
+    RecoveryKey,
+    SealedDocument,
+    SourceAccount,
+)
+from whistledesk.cases.models import Disclosure
+from whistledesk.core import crypto
+from whistledesk.core.exceptions import DomainError, NotPermitted
+
+__all__ = [
+    "AttachmentRejected",
+    "CaseFileLocked",
+    "ReceiptRejected",
+    "RecoveryKeyMissing",
+    "UploadedAttachment",
+    "attachment_open",
+    "attachment_open_for_source",
+    "casefile_add",
+    "casefile_create",
+    "casefile_grant",
+    "casefile_open",
+    "casefile_revoke",
+    "message_from_source",
+    "message_list_for_source",
+    "message_list_for_staff",
+    "message_send_to_source",
+    "source_authenticate",
+    "source_session_restore",
+]
+
+logger = logging.getLogger(__name__)
+
+# Roles whose holders get every new case's key; a handler gets it on assignment.
+ENTITLED_TO_NEW_CASES = (Role.INTAKE_OFFICER, Role.MANAGER)
+MAX_DOCUMENT_CHARS = 100_000
+MAX_MESSAGE_CHARS = 20_000
+SOURCE_ACTOR = "source"
+
+
+class CaseFileLocked(NotPermitted):
+    """The actor holds no key to this case file (or their key does not open it)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You do not have a key to this case file. Ask a manager to give you access."
+        )
+
+
+class ReceiptRejected(DomainError):
+    """Deliberately the same message for every reason, so nothing is learnt from it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "We could not find a disclosure with that receipt. Check the words and try again.",
+            field="receipt",
+        )
+
+
+class RecoveryKeyMissing(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This service cannot accept disclosures yet: its recovery key has not been set up. "
+            "Please use another way to contact the office."
+        )
+
+
+# -- values handed to views ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    created_at: datetime
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class OpenedDocument:
+    kind: str
+    text: str
+    created_at: datetime
+    created_by_id: int | None
+
+
+@dataclass(frozen=True)
+class OpenedCaseFile:
+    disclosure: Disclosure
+    # The newest text of each kind; `history` has every version, oldest first.
+    documents: dict[str, str]
+    history: list[OpenedDocument]
+    attachments: list[AttachmentInfo]
+
+
+@dataclass(frozen=True)
+class OpenedMessage:
+    id: int
+    direction: str
+    text: str
+    created_at: datetime
+    author_id: int | None
+    read_by_source_at: datetime | None
+    read_by_staff_at: datetime | None
+    attachments: list[AttachmentInfo] = field(default_factory=list)
+
+    @property
+    def from_source(self) -> bool:
+        return self.direction == Direction.FROM_SOURCE
+
+
+@dataclass(frozen=True)
+class SourceSession:
+    """A whistleblower signed in with their receipt. Holds keys: keep it in the vault only."""
+
+    disclosure: Disclosure
+    private_key: bytes = field(repr=False)
+    data_key: bytes = field(repr=False)
+
+    _TOKEN = struct.Struct(">BQ32s")
+
+    def vault_token(self) -> bytes:
+        """Bytes for `request.vault.put`; `source_session_restore` turns them back."""
+        return self._TOKEN.pack(1, self.disclosure.pk, self.private_key)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _check_text(text: str, limit: int, what: str) -> None:
+    if len(text) > limit:
+        raise DomainError(f"The {what} is too long: keep it under {limit:,} characters.")
+
+
+def _check_documents(documents: Mapping[str, str]) -> None:
+    for kind, text in documents.items():
+        if kind not in DocumentKind.values:
+            raise DomainError(f"Unknown kind of document: {kind!r}.")
+        _check_text(text, MAX_DOCUMENT_CHARS, DocumentKind(kind).label.lower())
+
+
+def _staff_recipients(actor: Any) -> list[User]:
+    users = list(
+        User.objects.filter(
+            is_active=True,
+            public_key__isnull=False,
+            groups__name__in=[r.value for r in ENTITLED_TO_NEW_CASES],
+        ).distinct()
+    )
+    # Staff recording a letter or a call can read back what they typed.
+    if isinstance(actor, User) and actor.public_key is not None and actor not in users:
+        users.append(actor)
+    return users
+
+
+def _store_documents(
+    disclosure: Disclosure, data_key: bytes, documents: Mapping[str, str], author: Any
+) -> None:
+    SealedDocument.objects.bulk_create(
+        SealedDocument(
+            disclosure=disclosure,
+            kind=kind,
+            ciphertext=crypto.encrypt_text(data_key, text),
+            created_by=author if isinstance(author, User) else None,
+        )
+        for kind, text in documents.items()
+        if text
+    )
+
+
+def _store_attachments(
+    disclosure: Disclosure,
+    data_key: bytes,
+    files: Sequence[CleanAttachment],
+    *,
+    author: Any,
+    message: Message | None = None,
+) -> None:
+    for f in files:
+        meta = json.dumps({"filename": f.filename, "content_type": f.content_type})
+        Attachment.objects.create(
+            disclosure=disclosure,
+            message=message,
+            meta_ciphertext=crypto.encrypt_text(data_key, meta),
+            ciphertext=crypto.secret_encrypt(data_key, f.data),
+            size=len(f.data),
+            created_by=author if isinstance(author, User) else None,
+        )
+
+
+def _attachment_info(data_key: bytes, attachment: Attachment) -> AttachmentInfo:
+    meta = json.loads(crypto.decrypt_text(data_key, bytes(attachment.meta_ciphertext)))
+    return AttachmentInfo(
+        id=attachment.pk,
+        filename=meta["filename"],
+        content_type=meta["content_type"],
+        size=attachment.size,
+        created_at=attachment.created_at,
+        message_id=attachment.message_id,
+    )
+
+
+def _staff_data_key(disclosure: Disclosure, user: Any, private_key: bytes) -> bytes:
+    if not isinstance(user, User) or not user.is_active:
+        raise CaseFileLocked()
+    grant = KeyGrant.objects.filter(
+        disclosure=disclosure, kind=RecipientKind.STAFF, user=user
+    ).first()
+    if grant is None:
+        raise CaseFileLocked()
+    try:
+        return crypto.unseal(private_key, bytes(grant.sealed_key))
+    except crypto.DecryptionFailed as exc:
+        raise CaseFileLocked() from exc
+
+
+def _new_source_account(disclosure: Disclosure, data_key: bytes) -> str:
+    public, private = crypto.generate_keypair()
+    # A collision of two 90-bit receipts is not a real risk; the unique column would refuse it.
+    receipt = crypto.new_receipt()
+    salt = crypto.new_salt()
+    SourceAccount.objects.create(
+        disclosure=disclosure,
+        receipt_lookup=crypto.receipt_lookup(receipt),
+        public_key=public,
+        encrypted_private_key=crypto.wrap_private_key(private, receipt, salt),
+        key_salt=salt,
+    )
+    KeyGrant.objects.create(
+        disclosure=disclosure,
+        kind=RecipientKind.SOURCE,
+        sealed_key=crypto.seal_to(public, data_key),
+    )
+    return receipt
+
+
+# -- case files ---------------------------------------------------------------------------
+
+
+def casefile_create(
+    *,
+    actor: Any,
+    disclosure: Disclosure,
+    documents: Mapping[str, str],
+    attachments: Sequence[UploadedAttachment] = (),
+    with_source: bool = True,
+) -> str | None:
+    """Seal a new disclosure's content. Returns the receipt (the only time it exists).
+
+    Runs inside the caller's transaction, so the register row, the content and the audit
+    event commit together or not at all. Attachments are checked and cleaned first: a
+    refused file raises AttachmentRejected before anything is written.
+    """
+    _check_documents(documents)
+    files = clean_attachments(attachments)
+    with transaction.atomic():
+        if KeyGrant.objects.filter(disclosure=disclosure).exists():
+            raise DomainError("This disclosure already has a case file.")
+        recovery = RecoveryKey.objects.filter(active=True).first()
+        if recovery is None:
+            if getattr(settings, "WHISTLEDESK_REQUIRE_RECOVERY_KEY", False):
+                raise RecoveryKeyMissing()
+            logger.warning("no recovery key: run `whistledesk create_recovery_key`")
+        data_key = crypto.new_secret_key()
+        grants = [
+            KeyGrant(
+                disclosure=disclosure,
+                kind=RecipientKind.STAFF,
+                user=user,
+                sealed_key=crypto.seal_to(bytes(user.public_key), data_key),
+            )
+            for user in _staff_recipients(actor)
+        ]
+        if recovery is not None:
+            grants.append(
+                KeyGrant(
+                    disclosure=disclosure,
+                    kind=RecipientKind.RECOVERY,
+                    recovery_key=recovery,
+                    sealed_key=crypto.seal_to(bytes(recovery.public_key), data_key),
+                )
+            )
+        KeyGrant.objects.bulk_create(grants)
+        _store_documents(disclosure, data_key, documents, actor)
+        _store_attachments(disclosure, data_key, files, author=actor)
+        receipt = _new_source_account(disclosure, data_key) if with_source else None
+        audit_record(
+            actor=actor,
+            action="casefile.created",
+            disclosure_id=disclosure.pk,
+            object_type="disclosure",
+            object_id=disclosure.reference,
+            details={
+                "documents": sorted(k for k, v in documents.items() if v),
+                "attachments": len(files),
+                "staff_grants": len(grants) - (1 if recovery else 0),
+                "recovery_fingerprint": recovery.fingerprint if recovery else None,
+                "source_account": with_source,
+            },
+        )
+    return receipt
+
+
+@transaction.atomic
+def casefile_add(
+    *,
+    actor: User,
+    disclosure: Disclosure,
+    private_key: bytes,
+    documents: Mapping[str, str] | None = None,
+    attachments: Sequence[UploadedAttachment] = (),
+) -> None:
+    """Staff add to a case file: call notes, an email received, files."""
+    documents = documents or {}
+    _check_documents(documents)
+    files = clean_attachments(attachments)
+    data_key = _staff_data_key(disclosure, actor, private_key)
+    _store_documents(disclosure, data_key, documents, actor)
+    _store_attachments(disclosure, data_key, files, author=actor)
+    audit_record(
+        actor=actor,
+        action="casefile.added",
+        disclosure_id=disclosure.pk,
+        object_type="disclosure",
+        object_id=disclosure.reference,
+        details={
+            "documents": sorted(k for k, v in documents.items() if v),
+            "attachments": len(files),
+        },
+    )
+
+
+@transaction.atomic
+def casefile_grant(*, actor: User, disclosure: Disclosure, user: User, private_key: bytes) -> None:
+    """Give `user` the case's key, unsealed with the actor's own key. Idempotent."""
+    data_key = _staff_data_key(disclosure, actor, private_key)
+    if not user.is_active or user.public_key is None:
+        raise DomainError(
+            f"{user.get_username()} cannot be given access yet: they must sign in once first."
+        )
+    _, created = KeyGrant.objects.get_or_create(
+        disclosure=disclosure,
+        user=user,
+        defaults={
+            "kind": RecipientKind.STAFF,
+            "sealed_key": crypto.seal_to(bytes(user.public_key), data_key),
+        },
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="casefile.granted",
+            disclosure_id=disclosure.pk,
+            object_type="user",
+            object_id=user.get_username(),
+        )
+
+
+@transaction.atomic
+def casefile_revoke(*, actor: Any, disclosure: Disclosure, user: User) -> bool:
+    """Remove `user`'s key to the case. Returns whether they had one."""
+    deleted, _ = KeyGrant.objects.filter(
+        disclosure=disclosure, kind=RecipientKind.STAFF, user=user
+    ).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            action="casefile.revoked",
+            disclosure_id=disclosure.pk,
+            object_type="user",
+            object_id=user.get_username(),
+        )
+    return bool(deleted)
+
+
+@transaction.atomic
+def casefile_open(*, actor: User, disclosure: Disclosure, private_key: bytes) -> OpenedCaseFile:
+    """Decrypt a case file for a member of staff. Audited as "casefile.read"."""
+    data_key = _staff_data_key(disclosure, actor, private_key)
+    history = [
+        OpenedDocument(
+            kind=doc.kind,
+            text=crypto.decrypt_text(data_key, bytes(doc.ciphertext)),
+            created_at=doc.created_at,
+            created_by_id=doc.created_by_id,
+        )
+        for doc in SealedDocument.objects.filter(disclosure=disclosure)
+    ]
+    attachments = [
+        _attachment_info(data_key, a)
+        for a in Attachment.objects.filter(disclosure=disclosure).defer("ciphertext")
+    ]
+    audit_record(
+        actor=actor,
+        action="casefile.read",
+        disclosure_id=disclosure.pk,
+        object_type="disclosure",
+        object_id=disclosure.reference,
+    )
+    return OpenedCaseFile(
+        disclosure=disclosure,
+        documents={d.kind: d.text for d in history},
+        history=history,
+        attachments=attachments,
+    )
+
+
+@transaction.atomic
+def attachment_open(
+    *, actor: User, attachment: Attachment, private_key: bytes
+) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of one attachment. Audited."""
+    data_key = _staff_data_key(attachment.disclosure, actor, private_key)
+    info = _attachment_info(data_key, attachment)
+    data = crypto.secret_decrypt(data_key, bytes(attachment.ciphertext))
+    audit_record(
+        actor=actor,
+        action="casefile.attachment_read",
+        disclosure_id=attachment.disclosure_id,
+        object_type="attachment",
+        object_id=attachment.pk,
+    )
+    return info.filename, info.content_type, data
+
+
+# -- messages -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_send_to_source(
+    *, actor: User, disclosure: Disclosure, text: str, private_key: bytes
+) -> Message:
+    text = text.strip()
+    if not text:
+        raise DomainError("Write a message.", field="text")
+    _check_text(text, MAX_MESSAGE_CHARS, "message")
+    if not SourceAccount.objects.filter(disclosure=disclosure).exists():
+        raise DomainError("This whistleblower has no follow-up inbox to send a message to.")
+    data_key = _staff_data_key(disclosure, actor, private_key)
+    message = Message.objects.create(
+        disclosure=disclosure,
+        direction=Direction.TO_SOURCE,
+        author=actor,
+        ciphertext=crypto.encrypt_text(data_key, text),
+    )
+    audit_record(
+        actor=actor,
+        action="message.sent_to_source",
+        disclosure_id=disclosure.pk,
+        object_type="message",
+        object_id=message.pk,
+    )
+    return message
+
+
+def _open_messages(disclosure: Disclosure, data_key: bytes) -> list[OpenedMessage]:
+    messages = list(Message.objects.filter(disclosure=disclosure).prefetch_related("attachments"))
+    return [
+        OpenedMessage(
+            id=m.pk,
+            direction=m.direction,
+            text=crypto.decrypt_text(data_key, bytes(m.ciphertext)),
+            created_at=m.created_at,
+            author_id=m.author_id,
+            read_by_source_at=m.read_by_source_at,
+            read_by_staff_at=m.read_by_staff_at,
+            attachments=[_attachment_info(data_key, a) for a in m.attachments.all()],
+        )
+        for m in messages
+    ]
+
+
+@transaction.atomic
+def message_list_for_staff(
+    *, actor: User, disclosure: Disclosure, private_key: bytes
+) -> list[OpenedMessage]:
+    """The whole conversation, oldest first; marks the whistleblower's messages read."""
+    data_key = _staff_data_key(disclosure, actor, private_key)
+    opened = _open_messages(disclosure, data_key)
+    Message.objects.filter(
+        disclosure=disclosure, direction=Direction.FROM_SOURCE, read_by_staff_at__isnull=True
+    ).update(read_by_staff_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="message.read_by_staff",
+        disclosure_id=disclosure.pk,
+        object_type="disclosure",
+        object_id=disclosure.reference,
+        details={"messages": len(opened)},
+    )
+    return opened
+
+
+# -- the whistleblower's side -------------------------------------------------------------
+
+
+def _source_session(account: SourceAccount, private_key: bytes) -> SourceSession:
+    grant = KeyGrant.objects.filter(
+        disclosure_id=account.disclosure_id, kind=RecipientKind.SOURCE
+    ).first()
+    if grant is None:
+        raise ReceiptRejected()
+    try:
+        data_key = crypto.unseal(private_key, bytes(grant.sealed_key))
+    except crypto.DecryptionFailed as exc:
+        raise ReceiptRejected() from exc
+    return SourceSession(disclosure=account.disclosure, private_key=private_key, data_key=data_key)
+
+
+def source_authenticate(*, receipt: str) -> SourceSession:
+    """Sign a whistleblower in with their receipt. The caller throttles attempts.
+
+    Every failure raises the same ReceiptRejected; the receipt never reaches a log.
+    """
+    if len(receipt) > crypto.MAX_SECRET_CHARS or not crypto.receipt_is_well_formed(receipt):
+        raise ReceiptRejected()
+    normalised = crypto.normalise_receipt(receipt)
+    account = (
+        SourceAccount.objects.select_related("disclosure")
+        .filter(receipt_lookup=crypto.receipt_lookup(normalised))
+        .first()
+    )
+    if account is None:
+        raise ReceiptRejected()
+    try:
+        private = crypto.unwrap_private_key(
+            bytes(account.encrypted_private_key), normalised, bytes(account.key_salt)
+        )
+    except crypto.DecryptionFailed as exc:
+        raise ReceiptRejected() from exc
+    return _source_session(account, private)
+
+
+def source_session_restore(token: bytes | None) -> SourceSession:
+    """The SourceSession saved with `vault_token()`, or ReceiptRejected (sign in again)."""
+    if not token or len(token) != SourceSession._TOKEN.size:
+        raise ReceiptRejected()
+    version, disclosure_id, private = SourceSession._TOKEN.unpack(token)
+    account = (
+        SourceAccount.objects.select_related("disclosure")
+        .filter(disclosure_id=disclosure_id)
+        .first()
+    )
+    if version != 1 or account is None:
+        raise ReceiptRejected()
+    try:
+        matches = crypto.constant_time_equal(
+            crypto.public_key_of(private), bytes(account.public_key)
+        )
+    except crypto.DecryptionFailed:
+        matches = False
+    if not matches:
+        raise ReceiptRejected()
+    return _source_session(account, private)
+
+
+@transaction.atomic
+def message_from_source(
+    *, source: SourceSession, text: str, attachments: Sequence[UploadedAttachment] = ()
+) -> Message:
+    """A reply or more information from the whistleblower, with optional files."""
+    text = text.strip()
+    if not text and not attachments:
+        raise DomainError("Write a message or attach a file.", field="text")
+    _check_text(text, MAX_MESSAGE_CHARS, "message")
+    files = clean_attachments(attachments)
+    disclosure = source.disclosure
+    message = Message.objects.create(
+        disclosure=disclosure,
+        direction=Direction.FROM_SOURCE,
+        ciphertext=crypto.encrypt_text(source.data_key, text),
+    )
+    _store_attachments(disclosure, source.data_key, files, author=None, message=message)
+    audit_record(
+        actor=SOURCE_ACTOR,
+        action="message.received_from_source",
+        disclosure_id=disclosure.pk,
+        object_type="message",
+        object_id=message.pk,
+        details={"attachments": len(files)},
+    )
+    return message
+
+
+@transaction.atomic
+def message_list_for_source(*, source: SourceSession) -> list[OpenedMessage]:
+    """The conversation for the whistleblower's inbox; marks staff messages as read."""
+    opened = _open_messages(source.disclosure, source.data_key)
+    newly_read = Message.objects.filter(
+        disclosure=source.disclosure,
+        direction=Direction.TO_SOURCE,
+        read_by_source_at__isnull=True,
+    ).update(read_by_source_at=timezone.now())
+    if newly_read:
+        audit_record(
+            actor=SOURCE_ACTOR,
+            action="message.read_by_source",
+            disclosure_id=source.disclosure.pk,
+            object_type="disclosure",
+            object_id=source.disclosure.reference,
+            details={"messages": newly_read},
+        )
+    return opened
+
+
+def attachment_open_for_source(
+    *, source: SourceSession, attachment_id: int
+) -> tuple[str, str, bytes]:
+    """One of the whistleblower's own files (only those sent with their messages)."""
+    attachment = Attachment.objects.filter(
+        pk=attachment_id, disclosure=source.disclosure, message__isnull=False
+    ).first()
+    if attachment is None:
+        raise DomainError("That file was not found.")
+    info = _attachment_info(source.data_key, attachment)
+    return (
+        info.filename,
+        info.content_type,
+        crypto.secret_decrypt(source.data_key, bytes(attachment.ciphertext)),
+    )
