@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("whistledesk.intake.urls")),
+    path("staff/cases/", include("whistledesk.casefiles.urls_staff")),
     path("staff/", include("whistledesk.cases.urls")),
     path("staff/reports/", include("whistledesk.reports.urls")),
     path("staff/account/", include("whistledesk.accounts.urls")),

@@ -118,7 +118,7 @@ def check(request: HttpRequest) -> HttpResponse:
     draft = draft_load(request)
     if not flow.may_visit(flow.CHECK, draft.answers):
         return redirect(_step_url(flow.first_incomplete(draft.answers)))
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     problem = ""
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["confirm_address"]:

@@ -49,7 +49,7 @@ def _source(request: HttpRequest) -> SourceSession | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    form = ReceiptForm(request.POST or None)
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

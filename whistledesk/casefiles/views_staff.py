@@ -1,0 +1,173 @@
+"""Staff pages for one case file: read the decrypted disclosure and messages, reply, download.
+
+Decryption uses the signed-in person's private key from the session vault. Opening the
+page acknowledges a received disclosure (the whistleblower then sees "Acknowledged").
+Every read and download is audited by the casefiles services.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from whistledesk.accounts.decorators import staff_required
+from whistledesk.accounts.keyring import KeyLocked, staff_private_key
+from whistledesk.casefiles.models import Attachment
+from whistledesk.casefiles.services import (
+    MAX_MESSAGE_CHARS,
+    CaseFileLocked,
+    attachment_open,
+    casefile_open,
+    message_list_for_staff,
+    message_send_to_source,
+)
+from whistledesk.cases.clock import acknowledgement_due, feedback_due
+from whistledesk.cases.models import Disclosure
+from whistledesk.cases.services import disclosure_acknowledge
+from whistledesk.core.exceptions import DomainError
+
+
+class StaffReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Message to the whistleblower",
+        help_text="They read this in their follow-up inbox when they sign in with their "
+        "receipt. Do not name other people unless you must.",
+        max_length=MAX_MESSAGE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Enter a message",
+            "max_length": f"Message must be {MAX_MESSAGE_CHARS:,} characters or fewer",
+        },
+    )
+
+
+def _locked(request: HttpRequest, message: str, *, sign_in_again: bool) -> HttpResponse:
+    return render(
+        request,
+        "casefiles/locked.html",
+        {
+            "message": message,
+            "sign_in_again": sign_in_again,
+            "next": reverse("accounts:login") + "?next=" + request.path,
+        },
+        status=403,
+    )
+
+
+def _json(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"text": text}  # documents typed by staff are plain text
+    return value if isinstance(value, dict) else {"text": text}
+
+
+def _render_case(
+    request: HttpRequest, disclosure: Disclosure, private_key: bytes, form: StaffReplyForm
+) -> HttpResponse:
+    user = request.user
+    opened = casefile_open(actor=user, disclosure=disclosure, private_key=private_key)
+    disclosure = disclosure_acknowledge(actor=user, disclosure=disclosure)
+    thread = message_list_for_staff(actor=user, disclosure=disclosure, private_key=private_key)
+    acknowledged_on = (
+        disclosure.acknowledged_at.date()
+        if disclosure.acknowledged_at
+        else acknowledgement_due(disclosure.received_on)
+    )
+    docs = opened.documents
+    return render(
+        request,
+        "casefiles/case_detail.html",
+        {
+            "disclosure": disclosure,
+            "answers": _json(docs.get("answers")),
+            "identity": _json(docs.get("identity")),
+            "contact": _json(docs.get("contact")),
+            "narrative": docs.get("narrative", ""),
+            "other_documents": [
+                d
+                for d in opened.history
+                if d.kind not in {"answers", "identity", "contact", "narrative"}
+            ],
+            "files": [a for a in opened.attachments if a.message_id is None],
+            "thread": thread,
+            "form": form,
+            "acknowledgement_due": acknowledgement_due(disclosure.received_on),
+            "feedback_due": feedback_due(acknowledged_on),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@staff_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    disclosure = get_object_or_404(Disclosure, reference=reference)
+    try:
+        private_key = staff_private_key(request)
+        return _render_case(request, disclosure, private_key, StaffReplyForm())
+    except KeyLocked as exc:
+        return _locked(request, exc.message, sign_in_again=True)
+    except CaseFileLocked as exc:
+        return _locked(request, exc.message, sign_in_again=False)
+
+
+@require_POST
+@staff_required
+def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    disclosure = get_object_or_404(Disclosure, reference=reference)
+    form = StaffReplyForm(request.POST)
+    try:
+        private_key = staff_private_key(request)
+        if form.is_valid():
+            message_send_to_source(
+                actor=request.user,
+                disclosure=disclosure,
+                text=form.cleaned_data["text"],
+                private_key=private_key,
+            )
+            messages.success(request, "Your message has been sent to the whistleblower")
+            return redirect("casefiles:detail", reference=reference)
+        return _render_case(request, disclosure, private_key, form)
+    except KeyLocked as exc:
+        return _locked(request, exc.message, sign_in_again=True)
+    except CaseFileLocked as exc:
+        return _locked(request, exc.message, sign_in_again=False)
+    except DomainError as exc:
+        form.add_error("text", exc.message)
+        return _render_case(request, disclosure, private_key, form)
+
+
+@never_cache
+@staff_required
+def case_file_download(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("disclosure"),
+        pk=attachment_id,
+        disclosure__reference=reference,
+    )
+    try:
+        name, content_type, data = attachment_open(
+            actor=request.user, attachment=attachment, private_key=staff_private_key(request)
+        )
+    except KeyLocked as exc:
+        return _locked(request, exc.message, sign_in_again=True)
+    except CaseFileLocked as exc:
+        return _locked(request, exc.message, sign_in_again=False)
+    response = HttpResponse(data, content_type=content_type)
+    # Always a download, never rendered in our origin (an uploaded file is untrusted).
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=name) or "attachment"
+    )
+    return response
