@@ -1,0 +1,72 @@
+"""Opening a case file with the organisation recovery key (offline key, typed in by hand)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from whistledesk.audit.services import audit_record
+from whistledesk.casefiles.models import Attachment, KeyGrant, RecipientKind, SealedDocument
+from whistledesk.casefiles.services import (
+    AttachmentInfo,
+    OpenedDocument,
+    OpenedMessage,
+    _attachment_info,
+    _open_messages,
+)
+from whistledesk.cases.models import Disclosure
+from whistledesk.core import crypto
+from whistledesk.core.exceptions import DomainError
+
+
+class RecoveryFailed(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class RecoveredCaseFile:
+    documents: list[OpenedDocument]
+    messages: list[OpenedMessage]
+    attachments: list[tuple[AttachmentInfo, bytes]]
+
+
+@transaction.atomic
+def recover_casefile(*, reference: str, private_key: bytes) -> RecoveredCaseFile:
+    disclosure = Disclosure.objects.filter(reference=reference).first()
+    if disclosure is None:
+        raise RecoveryFailed("No disclosure has that reference.")
+    data_key = None
+    for grant in KeyGrant.objects.filter(disclosure=disclosure, kind=RecipientKind.RECOVERY):
+        try:
+            data_key = crypto.unseal(private_key, bytes(grant.sealed_key))
+            break
+        except crypto.DecryptionFailed:
+            continue
+    if data_key is None:
+        raise RecoveryFailed("That recovery key does not open this case file.")
+    documents = [
+        OpenedDocument(
+            kind=d.kind,
+            text=crypto.decrypt_text(data_key, bytes(d.ciphertext)),
+            created_at=d.created_at,
+            created_by_id=d.created_by_id,
+        )
+        for d in SealedDocument.objects.filter(disclosure=disclosure)
+    ]
+    attachments = [
+        (_attachment_info(data_key, a), crypto.secret_decrypt(data_key, bytes(a.ciphertext)))
+        for a in Attachment.objects.filter(disclosure=disclosure)
+    ]
+    audit_record(
+        actor="recover_case",
+        action="casefile.recovered",
+        disclosure_id=disclosure.pk,
+        object_type="disclosure",
+        object_id=disclosure.reference,
+    )
+    return RecoveredCaseFile(
+        documents=documents,
+        messages=_open_messages(disclosure, data_key),
+        attachments=attachments,
+    )
