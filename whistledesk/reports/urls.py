@@ -1,9 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from whistledesk.reports import views
+
+
+class FormatConverter:
+    regex = "md|html|json|csv"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FormatConverter, "report_format")
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.annual_report_view, name="annual"),
+    path("<int:year>.<report_format:fmt>", views.annual_report_download, name="download"),
 ]

@@ -1,0 +1,261 @@
+"""Benchmark the annual report against the raw SQL aggregate, and the CSV importer.
+
+    .venv/bin/python bench/annual_report.py [--n 1000000] [--import-rows 100000] [--runs 5]
+
+Builds a fresh database (SQLite file bench/out/bench.sqlite3 by default; or the PostgreSQL
+database in DATABASE_URL, whose name must contain "bench" because it is emptied), inserts N
+synthetic disclosures in the reported year (2022/23) plus N/10 in the year before, then
+prints the best-of-runs time of the report selector next to the hand-written SQL that
+computes the same figures, and their ratio. Then times `import_disclosures_csv` on a
+CSV of --import-rows rows (rows/s), if that importer exists.
+Goal (issue 2): < 1 s on SQLite for 1,000,000 and within 1.5x of the raw SQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+YEAR = 2022
+BATCH = 20_000
+
+
+def setup_django() -> str:
+    """Point Django at the bench database and migrate it. Returns the engine vendor."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        path = OUT / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    elif "bench" not in url.rsplit("/", 1)[-1]:
+        sys.exit("DATABASE_URL must name a database containing 'bench': it will be emptied")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "whistledesk.config.settings.test"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        _pg_create_database()
+        call_command("migrate", verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)
+    else:
+        call_command("migrate", verbosity=0)
+    return connection.vendor
+
+
+def _pg_create_database() -> None:
+    from django.db import connection
+
+    try:
+        connection.ensure_connection()
+    except Exception:  # noqa: BLE001 - the database does not exist yet: create it
+        import psycopg
+
+        params = connection.get_connection_params()
+        name = connection.settings_dict["NAME"]
+        params["dbname"] = "postgres"
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def make_organisation() -> Any:
+    from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
+
+    org = Organisation.objects.create(name="Bench Office", short_name="BO")
+    for i, label in enumerate(
+        ["Children's Homes", "Local Authority Children's Services.", "Health service or setting",
+         "School", "Supported living provider", "Early years provider", "other"]
+    ):
+        ServiceCategory.objects.create(organisation=org, label=label, position=i)
+    Outcome.objects.create(organisation=org, label="Sent to the appropriate bodies",
+                           position=0, further_action=True)
+    Outcome.objects.create(organisation=org, label="Not taken forward",
+                           position=1, further_action=False)
+    return org
+
+
+def insert_disclosures(org: Any, n: int, year: int, prefix: str) -> float:
+    """Insert n rows with executemany: every column from the model, so defaults of fields
+    added later are honoured. Returns seconds taken."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from whistledesk.cases.models import Channel, Disclosure
+
+    start, end = org.period_for_year(year)
+    days = (end - start).days + 1
+    services = list(org.services.values_list("id", flat=True))
+    outcomes = list(org.outcomes.values_list("id", flat=True))
+    channels = list(Channel.values)
+    template = Disclosure(organisation=org, reference="x", received_on=start, channel="email")
+    now = timezone.now()
+    template.created_at = template.updated_at = now
+    # Only columns the migrated table has: the model may be ahead of its migrations.
+    with connection.cursor() as cursor:
+        table = connection.introspection.get_table_description(cursor, Disclosure._meta.db_table)
+    existing = {c.name for c in table}
+    fields = [
+        f for f in Disclosure._meta.concrete_fields if not f.primary_key and f.column in existing
+    ]
+    columns = [f.column for f in fields]
+    base = {f.attname: f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields}
+    varying = ["reference", "received_on", "channel", "service_id", "qualifying", "anonymous",
+               "outcome_id"]
+    idx = {name: [f.attname for f in fields].index(name) for name in varying}
+    row0 = [base[f.attname] for f in fields]
+    date_values = [
+        connection.ops.adapt_datefield_value(start + dt.timedelta(days=d)) for d in range(days)
+    ]
+    rnd = random.Random(year)
+    q = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {q(Disclosure._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+
+    def rows(lo: int, hi: int) -> Iterator[list[Any]]:
+        for i in range(lo, hi):
+            row = row0.copy()
+            r = rnd.random()
+            row[idx["reference"]] = f"{prefix}-{i:08d}"
+            row[idx["received_on"]] = date_values[rnd.randrange(days)]
+            row[idx["channel"]] = channels[rnd.randrange(len(channels))]
+            row[idx["service_id"]] = None if r < 0.02 else services[rnd.randrange(len(services))]
+            row[idx["qualifying"]] = True if r < 0.9 else (False if r < 0.95 else None)
+            row[idx["anonymous"]] = rnd.random() < 0.2
+            row[idx["outcome_id"]] = None if rnd.random() < 0.1 else outcomes[rnd.randrange(2)]
+            yield row
+
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous=OFF")  # bench data only: no need to fsync
+        for lo in range(0, n, BATCH):
+            with transaction.atomic():
+                cursor.executemany(sql, list(rows(lo, min(n, lo + BATCH))))
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - t0
+
+
+def raw_sql_report(org: Any, year: int) -> tuple[list[tuple[Any, ...]], int]:
+    """The same figures by hand: one GROUP BY over the period and one COUNT for the year before."""
+    from django.db import connection
+
+    start, end = org.period_for_year(year)
+    prev_start, prev_end = org.period_for_year(year - 1)
+    a = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT qualifying, service_id, outcome_id, channel, anonymous, COUNT(*) "
+            "FROM cases_disclosure WHERE organisation_id = %s "
+            "AND received_on >= %s AND received_on <= %s GROUP BY 1, 2, 3, 4, 5",
+            [org.pk, a(start), a(end)],
+        )
+        groups = cursor.fetchall()
+        cursor.execute(
+            "SELECT COUNT(*) FROM cases_disclosure WHERE organisation_id = %s "
+            "AND received_on >= %s AND received_on <= %s",
+            [org.pk, a(prev_start), a(prev_end)],
+        )
+        (previous,) = cursor.fetchone()
+    return groups, previous
+
+
+def best_of(runs: int, fn: Callable[[], Any]) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def bench_import(org: Any, rows: int) -> None:
+    try:
+        from whistledesk.cases.importing import import_disclosures_csv
+    except ImportError:
+        print("import:  importer not available (whistledesk.cases.importing is missing)")
+        return
+    services = list(org.services.values_list("label", flat=True))
+    outcomes = [*org.outcomes.values_list("label", flat=True), ""]
+    rnd = random.Random(7)
+    path = OUT / f"import-{rows}.csv"
+    start, _ = org.period_for_year(YEAR + 1)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["reference", "received_on", "channel", "service", "outcome", "qualifying",
+                    "anonymous", "summary"])
+        for i in range(rows):
+            w.writerow([f"IMP-{i:08d}", (start + dt.timedelta(days=rnd.randrange(365))).isoformat(),
+                        rnd.choice(["letter", "email", "helpline", "tribunal", "web"]),
+                        rnd.choice(services), rnd.choice(outcomes), "yes",
+                        rnd.choice(["yes", "no"]), "synthetic row"])
+    with path.open("rb") as fh:
+        data = fh.read()
+    t0 = time.perf_counter()
+    try:
+        result = import_disclosures_csv(actor=None, stream=io.BytesIO(data), organisation=org)
+    except TypeError:
+        # The importer may want a text stream.
+        t0 = time.perf_counter()
+        result = import_disclosures_csv(
+            actor=None, stream=io.StringIO(data.decode("utf-8")), organisation=org
+        )
+    took = time.perf_counter() - t0
+    print(f"import:  {rows:,} rows in {took:.2f} s = {rows / took:,.0f} rows/s  ({result!r:.120})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="disclosures in the year")
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5, help="timed runs; the best is shown")
+    args = parser.parse_args()
+
+    vendor = setup_django()
+    from django.db import connection
+
+    from whistledesk.reports.renderers import render_text
+    from whistledesk.reports.selectors import annual_report_get
+
+    org = make_organisation()
+    print(f"database: {vendor} {connection.settings_dict['NAME']}")
+    took = insert_disclosures(org, args.n, YEAR, "BENCH")
+    took += insert_disclosures(org, args.n // 10, YEAR - 1, "PREV")
+    total = args.n + args.n // 10
+    print(f"insert:  {total:,} rows in {took:.1f} s = {total / took:,.0f} rows/s")
+
+    t_raw, (groups, previous) = best_of(args.runs, lambda: raw_sql_report(org, YEAR))
+    t_rep, report = best_of(args.runs, lambda: annual_report_get(organisation=org, year=YEAR))
+    t_md, _ = best_of(args.runs, lambda: render_text(report, "md"))
+    assert report.received == sum(g[-1] for g in groups) and report.previous_period_received == previous
+    print(f"report:  {report.received:,} disclosures in {YEAR}/{(YEAR + 1) % 100}, "
+          f"{len(groups)} groups, previous year {previous:,}")
+    print(f"raw SQL aggregate:           {t_raw * 1000:8.1f} ms (best of {args.runs})")
+    print(f"annual_report_get selector:  {t_rep * 1000:8.1f} ms (best of {args.runs})")
+    print(f"ratio selector / raw SQL:    {t_rep / t_raw:8.2f}x   (goal <= 1.5x; < 1000 ms)")
+    print(f"render Markdown:             {t_md * 1000:8.1f} ms")
+    if args.import_rows:
+        bench_import(org, args.import_rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""The staff page's year picker."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class ReportYearForm(forms.Form):
+    year = forms.TypedChoiceField(label="Reporting year", coerce=int)
+
+    def __init__(self, *args: object, years: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["year"].choices = years
+        self.fields["year"].error_messages["invalid_choice"] = (
+            "Choose a reporting year from the list"
+        )

@@ -1,0 +1,74 @@
+"""`whistledesk annual_report --year YYYY [--format md|html|json|csv] [--output PATH]`.
+
+Prints the statutory annual report for the reporting year starting in YYYY, or writes it
+to PATH atomically (a temporary file in the same folder, renamed into place once complete),
+so a failed run never leaves half a report behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from whistledesk.organisation.selectors import NotConfigured, organisation_get
+from whistledesk.reports.renderers import FORMATS, render_chunks
+from whistledesk.reports.selectors import ReportError, annual_report_get
+
+
+class Command(BaseCommand):
+    help = "Produce the annual report on disclosures for one reporting year."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--year",
+            type=int,
+            required=True,
+            help="The year in which the reporting period starts (2022 for 2022/23).",
+        )
+        parser.add_argument("--format", choices=sorted(FORMATS), default="md")
+        parser.add_argument("--output", type=Path, help="Write here instead of standard output.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            organisation = organisation_get()
+            report = annual_report_get(organisation=organisation, year=options["year"])
+        except (NotConfigured, ReportError) as exc:
+            raise CommandError(str(exc)) from exc
+        chunks = render_chunks(report, options["format"])
+        output: Path | None = options["output"]
+        if output is None:
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
+            return
+        _write_atomically(output, chunks)
+        self.stderr.write(f"Wrote the {report.year_label} report to {output}")
+
+
+def _write_atomically(path: Path, chunks: Any) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CommandError(f"Cannot write {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise CommandError(f"Cannot write {path}: it is a folder")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise CommandError(f"Cannot write in {folder}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        # mkstemp makes the file private; a published report gets ordinary permissions.
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except BaseException as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
+        raise

@@ -1,0 +1,48 @@
+"""The report as Markdown, reading like the published document (title, sections, tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whistledesk.reports import narrative
+from whistledesk.reports.markup import md_escape
+from whistledesk.reports.narrative import Paragraph, Part
+from whistledesk.reports.report import AnnualReport, Row
+
+SERVICE_HEADING = "Service the disclosure relates to"
+OUTCOME_HEADING = "Action taken in the reporting period"
+COUNT_HEADING = "Number of Disclosures Received"
+
+
+def _part(part: Part) -> str:
+    # Staff-written Markdown is kept as written; generated text is escaped.
+    return part.text.strip() if part.markdown else md_escape(part.text)
+
+
+def paragraph(parts: Paragraph) -> str:
+    return " ".join(_part(p) for p in parts)
+
+
+def table(heading: str, rows: tuple[Row, ...], *, total: int | None = None) -> str:
+    lines = [f"| {heading} | {COUNT_HEADING} |", "| --- | ---: |"]
+    lines += [f"| {md_escape(r.label)} | {r.count:,} |" for r in rows]
+    if total is not None:
+        lines.append(f"| Total | {total:,} |")
+    return "\n".join(lines)
+
+
+def render(report: AnnualReport) -> Iterator[str]:
+    sections = [
+        f"# {md_escape(report.title)}",
+        md_escape(narrative.period_text(report)),
+        "## Introduction",
+        _part(narrative.functions_part(report)),
+        f"## {md_escape(narrative.activity_heading(report))}",
+        *(paragraph(p) for p in narrative.activity_paragraphs(report)),
+        "## Impact on our functions",
+        _part(narrative.impact_part(report)),
+        f"## {md_escape(narrative.breakdown_heading(report))}",
+        table(SERVICE_HEADING, report.service_table, total=report.qualifying),
+        table(OUTCOME_HEADING, report.outcome_table),
+    ]
+    yield "\n\n".join(sections) + "\n"
