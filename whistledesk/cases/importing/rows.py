@@ -1,25 +1,4 @@
-"""Import disclosures from a CSV file into the register: all or nothing.
-
-Columns (header row required, any order, names case-insensitive):
-    reference,received_on,channel,service,outcome,qualifying,anonymous,summary
-
-- reference: empty = generate one. A reference already in the register is skipped when
-  every column matches what is stored (so re-importing a file adds nothing) and refused
-  as an error when anything differs: the importer never overwrites casework. Rows without
-  a reference cannot be recognised again: importing such a file twice adds them twice.
-- received_on: ISO date (YYYY-MM-DD), not in the future.
-- channel: one of the Channel values (letter, email, ...), any case.
-- service: a configured service label (required); outcome: a configured outcome label,
-  empty = not yet decided. Labels match exactly, or ignoring case when that is unambiguous.
-- qualifying, anonymous: yes or no (true/false also accepted), any case.
-- summary: at most 500 characters; staff-written and non-identifying.
-
-The file is checked in memory first; only a file without a single problem is stored, in
-one transaction with one audit event (row count and the file's SHA-256). Imported rows
-with an outcome are closed; the others are received (new). Error messages name the file
-line (header = line 1; a quoted field holding a line break spans several lines), the
-column and the problem, and never repeat a summary.
-"""
+"""Reading and checking an import file: every problem found, by file line, before any write."""
 
 from __future__ import annotations
 
@@ -31,16 +10,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import BinaryIO, TextIO
 
-from django.db import IntegrityError, transaction
-
-from whistledesk.audit.services import audit_record
-from whistledesk.cases.models import Channel, Disclosure, Status
-from whistledesk.cases.references import new_reference
+from whistledesk.cases.models import Channel, Disclosure
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
-from whistledesk.organisation.selectors import NotConfigured, organisation_get
 
 COLUMNS = (
     "reference",
@@ -55,9 +29,9 @@ COLUMNS = (
 SUMMARY_MAX = Disclosure._meta.get_field("summary").max_length or 500
 REFERENCE_MAX = Disclosure._meta.get_field("reference").max_length or 40
 PROGRESS_EVERY = 10_000
-BATCH_SIZE = 2_000
+BATCH_SIZE = 5_000
 # Small enough for every database's limit on query parameters.
-_LOOKUP_CHUNK = 500
+LOOKUP_CHUNK = 500
 _MAX_ERRORS = 10_000
 
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
@@ -103,7 +77,7 @@ class ImportResult:
 
 
 @dataclass(slots=True)
-class _Row:
+class Row:
     line: int
     reference: str
     received_on: dt.date
@@ -115,7 +89,7 @@ class _Row:
     summary: str
 
 
-def _read_text(source: TextIO | BinaryIO | str | Path) -> tuple[str, str]:
+def read_text(source: TextIO | BinaryIO | str | Path) -> tuple[str, str]:
     """The file's text (BOM removed) and its SHA-256. Raises ImportRejected if not UTF-8."""
     if isinstance(source, str | Path):
         try:
@@ -144,7 +118,7 @@ def _read_text(source: TextIO | BinaryIO | str | Path) -> tuple[str, str]:
         ) from None
 
 
-class _Labels:
+class Labels:
     """Configured labels: exact match first, then case-insensitive when unambiguous."""
 
     def __init__(self, rows: Iterable[ServiceCategory] | Iterable[Outcome]) -> None:
@@ -167,10 +141,10 @@ def _shown(value: str) -> str:
     return repr(value if len(value) <= 60 else value[:57] + "...")
 
 
-class _Checker:
+class Checker:
     def __init__(self, organisation: Organisation) -> None:
-        self.services = _Labels(ServiceCategory.objects.filter(organisation=organisation))
-        self.outcomes = _Labels(Outcome.objects.filter(organisation=organisation))
+        self.services = Labels(ServiceCategory.objects.filter(organisation=organisation))
+        self.outcomes = Labels(Outcome.objects.filter(organisation=organisation))
         self.latest = dt.date.today() + dt.timedelta(days=1)
         self.errors: list[RowError] = []
         self.first_line_of: dict[str, int] = {}
@@ -185,7 +159,7 @@ class _Checker:
             return False
         return answer
 
-    def row(self, line: int, f: dict[str, str]) -> _Row | None:
+    def row(self, line: int, f: dict[str, str]) -> Row | None:
         before = len(self.errors)
         reference = f["reference"].strip()
         if reference:
@@ -256,7 +230,7 @@ class _Checker:
             )
         if len(self.errors) > before:
             return None
-        return _Row(
+        return Row(
             line,
             reference,
             received_on,
@@ -269,7 +243,7 @@ class _Checker:
         )
 
 
-def _parse(text: str, checker: _Checker, progress: Progress | None) -> list[_Row]:
+def parse(text: str, checker: Checker, progress: Progress | None) -> list[Row]:
     if not text.strip():
         raise ImportRejected(
             [RowError(1, "", "the file is empty; the first line must be the header")]
@@ -301,7 +275,7 @@ def _parse(text: str, checker: _Checker, progress: Progress | None) -> list[_Row
             )
         index = [names.index(c) for c in COLUMNS]
         width = len(names)
-        rows: list[_Row] = []
+        rows: list[Row] = []
         raw_rows = []
         line_end = reader.line_num
         for fields in reader:
@@ -333,160 +307,3 @@ def _parse(text: str, checker: _Checker, progress: Progress | None) -> list[_Row
     if not rows:
         raise ImportRejected([RowError(2, "", "the file has a header but no disclosures")])
     return rows
-
-
-_COMPARED = (
-    "received_on",
-    "channel",
-    "service_id",
-    "outcome_id",
-    "qualifying",
-    "anonymous",
-    "summary",
-)
-
-
-def _partition_existing(rows: list[_Row]) -> tuple[list[_Row], int, list[RowError]]:
-    """Split rows into new ones, a count of identical ones already stored, and conflicts."""
-    with_ref = [r for r in rows if r.reference]
-    stored: dict[str, tuple[Any, ...]] = {}
-    for i in range(0, len(with_ref), _LOOKUP_CHUNK):
-        refs = [r.reference for r in with_ref[i : i + _LOOKUP_CHUNK]]
-        for values in Disclosure.objects.filter(reference__in=refs).values_list(
-            "reference", *_COMPARED
-        ):
-            stored[values[0]] = values[1:]
-    if not stored:
-        return rows, 0, []
-    new, errors, identical = [], [], 0
-    for r in rows:
-        existing = stored.get(r.reference) if r.reference else None
-        if existing is None:
-            new.append(r)
-            continue
-        differ = [
-            name.removesuffix("_id")
-            for name, old in zip(_COMPARED, existing, strict=True)
-            if getattr(r, name) != old
-        ]
-        if differ:
-            errors.append(
-                RowError(
-                    r.line,
-                    "reference",
-                    f"{r.reference} is already in the register with a different "
-                    f"{', '.join(differ)}; the importer does not change stored disclosures",
-                )
-            )
-        else:
-            identical += 1
-    return new, identical, errors
-
-
-def _assign_references(rows: list[_Row]) -> int:
-    """Give rows without a reference a new one, unique in the file and the register."""
-    blank = [r for r in rows if not r.reference]
-    taken = {r.reference for r in rows if r.reference}
-    pending = blank
-    while pending:
-        for r in pending:
-            r.reference = new_reference()
-            while r.reference in taken:
-                r.reference = new_reference()
-            taken.add(r.reference)
-        clash: set[str] = set()
-        for i in range(0, len(pending), _LOOKUP_CHUNK):
-            refs = [r.reference for r in pending[i : i + _LOOKUP_CHUNK]]
-            clash.update(
-                Disclosure.objects.filter(reference__in=refs).values_list("reference", flat=True)
-            )
-        pending = [r for r in pending if r.reference in clash]
-    return len(blank)
-
-
-def import_disclosures_csv(
-    *,
-    actor: Any,
-    stream: TextIO | BinaryIO | str | Path,
-    organisation: Organisation | None = None,
-    progress: Progress | None = None,
-    dry_run: bool = False,
-) -> ImportResult:
-    """Check and store every disclosure in a CSV file, or none. Raises ImportRejected.
-
-    `stream` is an open file (text or binary) or a path. With `dry_run`, everything is
-    checked (the register included) and nothing is stored.
-    """
-    if organisation is None:
-        try:
-            organisation = organisation_get()
-        except NotConfigured as exc:
-            raise ImportRejected([RowError(0, "", str(exc))]) from None
-    text, digest = _read_text(stream)
-    rows = _parse(text, _Checker(organisation), progress)
-    result = ImportResult(rows=len(rows), sha256=digest)
-    try:
-        with transaction.atomic():
-            # Checked inside the transaction so a concurrent import cannot slip in between.
-            new, result.skipped_identical, errors = _partition_existing(rows)
-            if errors:
-                raise ImportRejected(errors)
-            result.generated_references = _assign_references(new)
-            if dry_run:
-                result.created = len(new)
-                transaction.set_rollback(True)
-                return result
-            _store(new, organisation=organisation, progress=progress)
-            result.created = len(new)
-            result.references = [r.reference for r in new]
-            audit_record(
-                actor=actor,
-                action="disclosures.imported",
-                object_type="import",
-                object_id=digest[:16],
-                details={
-                    "created": result.created,
-                    "skipped_identical": result.skipped_identical,
-                    "generated_references": result.generated_references,
-                    "sha256": digest,
-                },
-            )
-    except IntegrityError:
-        raise ImportRejected(
-            [
-                RowError(
-                    0,
-                    "reference",
-                    "a reference was added to the register while importing; "
-                    "nothing was imported, run the import again",
-                )
-            ]
-        ) from None
-    return result
-
-
-def _store(rows: list[_Row], *, organisation: Organisation, progress: Progress | None) -> None:
-    total = len(rows)
-    for start in range(0, total, BATCH_SIZE):
-        Disclosure.objects.bulk_create(
-            [
-                Disclosure(
-                    organisation=organisation,
-                    reference=r.reference,
-                    received_on=r.received_on,
-                    channel=r.channel,
-                    service_id=r.service_id,
-                    outcome_id=r.outcome_id,
-                    qualifying=r.qualifying,
-                    anonymous=r.anonymous,
-                    summary=r.summary,
-                    # Imported with an outcome = decided elsewhere; the close date is unknown.
-                    status=Status.CLOSED if r.outcome_id else Status.RECEIVED,
-                )
-                for r in rows[start : start + BATCH_SIZE]
-            ],
-            batch_size=BATCH_SIZE,
-        )
-        done = min(start + BATCH_SIZE, total)
-        if progress and total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
-            progress("stored", done, total)

@@ -1,0 +1,165 @@
+"""Storing checked rows: skip identical re-imports, refuse changed ones, insert the rest fast."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from whistledesk.cases.importing.rows import (
+    BATCH_SIZE,
+    LOOKUP_CHUNK,
+    PROGRESS_EVERY,
+    Progress,
+    Row,
+    RowError,
+)
+from whistledesk.cases.models import Disclosure, Status
+from whistledesk.cases.references import new_reference
+from whistledesk.organisation.models import Organisation
+
+_COMPARED = (
+    "received_on",
+    "channel",
+    "service_id",
+    "outcome_id",
+    "qualifying",
+    "anonymous",
+    "summary",
+)
+
+
+def partition_existing(rows: list[Row]) -> tuple[list[Row], int, list[RowError]]:
+    """Split rows into new ones, a count of identical ones already stored, and conflicts."""
+    with_ref = [r for r in rows if r.reference]
+    stored: dict[str, tuple[Any, ...]] = {}
+    for i in range(0, len(with_ref), LOOKUP_CHUNK):
+        refs = [r.reference for r in with_ref[i : i + LOOKUP_CHUNK]]
+        for values in Disclosure.objects.filter(reference__in=refs).values_list(
+            "reference", *_COMPARED
+        ):
+            stored[values[0]] = values[1:]
+    if not stored:
+        return rows, 0, []
+    new, errors, identical = [], [], 0
+    for r in rows:
+        existing = stored.get(r.reference) if r.reference else None
+        if existing is None:
+            new.append(r)
+            continue
+        differ = [
+            name.removesuffix("_id")
+            for name, old in zip(_COMPARED, existing, strict=True)
+            if getattr(r, name) != old
+        ]
+        if differ:
+            errors.append(
+                RowError(
+                    r.line,
+                    "reference",
+                    f"{r.reference} is already in the register with a different "
+                    f"{', '.join(differ)}; the importer does not change stored disclosures",
+                )
+            )
+        else:
+            identical += 1
+    return new, identical, errors
+
+
+def assign_references(rows: list[Row]) -> int:
+    """Give rows without a reference a new one, unique in the file and the register."""
+    blank = [r for r in rows if not r.reference]
+    taken = {r.reference for r in rows if r.reference}
+    pending = blank
+    while pending:
+        for r in pending:
+            r.reference = new_reference()
+            while r.reference in taken:
+                r.reference = new_reference()
+            taken.add(r.reference)
+        clash = stored_references([r.reference for r in pending])
+        pending = [r for r in pending if r.reference in clash]
+    return len(blank)
+
+
+def stored_references(references: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(references), LOOKUP_CHUNK):
+        found.update(
+            Disclosure.objects.filter(reference__in=references[i : i + LOOKUP_CHUNK]).values_list(
+                "reference", flat=True
+            )
+        )
+    return found
+
+
+def insert_plan(organisation: Organisation) -> tuple[str, list[Callable[[Row], Any]]]:
+    """The INSERT statement and, per column, how to get its database value from a row.
+
+    Every concrete field is written: the importer's own from the row, the rest from their
+    defaults (prepared once unless a callable default must differ per row), so fields that
+    casework adds later need no change here.
+    """
+    now = timezone.now()
+    from_row: dict[str, Callable[[Row], Any]] = {
+        "reference": lambda r: r.reference,
+        "received_on": lambda r: connection.ops.adapt_datefield_value(r.received_on),
+        "channel": lambda r: r.channel,
+        "service": lambda r: r.service_id,
+        "outcome": lambda r: r.outcome_id,
+        "qualifying": lambda r: r.qualifying,
+        "anonymous": lambda r: r.anonymous,
+        "summary": lambda r: r.summary,
+        # Imported with an outcome = decided elsewhere; the date it closed is not known.
+        "status": lambda r: Status.CLOSED.value if r.outcome_id else Status.RECEIVED.value,
+    }
+    columns: list[str] = []
+    getters: list[Callable[[Row], Any]] = []
+    for f in Disclosure._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(f.column))
+        if f.name in from_row:
+            getters.append(from_row[f.name])
+        elif f.name == "organisation":
+            getters.append(lambda r, pk=organisation.pk: pk)
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            stamp = f.get_db_prep_save(now, connection)
+            getters.append(lambda r, v=stamp: v)
+        elif callable(f.default) and f.unique:
+            getters.append(lambda r, f=f: f.get_db_prep_save(f.get_default(), connection))
+        else:
+            constant = f.get_db_prep_save(f.get_default(), connection)
+            getters.append(lambda r, v=constant: v)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Disclosure._meta.db_table)} "  # noqa: S608
+        f"({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    return sql, getters
+
+
+def store(rows: list[Row], *, organisation: Organisation, progress: Progress | None) -> None:
+    # One prepared statement run over many rows: Django's bulk_create compiles every value
+    # of every row (30 columns, 34 rows a statement on SQLite) and is ~20 times slower.
+    sql, getters = insert_plan(organisation)
+    total = len(rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # SQLite's default 2 MB page cache thrashes over the register's many indexes.
+            cursor.execute("PRAGMA cache_size")
+            (cache_size,) = cursor.fetchone()
+            cursor.execute("PRAGMA cache_size = -131072")
+        for start in range(0, total, BATCH_SIZE):
+            batch = rows[start : start + BATCH_SIZE]
+            cursor.executemany(sql, [[get(r) for get in getters] for r in batch])
+            done = start + len(batch)
+            if (
+                progress
+                and total > PROGRESS_EVERY
+                and (done % PROGRESS_EVERY == 0 or done == total)
+            ):
+                progress("stored", done, total)
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
