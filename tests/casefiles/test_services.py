@@ -120,7 +120,8 @@ def test_wrong_receipts_are_rejected_with_one_message(sealed: str, attempt: str)
 def test_source_session_survives_the_vault_round_trip(sealed: str, disclosure: Any) -> None:
     source = services.source_authenticate(receipt=sealed)
     restored = services.source_session_restore(source.vault_token())
-    assert restored.disclosure == disclosure and restored.data_key == source.data_key
+    assert restored.disclosure == disclosure
+    assert restored.conversation_key == source.conversation_key
     tampered = bytearray(source.vault_token())
     tampered[-1] ^= 1
     with pytest.raises(services.ReceiptRejected):
@@ -184,3 +185,42 @@ def test_documents_of_unknown_kind_or_too_long_are_refused(
             disclosure=disclosure,
             documents={"narrative": "a" * (services.MAX_DOCUMENT_CHARS + 1)},
         )
+
+
+def test_receipt_opens_the_conversation_but_not_the_staff_documents(
+    sealed: str, disclosure: Any
+) -> None:
+    from whistledesk.casefiles.models import SealedDocument
+
+    # Given the whistleblower's key material, as a receipt and a stolen database would give
+    source = services.source_authenticate(receipt=sealed)
+    # Then it does not decrypt the case documents (staff notes, identity, narrative)
+    for doc in SealedDocument.objects.filter(disclosure=disclosure):
+        with pytest.raises(crypto.DecryptionFailed):
+            crypto.decrypt_text(source.conversation_key, bytes(doc.ciphertext))
+
+
+def test_files_sent_with_a_reply_open_for_both_sides(
+    sealed: str, disclosure: Any, intake_officer: Any
+) -> None:
+    from whistledesk.casefiles.attachments import UploadedAttachment
+    from whistledesk.casefiles.models import Attachment
+
+    source = services.source_authenticate(receipt=sealed)
+    services.message_from_source(
+        source=source, text="", attachments=[UploadedAttachment("rota.txt", b"Mon: AB\n")]
+    )
+    thread = services.message_list_for_source(source=source)
+    [info] = thread[0].attachments
+    assert services.attachment_open_for_source(source=source, attachment_id=info.id) == (
+        "rota.txt",
+        "text/plain",
+        b"Mon: AB\n",
+    )
+    key = private_key_of(intake_officer)
+    opened = services.casefile_open(actor=intake_officer, disclosure=disclosure, private_key=key)
+    assert [a.filename for a in opened.attachments] == ["rota.txt"]
+    name, _, data = services.attachment_open(
+        actor=intake_officer, attachment=Attachment.objects.get(pk=info.id), private_key=key
+    )
+    assert (name, data) == ("rota.txt", b"Mon: AB\n")

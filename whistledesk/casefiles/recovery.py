@@ -13,6 +13,7 @@ from whistledesk.casefiles.services import (
     OpenedDocument,
     OpenedMessage,
     _attachment_info,
+    _attachment_key,
     _open_messages,
 )
 from whistledesk.cases.models import Disclosure
@@ -55,7 +56,10 @@ def recover_casefile(*, reference: str, private_key: bytes) -> RecoveredCaseFile
         for d in SealedDocument.objects.filter(disclosure=disclosure)
     ]
     attachments = [
-        (_attachment_info(data_key, a), crypto.secret_decrypt(data_key, bytes(a.ciphertext)))
+        (
+            _attachment_info(_attachment_key(data_key, a), a),
+            crypto.secret_decrypt(_attachment_key(data_key, a), bytes(a.ciphertext)),
+        )
         for a in Attachment.objects.filter(disclosure=disclosure)
     ]
     audit_record(
@@ -67,6 +71,6 @@ def recover_casefile(*, reference: str, private_key: bytes) -> RecoveredCaseFile
     )
     return RecoveredCaseFile(
         documents=documents,
-        messages=_open_messages(disclosure, data_key),
+        messages=_open_messages(disclosure, crypto.conversation_key(data_key)),
         attachments=attachments,
     )

@@ -174,7 +174,8 @@ class SourceSession:
 
     disclosure: Disclosure
     private_key: bytes = field(repr=False)
-    data_key: bytes = field(repr=False)
+    # Only the conversation's key: the whistleblower cannot decrypt staff documents.
+    conversation_key: bytes = field(repr=False)
 
     _TOKEN = struct.Struct(">BQ32s")
 
@@ -247,8 +248,14 @@ def _store_attachments(
         )
 
 
-def _attachment_info(data_key: bytes, attachment: Attachment) -> AttachmentInfo:
-    meta = json.loads(crypto.decrypt_text(data_key, bytes(attachment.meta_ciphertext)))
+def _attachment_key(data_key: bytes, attachment: Attachment) -> bytes:
+    """Files sent with a message are under the conversation key, the rest the data key."""
+    return crypto.conversation_key(data_key) if attachment.message_id else data_key
+
+
+def _attachment_info(key: bytes, attachment: Attachment) -> AttachmentInfo:
+    """`key` is the key the attachment is encrypted under (see `_attachment_key`)."""
+    meta = json.loads(crypto.decrypt_text(key, bytes(attachment.meta_ciphertext)))
     return AttachmentInfo(
         id=attachment.pk,
         filename=meta["filename"],
@@ -288,7 +295,7 @@ def _new_source_account(disclosure: Disclosure, data_key: bytes) -> str:
     KeyGrant.objects.create(
         disclosure=disclosure,
         kind=RecipientKind.SOURCE,
-        sealed_key=crypto.seal_to(public, data_key),
+        sealed_key=crypto.seal_to(public, crypto.conversation_key(data_key)),
     )
     return receipt
 
@@ -446,7 +453,7 @@ def casefile_open(*, actor: User, disclosure: Disclosure, private_key: bytes) ->
         for doc in SealedDocument.objects.filter(disclosure=disclosure)
     ]
     attachments = [
-        _attachment_info(data_key, a)
+        _attachment_info(_attachment_key(data_key, a), a)
         for a in Attachment.objects.filter(disclosure=disclosure).defer("ciphertext")
     ]
     audit_record(
@@ -469,9 +476,9 @@ def attachment_open(
     *, actor: User, attachment: Attachment, private_key: bytes
 ) -> tuple[str, str, bytes]:
     """(file name, content type, bytes) of one attachment. Audited."""
-    data_key = _staff_data_key(attachment.disclosure, actor, private_key)
-    info = _attachment_info(data_key, attachment)
-    data = crypto.secret_decrypt(data_key, bytes(attachment.ciphertext))
+    key = _attachment_key(_staff_data_key(attachment.disclosure, actor, private_key), attachment)
+    info = _attachment_info(key, attachment)
+    data = crypto.secret_decrypt(key, bytes(attachment.ciphertext))
     audit_record(
         actor=actor,
         action="casefile.attachment_read",
@@ -500,7 +507,7 @@ def message_send_to_source(
         disclosure=disclosure,
         direction=Direction.TO_SOURCE,
         author=actor,
-        ciphertext=crypto.encrypt_text(data_key, text),
+        ciphertext=crypto.encrypt_text(crypto.conversation_key(data_key), text),
     )
     audit_record(
         actor=actor,
@@ -512,18 +519,18 @@ def message_send_to_source(
     return message
 
 
-def _open_messages(disclosure: Disclosure, data_key: bytes) -> list[OpenedMessage]:
+def _open_messages(disclosure: Disclosure, conversation_key: bytes) -> list[OpenedMessage]:
     messages = list(Message.objects.filter(disclosure=disclosure).prefetch_related("attachments"))
     return [
         OpenedMessage(
             id=m.pk,
             direction=m.direction,
-            text=crypto.decrypt_text(data_key, bytes(m.ciphertext)),
+            text=crypto.decrypt_text(conversation_key, bytes(m.ciphertext)),
             created_at=m.created_at,
             author_id=m.author_id,
             read_by_source_at=m.read_by_source_at,
             read_by_staff_at=m.read_by_staff_at,
-            attachments=[_attachment_info(data_key, a) for a in m.attachments.all()],
+            attachments=[_attachment_info(conversation_key, a) for a in m.attachments.all()],
         )
         for m in messages
     ]
@@ -535,7 +542,7 @@ def message_list_for_staff(
 ) -> list[OpenedMessage]:
     """The whole conversation, oldest first; marks the whistleblower's messages read."""
     data_key = _staff_data_key(disclosure, actor, private_key)
-    opened = _open_messages(disclosure, data_key)
+    opened = _open_messages(disclosure, crypto.conversation_key(data_key))
     Message.objects.filter(
         disclosure=disclosure, direction=Direction.FROM_SOURCE, read_by_staff_at__isnull=True
     ).update(read_by_staff_at=timezone.now())
@@ -560,10 +567,12 @@ def _source_session(account: SourceAccount, private_key: bytes) -> SourceSession
     if grant is None:
         raise ReceiptRejected()
     try:
-        data_key = crypto.unseal(private_key, bytes(grant.sealed_key))
+        key = crypto.unseal(private_key, bytes(grant.sealed_key))
     except crypto.DecryptionFailed as exc:
         raise ReceiptRejected() from exc
-    return SourceSession(disclosure=account.disclosure, private_key=private_key, data_key=data_key)
+    return SourceSession(
+        disclosure=account.disclosure, private_key=private_key, conversation_key=key
+    )
 
 
 def source_authenticate(*, receipt: str) -> SourceSession:
@@ -627,9 +636,9 @@ def message_from_source(
     message = Message.objects.create(
         disclosure=disclosure,
         direction=Direction.FROM_SOURCE,
-        ciphertext=crypto.encrypt_text(source.data_key, text),
+        ciphertext=crypto.encrypt_text(source.conversation_key, text),
     )
-    _store_attachments(disclosure, source.data_key, files, author=None, message=message)
+    _store_attachments(disclosure, source.conversation_key, files, author=None, message=message)
     audit_record(
         actor=SOURCE_ACTOR,
         action="message.received_from_source",
@@ -644,7 +653,7 @@ def message_from_source(
 @transaction.atomic
 def message_list_for_source(*, source: SourceSession) -> list[OpenedMessage]:
     """The conversation for the whistleblower's inbox; marks staff messages as read."""
-    opened = _open_messages(source.disclosure, source.data_key)
+    opened = _open_messages(source.disclosure, source.conversation_key)
     newly_read = Message.objects.filter(
         disclosure=source.disclosure,
         direction=Direction.TO_SOURCE,
@@ -671,9 +680,9 @@ def attachment_open_for_source(
     ).first()
     if attachment is None:
         raise DomainError("That file was not found.")
-    info = _attachment_info(source.data_key, attachment)
+    info = _attachment_info(source.conversation_key, attachment)
     return (
         info.filename,
         info.content_type,
-        crypto.secret_decrypt(source.data_key, bytes(attachment.ciphertext)),
+        crypto.secret_decrypt(source.conversation_key, bytes(attachment.ciphertext)),
     )

@@ -16,7 +16,9 @@ import struct
 import unicodedata
 from importlib import resources
 
+import nacl.encoding
 import nacl.exceptions
+import nacl.hash
 import nacl.public
 import nacl.pwhash
 import nacl.secret
@@ -82,6 +84,23 @@ def encrypt_text(key: bytes, text: str) -> bytes:
 
 def decrypt_text(key: bytes, token: bytes) -> str:
     return secret_decrypt(key, token).decode("utf-8")
+
+
+def conversation_key(data_key: bytes) -> bytes:
+    """The key for a case's messages, derived one way from its data key.
+
+    The whistleblower is given only this, so their receipt (with a stolen database) opens
+    the conversation but not the staff's documents on the case.
+    """
+    return bytes(
+        nacl.hash.blake2b(
+            b"",
+            key=data_key,
+            person=b"wd-conversation",
+            digest_size=SECRET_KEY_BYTES,
+            encoder=nacl.encoding.RawEncoder,
+        )
+    )
 
 
 # -- key pairs and sealed boxes -----------------------------------------------------------
