@@ -202,12 +202,23 @@ def disclosure_assign(
 def _grant_case_key(
     *, actor: Any, disclosure: Disclosure, user: Any, private_key: bytes | None
 ) -> bool:
-    """Seal the case key to the new handler when the assigning user's key is to hand."""
+    """Seal the case key to the new handler when the assigning user's key is to hand.
+
+    Returns whether it was sealed. A case with no sealed file (e.g. imported from a past
+    year) or an assigner who cannot open it still gets its handler; the page says so.
+    """
     if private_key is None:
         return False
-    from whistledesk.casefiles import services as casefiles  # casefiles depends on cases
+    # Imported here: casefiles depends on cases, not the other way round.
+    from whistledesk.casefiles.selectors import key_holders
+    from whistledesk.casefiles.services import casefile_grant
 
-    casefiles.casefile_grant(actor=actor, disclosure=disclosure, user=user, private_key=private_key)
+    if not key_holders(disclosure).exists():
+        return False
+    try:
+        casefile_grant(actor=actor, disclosure=disclosure, user=user, private_key=private_key)
+    except DomainError:
+        return False
     return True
 
 

@@ -1,4 +1,4 @@
-"""Staff pages for the register. Thin: validate, call a selector or service, render."""
+"""The staff dashboard: the register's working lists, filters and search. Thin."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from django.shortcuts import render
 
 from whistledesk.accounts.decorators import staff_required
 from whistledesk.cases.forms import DisclosureFilterForm
-from whistledesk.cases.selectors import DisclosureFilters, disclosure_list, disclosure_years
+from whistledesk.cases.permissions import Perm, has_perm
+from whistledesk.cases.selectors import (
+    DashboardList,
+    DisclosureFilters,
+    disclosure_list,
+    disclosure_years,
+)
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
 
 PAGE_SIZE = 50
@@ -16,19 +22,42 @@ PAGE_SIZE = 50
 
 @staff_required
 def disclosure_list_view(request: HttpRequest) -> HttpResponse:
+    if not has_perm(request.user, Perm.VIEW_REGISTER):
+        return render(
+            request,
+            "cases/refused.html",
+            {"message": "Your account has no role yet. Ask a manager to give you one."},
+            status=403,
+        )
     try:
         organisation = organisation_get()
     except NotConfigured as exc:
         return render(request, "cases/not_configured.html", {"message": str(exc)})
+    try:
+        which = DashboardList(request.GET.get("list", DashboardList.ALL))
+    except ValueError:
+        which = DashboardList.ALL
     years = disclosure_years(organisation=organisation)
     form = DisclosureFilterForm(request.GET or None, organisation=organisation, years=years)
     filters = form.to_filters() if form.is_bound else DisclosureFilters()
-    qs = disclosure_list(organisation=organisation, filters=filters)
+    qs = disclosure_list(organisation=organisation, filters=filters, which=which, user=request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    tab_query = request.GET.copy()
+    tab_query.pop("page", None)
+    tab_query.pop("list", None)
     return render(
         request,
         "cases/disclosure_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "tab_query": tab_query.urlencode(),
+            "total": page.paginator.count,
+            "which": which,
+            "tabs": list(DashboardList),
+            "can_record": has_perm(request.user, Perm.RECORD_DISCLOSURE),
+        },
     )

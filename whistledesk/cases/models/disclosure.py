@@ -10,10 +10,13 @@ never shows it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from whistledesk.cases.clock import acknowledgement_due
 from whistledesk.core.models import TimeStampedModel
 from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
 
@@ -161,3 +164,7 @@ class Disclosure(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
+
+    @property
+    def acknowledge_by(self) -> dt.date:
+        return acknowledgement_due(self.received_on)

@@ -1,0 +1,35 @@
+"""A view decorator over the casework permission table, with a clear refusal page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from whistledesk.accounts.decorators import staff_required
+from whistledesk.cases.permissions import Perm, require
+from whistledesk.core.exceptions import NotPermitted
+
+View = Callable[..., HttpResponse]
+
+
+def refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "cases/refused.html", {"message": message}, status=403)
+
+
+def perm_required(perm: Perm) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                require(request.user, perm)
+            except NotPermitted as exc:
+                return refused(request, exc.message)
+            return view(request, *args, **kwargs)
+
+        return staff_required(wrapped)
+
+    return decorator
