@@ -75,3 +75,40 @@ def walk(client: Any, organisation: Any, **overrides: Any) -> None:
 def walked(client: Any, organisation: Any) -> Any:
     walk(client, organisation)
     return client
+
+
+STAFF_PASSWORD = "a-long-staff-password"
+
+
+def submit(client: Any, organisation: Any, **overrides: Any) -> tuple[str, str]:
+    """Send a complete disclosure; returns (reference, receipt) as the receipt page shows."""
+    import re
+
+    walk(client, organisation, **overrides)
+    response = client.post("/report/check/", {})
+    assert response["Location"] == "/report/sent/", response.content[:3000]
+    page = client.get("/report/sent/").content.decode()
+    receipt = re.search(r'id="receipt"[^>]*>([^<]+)<', page)
+    reference = re.search(r"<strong>(WD-[^<]+)</strong>", page)
+    assert receipt and reference
+    return reference.group(1), receipt.group(1).strip()
+
+
+@pytest.fixture
+def officer(make_staff: Any) -> Any:
+    from whistledesk.accounts.roles import Role
+
+    return make_staff("ivy", roles=[Role.INTAKE_OFFICER], password=STAFF_PASSWORD)
+
+
+@pytest.fixture
+def officer_client(officer: Any) -> Any:
+    """A separate browser for staff, signed in through the form so their key is unlocked."""
+    from django.test import Client
+
+    staff = Client()
+    response = staff.post(
+        "/staff/account/sign-in/", {"username": "ivy", "password": STAFF_PASSWORD}
+    )
+    assert response.status_code == 302
+    return staff

@@ -89,7 +89,7 @@ def test_check_answers_lists_answers_with_change_links(walked: Any) -> None:
     assert CANARY_SENTENCE in body
     assert "Agency worker" in body
     assert 'href="/report/what-happened/?change=1"' in body
-    assert "Change<span class=\"govuk-visually-hidden\"> what happened</span>" in body
+    assert 'Change<span class="govuk-visually-hidden"> what happened</span>' in body
 
 
 def test_change_link_returns_to_check_answers(walked: Any) -> None:
@@ -147,22 +147,19 @@ def test_honeypot_refuses_and_stores_nothing(walked: Any) -> None:
     assert not Disclosure.objects.exists()
 
 
-def test_failure_stores_nothing_and_keeps_answers(walked: Any, monkeypatch: Any) -> None:
-    # Given the case file cannot be sealed (a failure after the register row was written)
-    from whistledesk.intake import services
-
-    def broken(**kwargs: Any) -> str:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(services, "casefile_create", broken)
+def test_failure_stores_nothing_and_keeps_answers(walked: Any, settings: Any) -> None:
+    # Given the service must seal to a recovery key and none has been set up, so sealing
+    # the case file fails after the register row was written in the same transaction
+    settings.WHISTLEDESK_REQUIRE_RECOVERY_KEY = True
     # When the person sends
     response = walked.post("/report/check/", {})
     # Then they are told, nothing was stored, and their answers are still there
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Nothing has been sent and your answers are still here" in body
+    assert "cannot accept disclosures yet" in body
     assert CANARY_SENTENCE in body
     assert not Disclosure.objects.exists()
+    assert walked.get("/report/check/").status_code == 200
 
 
 def test_sealed_documents_hold_the_answers(client: Any, organisation: Any) -> None:

@@ -288,6 +288,7 @@ class SourceMessageForm(forms.Form):
         label="Your message",
         help_text="Answer our questions or add anything you have remembered since.",
         max_length=MESSAGE_MAX,
+        required=False,  # a file alone is a message too; the service says what is missing
         strip=True,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={

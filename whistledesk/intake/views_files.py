@@ -25,6 +25,15 @@ from whistledesk.intake.uploads import MAX_FILES, TOO_LARGE, body_too_large, cap
 SLUG = "files"
 
 
+def _refused(message: str) -> UploadForm:
+    """A fresh upload form carrying one error (the refused file is not offered back)."""
+    form = UploadForm()
+    form.full_clean()
+    form.cleaned_data = {}
+    form.add_error("file", message)
+    return form
+
+
 def _render(request: HttpRequest, form: UploadForm, *, status: int = 200) -> HttpResponse:
     draft = draft_load(request)
     back = flow.before(SLUG, draft.answers)
@@ -54,9 +63,7 @@ def files_view(request: HttpRequest) -> HttpResponse:
 
     # Refuse an oversized body from its declared length, before reading any of it.
     if body_too_large(request):
-        form = UploadForm()
-        form.add_error("file", TOO_LARGE)
-        return _render(request, form, status=413)
+        return _render(request, _refused(TOO_LARGE), status=413)
 
     action = request.POST.get("action", "upload")
     if action == "continue":
@@ -70,9 +77,7 @@ def files_view(request: HttpRequest) -> HttpResponse:
 
     form = UploadForm(request.POST, request.FILES)
     if getattr(request, "upload_handler", None) and request.upload_handler.too_large:  # type: ignore[attr-defined]
-        form = UploadForm()
-        form.add_error("file", TOO_LARGE)
-        return _render(request, form, status=413)
+        return _render(request, _refused(TOO_LARGE), status=413)
     if not form.is_valid():
         return _render(request, form, status=400)
     if len(draft.files) >= MAX_FILES:
@@ -84,9 +89,7 @@ def files_view(request: HttpRequest) -> HttpResponse:
         throttle_hit(request, UPLOADS)
         cleaned = clean_attachment(UploadedAttachment.from_upload(upload))
     except DomainError as exc:
-        form = UploadForm()
-        form.add_error("file", exc.message)
-        return _render(request, form, status=400)
+        return _render(request, _refused(exc.message), status=400)
     draft_file_add(
         draft, name=cleaned.filename, content_type=cleaned.content_type, data=cleaned.data
     )

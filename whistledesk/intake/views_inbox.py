@@ -101,11 +101,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _inbox(request, source, SourceMessageForm())
 
-    if body_too_large(request) or request.upload_handler.too_large:  # type: ignore[attr-defined]
-        form = SourceMessageForm(request.POST if not body_too_large(request) else None)
+    if body_too_large(request):
+        # Not read: the typed message cannot be offered back, only the reason.
+        form = SourceMessageForm()
+        form.full_clean()
+        form.cleaned_data = {}
         form.add_error("file", TOO_LARGE)
         return _inbox(request, source, form, status=413)
     form = SourceMessageForm(request.POST, request.FILES)
+    if request.upload_handler.too_large:  # type: ignore[attr-defined]
+        form.is_valid()
+        form.add_error("file", TOO_LARGE)
     if not form.is_valid():
         return _inbox(request, source, form, status=400)
     upload = form.cleaned_data.get("file")
