@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -76,25 +79,40 @@ def test_no_column_of_any_table_holds_content_or_the_receipt(
         assert not any(secret in v for v in values), secret
 
 
+def _raw_database_bytes() -> bytes:
+    """The SQLite file (with its WAL), or a pg_dump of the PostgreSQL test database."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        path = Path(settings["NAME"])
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        files = (path, Path(f"{path}-wal"), Path(f"{path}-journal"))
+        return b"".join(p.read_bytes() for p in files if p.exists())
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
+    command = ["pg_dump", "--no-owner", "-h", settings.get("HOST") or "127.0.0.1"]
+    command += ["-p", str(settings.get("PORT") or 5432), "-U", settings.get("USER") or "postgres"]
+    return subprocess.run(
+        [*command, settings["NAME"]], capture_output=True, check=True, env=env, timeout=120
+    ).stdout
+
+
 @pytest.mark.django_db(transaction=True)
-def test_sqlite_file_on_disk_holds_no_content_or_receipt(
+def test_database_file_or_dump_holds_no_content_or_receipt(
     organisation: Any, make_staff: Any
 ) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("the raw-file search is for SQLite; the column scan covers PostgreSQL")
     from tests.factories import DisclosureFactory
     from whistledesk.accounts.roles import Role
 
+    # Given a committed disclosure with content, a file and messages both ways
     officer = make_staff("ivy", roles=[Role.INTAKE_OFFICER])
     disclosure = DisclosureFactory(organisation=organisation)
     receipt = _fill(disclosure, officer)
-    path = Path(connection.settings_dict["NAME"])
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    raw = b"".join(
-        p.read_bytes() for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal")) if p.exists()
-    )
-    # The search can see clear columns: the register's reference is there.
+    # When the raw database file (SQLite) or a dump (PostgreSQL) is searched
+    raw = _raw_database_bytes()
+    # Then the search can see clear columns (the register's reference is there)
     assert disclosure.reference.encode() in raw
+    # But finds no content and no receipt
     for secret in _secrets(receipt):
         assert secret not in raw, secret
