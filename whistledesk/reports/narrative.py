@@ -207,7 +207,10 @@ def activity_paragraphs(report: AnnualReport) -> list[Paragraph]:
 def functions_part(report: AnnualReport) -> Part:
     if report.functions_text.strip():
         return Part(report.functions_text, markdown=True)
-    return Part(NOT_WRITTEN.format(what="an explanation of the organisation's functions"))
+    # Our own text, kept unescaped so the Markdown reads "[Not yet written: ...]".
+    return Part(
+        NOT_WRITTEN.format(what="an explanation of the organisation's functions"), markdown=True
+    )
 
 
 def impact_part(report: AnnualReport) -> Part:
@@ -216,5 +219,6 @@ def impact_part(report: AnnualReport) -> Part:
     return Part(
         NOT_WRITTEN.format(
             what=f"how the {report.year_label} disclosures affected the organisation's functions"
-        )
+        ),
+        markdown=True,
     )
