@@ -48,7 +48,9 @@ def staff_key_unlock(request: HttpRequest, user: User, password: str) -> None:
     private: bytes | None = None
     if user.encrypted_private_key is not None and user.key_salt is not None:
         try:
-            private = crypto.unwrap_private_key(user.encrypted_private_key, password, user.key_salt)
+            private = crypto.unwrap_private_key(
+                bytes(user.encrypted_private_key), password, bytes(user.key_salt)
+            )
         except crypto.DecryptionFailed:
             logger.warning("staff key for user id %s did not unlock: making a new one", user.pk)
     if private is None:

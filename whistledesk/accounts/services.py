@@ -97,7 +97,7 @@ def user_set_password(*, actor: Any, user: User, old_password: str, new_password
     if locked.encrypted_private_key is not None and locked.key_salt is not None:
         try:
             private = crypto.unwrap_private_key(
-                locked.encrypted_private_key, old_password, locked.key_salt
+                bytes(locked.encrypted_private_key), old_password, bytes(locked.key_salt)
             )
         except crypto.DecryptionFailed:
             private = None

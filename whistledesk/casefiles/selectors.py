@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from whistledesk.accounts.models import User
 from whistledesk.casefiles.models import Direction, KeyGrant, Message, RecipientKind, RecoveryKey
 from whistledesk.cases.models import Disclosure
 
@@ -12,13 +13,13 @@ def active_recovery_key() -> RecoveryKey | None:
     return RecoveryKey.objects.filter(active=True).first()
 
 
-def staff_holds_key(*, user: object, disclosure: Disclosure) -> bool:
+def staff_holds_key(*, user: User, disclosure: Disclosure) -> bool:
     return KeyGrant.objects.filter(
         disclosure=disclosure, kind=RecipientKind.STAFF, user=user
     ).exists()
 
 
-def disclosures_keyed_to(user: object) -> QuerySet[Disclosure]:
+def disclosures_keyed_to(user: User) -> QuerySet[Disclosure]:
     """Disclosures whose case file `user` can open (for filtering a list in one query)."""
     return Disclosure.objects.filter(
         pk__in=KeyGrant.objects.filter(kind=RecipientKind.STAFF, user=user).values("disclosure_id")

@@ -333,7 +333,7 @@ def casefile_create(
                 disclosure=disclosure,
                 kind=RecipientKind.STAFF,
                 user=user,
-                sealed_key=crypto.seal_to(bytes(user.public_key), data_key),
+                sealed_key=crypto.seal_to(bytes(user.public_key or b""), data_key),
             )
             for user in _staff_recipients(actor)
         ]
