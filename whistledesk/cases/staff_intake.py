@@ -91,15 +91,17 @@ def parse_eml(data: bytes) -> ParsedEmail:
         sender = str(msg.get("From", "") or "").strip()
         date_header = msg.get("Date")
         subject = str(msg.get("Subject", "") or "").strip()
+        # No sender first: text pasted without headers is the commonest mistake.
+        if not sender or "@" not in sender:
+            raise MalformedEmail("it has no sender")
         parts = [msg, *msg.walk()]
         why = next((w for p in parts if (w := _fatal(list(p.defects)))), None)
         if why:
             raise MalformedEmail(why)
-        if not sender or "@" not in sender:
-            raise MalformedEmail("it has no sender")
         sent_at = _parse_date(date_header)
         body_part = msg.get_body(preferencelist=("plain", "html"))
         body = body_part.get_content() if body_part is not None else ""
+        body = body.replace("\r\n", "\n")
         if body_part is not None and body_part.get_content_type() == "text/html":
             body = _strip_html(body)
         attachments = []
