@@ -175,3 +175,48 @@ def test_only_a_manager_deactivates(make_staff: Any) -> None:
         user_deactivate(actor=caseworker, user=officer)
     officer.refresh_from_db()
     assert officer.is_active
+
+
+@pytest.mark.django_db
+def test_password_reset_behind_the_keys_back_gives_new_keys_and_drops_grants(
+    client: Any, make_staff: Any, organisation: Any
+) -> None:
+    from tests.factories import DisclosureFactory
+
+    # Given an officer holding a case key, whose password an administrator then resets
+    user = make_staff("ivy", roles=[Role.INTAKE_OFFICER])
+    disclosure = DisclosureFactory(organisation=organisation)
+    services.casefile_create(actor="public", disclosure=disclosure, documents={"narrative": "x"})
+    old_public = bytes(user.public_key)
+    user.set_password("reset-by-an-administrator")
+    user.save()
+    # When they sign in with the new password
+    client.post(
+        reverse("accounts:login"), {"username": "ivy", "password": "reset-by-an-administrator"}
+    )
+    # Then they have a new, working key pair, and the old, unusable grant is gone (audited)
+    user.refresh_from_db()
+    assert bytes(user.public_key) != old_public
+    assert staff_private_key(_signed_in_request(client, user)) == private_key_of(
+        user, "reset-by-an-administrator"
+    )
+    assert not KeyGrant.objects.filter(user=user).exists()
+    assert AuditEvent.objects.get(action="user.keys_reset").details == {"grants_removed": 1}
+
+
+@pytest.mark.django_db
+def test_a_vault_key_from_another_account_is_not_used(client: Any, make_staff: Any) -> None:
+    sam = make_staff("sam")
+    other = make_staff("tom")
+    client.post(reverse("accounts:login"), {"username": "sam", "password": PASSWORD})
+    with pytest.raises(KeyLocked):
+        staff_private_key(_signed_in_request(client, other))
+    assert staff_private_key(_signed_in_request(client, sam))
+
+
+@pytest.mark.django_db
+def test_overlong_password_is_refused_before_hashing(client: Any, make_staff: Any) -> None:
+    make_staff("sam")
+    response = client.post(reverse("accounts:login"), {"username": "sam", "password": "x" * 5000})
+    assert response.status_code == 200
+    assert not any(k.startswith("vault:") for k in client.session.keys())  # noqa: SIM118

@@ -103,6 +103,20 @@ def test_word_document_loses_its_creator() -> None:
     assert b"Hello" in everything
 
 
+def test_png_loses_its_text_chunks() -> None:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Ann Canary")
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "PNG", pnginfo=info)
+    assert b"Ann Canary" in out.getvalue()
+    cleaned = clean_attachment(UploadedAttachment("screen.png", out.getvalue()))
+    assert cleaned.content_type == "image/png"
+    assert b"Ann Canary" not in cleaned.data
+    assert Image.open(io.BytesIO(cleaned.data)).size == (8, 8)
+
+
 def test_plain_text_is_accepted_as_is() -> None:
     cleaned = clean_attachment(
         UploadedAttachment("note.txt", "Dates: 1 May – 2 May, café\n".encode())

@@ -224,3 +224,17 @@ def test_files_sent_with_a_reply_open_for_both_sides(
         actor=intake_officer, attachment=Attachment.objects.get(pk=info.id), private_key=key
     )
     assert (name, data) == ("rota.txt", b"Mon: AB\n")
+
+
+def test_receipts_never_reach_a_log(sealed: str, caplog: Any) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    source = services.source_authenticate(receipt=sealed)
+    wrong = " ".join(reversed(sealed.split()))
+    with pytest.raises(services.ReceiptRejected) as exc:
+        services.source_authenticate(receipt=wrong)
+    logged = caplog.text + repr(source) + str(exc.value) + repr(exc.value)
+    for receipt in (sealed, wrong):
+        assert receipt not in logged
+        assert receipt.split()[0] + " " + receipt.split()[1] not in logged
