@@ -127,7 +127,7 @@ def _check_table(
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             problems.append(f"{where}.{key} must be {_TYPE_NAMES[kind]}")
             continue
-        if kind is str:
+        if isinstance(value, str):
             value = value.strip()
             if required and not value:
                 problems.append(f"{where}.{key} is empty")

@@ -121,14 +121,14 @@ def read_text(source: TextIO | BinaryIO | str | Path) -> tuple[str, str]:
 class Labels:
     """Configured labels: exact match first, then case-insensitive when unambiguous."""
 
-    def __init__(self, rows: Iterable[ServiceCategory] | Iterable[Outcome]) -> None:
-        rows = list(rows)
-        self.exact = {r.label: r.pk for r in rows}
+    def __init__(self, rows: Iterable[ServiceCategory | Outcome]) -> None:
+        known = list(rows)
+        self.exact = {r.label: r.pk for r in known}
         folded: dict[str, list[int]] = {}
-        for r in rows:
+        for r in known:
             folded.setdefault(r.label.strip().casefold(), []).append(r.pk)
         self.folded = {k: v[0] for k, v in folded.items() if len(v) == 1}
-        self.listing = "; ".join(f'"{r.label}"' for r in rows if r.active)
+        self.listing = "; ".join(f'"{r.label}"' for r in known if r.active)
 
     def get(self, value: str) -> int | None:
         pk = self.exact.get(value)

@@ -95,8 +95,16 @@ def stored_references(references: list[str]) -> set[str]:
     return found
 
 
-def insert_plan(organisation: Organisation) -> tuple[str, list[Callable[[Row], Any]]]:
-    """The INSERT statement and, per column, how to get its database value from a row.
+def _constant(value: Any) -> Callable[[Row], Any]:
+    return lambda _row: value
+
+
+def _fresh_default(f: Any) -> Callable[[Row], Any]:
+    return lambda _row: f.get_db_prep_save(f.get_default(), connection)
+
+
+def insert_plan(organisation: Organisation) -> tuple[str, str, list[Callable[[Row], Any]]]:
+    """The quoted table, the quoted column list and, per column, how to get a row's value.
 
     Every concrete field is written: the importer's own from the row, the rest from their
     defaults (prepared once unless a callable default must differ per row), so fields that
@@ -120,40 +128,42 @@ def insert_plan(organisation: Organisation) -> tuple[str, list[Callable[[Row], A
     for f in Disclosure._meta.concrete_fields:
         if f.primary_key:
             continue
-        columns.append(connection.ops.quote_name(f.column))
+        columns.append(connection.ops.quote_name(f.column or f.name))
         if f.name in from_row:
             getters.append(from_row[f.name])
         elif f.name == "organisation":
-            getters.append(lambda r, pk=organisation.pk: pk)
+            getters.append(_constant(organisation.pk))
         elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            stamp = f.get_db_prep_save(now, connection)
-            getters.append(lambda r, v=stamp: v)
+            getters.append(_constant(f.get_db_prep_save(now, connection)))
         elif callable(f.default) and f.unique:
-            getters.append(lambda r, f=f: f.get_db_prep_save(f.get_default(), connection))
+            getters.append(_fresh_default(f))
         else:
-            constant = f.get_db_prep_save(f.get_default(), connection)
-            getters.append(lambda r, v=constant: v)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(Disclosure._meta.db_table)} "  # noqa: S608
-        f"({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    return sql, getters
+            getters.append(_constant(f.get_db_prep_save(f.get_default(), connection)))
+    return connection.ops.quote_name(Disclosure._meta.db_table), ", ".join(columns), getters
 
 
 def store(rows: list[Row], *, organisation: Organisation, progress: Progress | None) -> None:
-    # One prepared statement run over many rows: Django's bulk_create compiles every value
-    # of every row (30 columns, 34 rows a statement on SQLite) and is ~20 times slower.
-    sql, getters = insert_plan(organisation)
+    """Insert checked rows, fast: each database's own bulk path, not the ORM's.
+
+    Django's bulk_create compiles every value of every row (30 columns, 34 rows a statement
+    on SQLite) and is ~20 times slower than SQLite's executemany or PostgreSQL's COPY.
+    """
+    table, columns, getters = insert_plan(organisation)
     total = len(rows)
+    sqlite = connection.vendor == "sqlite"
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # SQLite's default 2 MB page cache thrashes over the register's many indexes.
-            cursor.execute("PRAGMA cache_size")
-            (cache_size,) = cursor.fetchone()
-            cursor.execute("PRAGMA cache_size = -131072")
+        if connection.vendor == "postgresql":
+            write = _copy_writer(cursor, f"COPY {table} ({columns}) FROM STDIN")
+        else:
+            placeholders = ", ".join(["%s"] * len(getters))
+            write = _executemany_writer(
+                cursor,
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            )
+        cache_size = _sqlite_big_cache(cursor) if sqlite else 0
         for start in range(0, total, BATCH_SIZE):
             batch = rows[start : start + BATCH_SIZE]
-            cursor.executemany(sql, [[get(r) for get in getters] for r in batch])
+            write([[get(r) for get in getters] for r in batch])
             done = start + len(batch)
             if (
                 progress
@@ -161,5 +171,32 @@ def store(rows: list[Row], *, organisation: Organisation, progress: Progress | N
                 and (done % PROGRESS_EVERY == 0 or done == total)
             ):
                 progress("stored", done, total)
-        if connection.vendor == "sqlite":
+        if sqlite:
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+def _copy_writer(cursor: Any, copy_sql: str) -> Callable[[list[list[Any]]], None]:
+    # psycopg's COPY, one block per batch so progress can be reported between them.
+    def write(values: list[list[Any]]) -> None:
+        with cursor.cursor.copy(copy_sql) as copy:
+            for row in values:
+                copy.write_row(row)
+
+    return write
+
+
+def _executemany_writer(cursor: Any, insert_sql: str) -> Callable[[list[list[Any]]], None]:
+    # SQLite runs in-process: one prepared statement per row costs no round trip.
+    def write(values: list[list[Any]]) -> None:
+        cursor.executemany(insert_sql, values)
+
+    return write
+
+
+def _sqlite_big_cache(cursor: Any) -> int:
+    """Raise SQLite's page cache for this connection; returns the old size to restore."""
+    # The default 2 MB cache thrashes over the register's many indexes.
+    cursor.execute("PRAGMA cache_size")
+    (cache_size,) = cursor.fetchone()
+    cursor.execute("PRAGMA cache_size = -131072")
+    return int(cache_size)
