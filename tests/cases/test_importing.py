@@ -226,6 +226,21 @@ class TestBadFiles:
         errors = rejected(stream=csv_file(tmp_path, text))
         assert messages(errors) == [(5, "service"), (8, "qualifying")]
 
+    def test_broken_quoting_is_refused_with_its_line(
+        self, organisation: Any, tmp_path: Path
+    ) -> None:
+        text = HEADER + GOOD_ROWS + 'ER-4,2023-05-05,email,Schools,,yes,no,"ab"c\n'
+        (error,) = rejected(stream=csv_file(tmp_path, text))
+        assert error.line == 5
+        assert "the CSV is malformed" in error.message
+
+    def test_an_unclosed_quote_names_the_line_it_opens_on(
+        self, organisation: Any, tmp_path: Path
+    ) -> None:
+        text = HEADER + 'ER-1,2023-05-05,email,Schools,,yes,no,"never closed\n' + GOOD_ROWS
+        (error,) = rejected(stream=csv_file(tmp_path, text))
+        assert error.line == 2
+
     def test_a_future_date_is_refused(self, organisation: Any, tmp_path: Path) -> None:
         later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
         text = HEADER + f"ER-1,{later},email,Schools,,yes,no,\n"

@@ -147,3 +147,10 @@ def test_demo_data_is_never_mixed_into_a_real_register(organisation: Any) -> Non
         load()
     assert Organisation.objects.get().name == organisation.name
     assert Disclosure.objects.count() == 1
+
+
+def test_if_empty_keeps_another_organisations_configuration(organisation: Any) -> None:
+    output = load("--if-empty")
+    assert "Another organisation is configured" in output
+    assert Organisation.objects.get().name == organisation.name
+    assert not Disclosure.objects.exists()

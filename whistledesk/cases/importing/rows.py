@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from django.utils import timezone
+
 from whistledesk.cases.models import Channel, Disclosure
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
@@ -145,7 +147,8 @@ class Checker:
     def __init__(self, organisation: Organisation) -> None:
         self.services = Labels(ServiceCategory.objects.filter(organisation=organisation))
         self.outcomes = Labels(Outcome.objects.filter(organisation=organisation))
-        self.latest = dt.date.today() + dt.timedelta(days=1)
+        # A day's grace, as for disclosures recorded by hand: time zones differ.
+        self.latest = timezone.localdate() + dt.timedelta(days=1)
         self.errors: list[RowError] = []
         self.first_line_of: dict[str, int] = {}
 
@@ -250,6 +253,7 @@ def parse(text: str, checker: Checker, progress: Progress | None) -> list[Row]:
         )
     # newline="" keeps line breaks inside quoted fields intact for the csv module.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line_end = 0
     try:
         header = next(reader)
         names = [h.strip().casefold() for h in header]
@@ -283,8 +287,15 @@ def parse(text: str, checker: Checker, progress: Progress | None) -> list[Row]:
             raw_rows.append((line_end + 1, fields))
             line_end = reader.line_num
     except csv.Error as exc:
+        # Name the line where the broken record starts: an unclosed quote runs to the end.
         raise ImportRejected(
-            [RowError(reader.line_num, "", f"the CSV is malformed ({exc})")]
+            [
+                RowError(
+                    line_end + 1,
+                    "",
+                    f"the CSV is malformed ({exc}); check the quotes in the row starting here",
+                )
+            ]
         ) from None
 
     total = len(raw_rows)

@@ -14,6 +14,7 @@ from whistledesk.cases.models import Disclosure
 from whistledesk.organisation.config_file import ConfigError, read_config
 from whistledesk.organisation.demo.disclosures import demo_csv, demo_references
 from whistledesk.organisation.management.commands.configure_organisation import describe
+from whistledesk.organisation.models import Organisation
 from whistledesk.organisation.services import organisation_configure
 
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "demo" / "cco.toml"
@@ -36,19 +37,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_empty"] and Disclosure.objects.exists():
-            self.stdout.write("The register already holds disclosures: demo data not loaded.")
-            return
+        try:
+            config, raw = read_config(DEMO_CONFIG)
+        except ConfigError as exc:  # only if the shipped file was edited badly
+            raise CommandError(f"{DEMO_CONFIG}: {exc.message}") from None
+        if options["if_empty"]:
+            if Disclosure.objects.exists():
+                self.stdout.write("The register already holds disclosures: demo data not loaded.")
+                return
+            # A deployment configured for another organisation keeps its configuration.
+            if Organisation.objects.exclude(name=config.name).exists():
+                self.stdout.write("Another organisation is configured: demo data not loaded.")
+                return
         # The demo must never be mixed into a real register.
         if Disclosure.objects.exclude(reference__in=demo_references()).exists():
             raise CommandError(
                 "The register holds disclosures that are not demo data; load_demo would mix "
                 "demo disclosures into it. Nothing was changed."
             )
-        try:
-            config, raw = read_config(DEMO_CONFIG)
-        except ConfigError as exc:  # only if the shipped file was edited badly
-            raise CommandError(f"{DEMO_CONFIG}: {exc.message}") from None
         try:
             # Both or neither: a configuration without its demo disclosures helps nobody.
             with transaction.atomic():
