@@ -41,6 +41,11 @@ def make_staff(db: Any) -> Any:
         roles: list[Role] | None = None,
         password: str = "a-long-staff-password",
     ) -> Any:
+        from django.contrib.auth.models import Group
+
+        # Transactional tests (browser tests) flush the tables, migration-made groups too.
+        for role in Role:
+            Group.objects.get_or_create(name=role.value)
         return user_create(
             actor=None,
             username=username,

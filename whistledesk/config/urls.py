@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from whistledesk.accounts.admin_site import StaffAdminSite
+
+# The admin asks for the same second factor as the staff pages.
+admin.site.__class__ = StaffAdminSite
+
 urlpatterns = [
     path("", include("whistledesk.intake.urls")),
     path("staff/cases/", include("whistledesk.casefiles.urls_staff")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -26,6 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "whistledesk.core",
     "whistledesk.accounts",
     "whistledesk.audit",
@@ -44,9 +48,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whistledesk.core.middleware.SecurityHeadersMiddleware",
+    # Last: turns an axes lock-out into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "whistledesk.config.urls"
@@ -101,6 +108,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in security (docs/adr/0003, accounts/two_factor.py, accounts/lockout.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out clients before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff must set up and use a TOTP authenticator. Off in local mode so the demo sign-in stays
+# one step (a banner prompts enrolment); whoever enrols is always asked for their code.
+WHISTLEDESK_REQUIRE_2FA = os.environ.get("WHISTLEDESK_REQUIRE_2FA", "1") == "1"
+OTP_TOTP_ISSUER = os.environ.get("WHISTLEDESK_SERVICE_NAME", "Whistledesk")
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Lock the account and, separately, the client: one guesser cannot try many accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "whistledesk.accounts.lockout.PrivateDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "whistledesk.accounts.lockout.pseudonymous_client_ip"
+AXES_USERNAME_CALLABLE = "whistledesk.accounts.lockout.pseudonymous_username"
+AXES_LOCKOUT_CALLABLE = "whistledesk.accounts.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are on the audit log instead, without addresses
+AXES_VERBOSE = False  # its log lines name the client
+# Behind a reverse proxy set this to the number of proxies that append X-Forwarded-For.
+WHISTLEDESK_TRUSTED_PROXIES = int(os.environ.get("WHISTLEDESK_TRUSTED_PROXIES", "0"))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:list"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -47,3 +47,5 @@ SECRET_KEY = _local_secret_key()
 WHISTLEDESK_RECEIPT_PEPPER = _local_receipt_pepper()
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# One-step demo sign-in locally; a banner prompts staff to set up two-factor.
+WHISTLEDESK_REQUIRE_2FA = os.environ.get("WHISTLEDESK_REQUIRE_2FA", "0") == "1"

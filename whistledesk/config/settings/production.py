@@ -33,3 +33,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Two-factor sign-in for all staff, always, in production.
+WHISTLEDESK_REQUIRE_2FA = True

@@ -30,3 +30,5 @@ STORAGES = {
 STATIC_ROOT = _tmp / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# Off so tests of other features sign in with force_login; tests/accounts turn it on.
+WHISTLEDESK_REQUIRE_2FA = False
