@@ -31,9 +31,6 @@ COLUMNS = (
 SUMMARY_MAX = Disclosure._meta.get_field("summary").max_length or 500
 REFERENCE_MAX = Disclosure._meta.get_field("reference").max_length or 40
 PROGRESS_EVERY = 10_000
-BATCH_SIZE = 5_000
-# Small enough for every database's limit on query parameters.
-LOOKUP_CHUNK = 500
 _MAX_ERRORS = 10_000
 
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
@@ -138,9 +135,9 @@ class Labels:
 
 
 def _shown(value: str) -> str:
-    # Labels and references are not sensitive, but keep messages one short line.
+    # What was found, briefly: enough to spot a typo, never a whole misplaced summary.
     value = value.replace("\n", " ")
-    return repr(value if len(value) <= 60 else value[:57] + "...")
+    return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
 class Checker:

@@ -9,8 +9,6 @@ from django.db import connection
 from django.utils import timezone
 
 from whistledesk.cases.importing.rows import (
-    BATCH_SIZE,
-    LOOKUP_CHUNK,
     PROGRESS_EVERY,
     Progress,
     Row,
@@ -20,6 +18,9 @@ from whistledesk.cases.models import Disclosure, Status
 from whistledesk.cases.references import new_reference
 from whistledesk.organisation.models import Organisation
 
+BATCH_SIZE = 5_000
+# Small enough for every database's limit on query parameters.
+LOOKUP_CHUNK = 500
 _COMPARED = (
     "received_on",
     "channel",
