@@ -105,3 +105,13 @@ def test_case_history_include_shows_only_that_case() -> None:
     assert "case.acknowledged" in html and "to: acknowledged" in html
     empty = render_to_string("audit/_case_history.html", {"events": []})
     assert "Nothing has been recorded" in empty
+
+
+@pytest.mark.parametrize(("roles", "shown"), [([Role.AUDITOR], True), ([Role.CASEWORKER], False)])
+def test_navigation_links_to_the_log_only_for_those_who_may_see_it(
+    client: Any, make_staff: Any, roles: list[Role], shown: bool
+) -> None:
+    client.force_login(make_staff(username="u", roles=roles))
+    html = client.get("/staff/account/security/").content.decode()
+    assert ('href="/staff/audit/"' in html) is shown
+    assert "Sign-in and security" in html

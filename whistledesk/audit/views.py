@@ -9,14 +9,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from whistledesk.accounts.decorators import role_required
-from whistledesk.accounts.roles import Role
+from whistledesk.audit.access import AUDIT_ROLES
 from whistledesk.audit.csv_export import csv_lines
 from whistledesk.audit.forms import AuditFilterForm
 from whistledesk.audit.selectors import audit_event_list, audit_export_rows, audit_head
 from whistledesk.audit.services import audit_record
 
 PAGE_SIZE = 50
-AUDIT_ROLES = (Role.AUDITOR, Role.MANAGER)
 
 
 @role_required(*AUDIT_ROLES)
