@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from whistledesk.accounts.roles import Role
 from whistledesk.accounts.two_factor import Step, second_factor_step
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 _STEP_URLS = {Step.VERIFY: "accounts:two_factor_verify", Step.ENROL: "accounts:two_factor_setup"}
 
@@ -36,7 +37,7 @@ def staff_required(view: View) -> View:
     """
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         pending = second_factor_redirect(request, request.get_full_path())
@@ -52,7 +53,7 @@ def role_required(*roles: Role) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not any(user.has_role(r) for r in roles):  # type: ignore[union-attr]
                 raise PermissionDenied

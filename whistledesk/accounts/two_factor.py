@@ -53,7 +53,7 @@ def user_has_authenticator(user: Any) -> bool:
 
 def second_factor_step(request: HttpRequest) -> Step:
     user = request.user
-    if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+    if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr,attr-defined]
         return Step.THROUGH
     if user_has_authenticator(user):
         return Step.VERIFY
@@ -67,7 +67,7 @@ def may_enrol(request: HttpRequest) -> bool:
     """
     user = request.user
     return user.is_authenticated and (
-        user.is_verified() or not user_has_authenticator(user)  # type: ignore[union-attr]
+        user.is_verified() or not user_has_authenticator(user)  # type: ignore[union-attr,attr-defined]
     )
 
 

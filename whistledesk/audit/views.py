@@ -33,7 +33,7 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*AUDIT_ROLES)
-def audit_export_view(request: HttpRequest) -> HttpResponse:
+def audit_export_view(request: HttpRequest) -> StreamingHttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.to_filters() if form.is_bound else None
     # Who took a copy of the log, and of which part, is itself on the record.
