@@ -141,9 +141,12 @@ def test_killed_server_keeps_every_acknowledged_disclosure(
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", "2",
-            "--threads", "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
             "whistledesk.config.wsgi:application",
         ],
         env=env,

@@ -189,3 +189,19 @@ def test_submission_rate_limited_per_client(client: Any, organisation: Any) -> N
     assert response.status_code == 400
     assert "You have tried too many times. Try again in" in response.content.decode()
     assert Disclosure.objects.count() == SUBMISSIONS.per_client
+
+
+def test_answer_posted_after_the_session_expired_is_kept(client: Any, organisation: Any) -> None:
+    # Given a person whose session expired while they typed what happened
+    walk(client, organisation)
+    client.cookies.clear()
+    fresh = client
+    # When they press Continue on that page
+    response = fresh.post("/report/what-happened/", {"narrative": "A long account."})
+    # Then their account is kept and they are asked the other questions again
+    assert response["Location"] == "/report/risk/"
+    from whistledesk.intake.draft import draft_load
+
+    response = fresh.get("/report/risk/")
+    assert "deleted after 30 minutes without activity" in response.content.decode()
+    assert draft_load(response.wsgi_request).answers["narrative"] == "A long account."

@@ -8,7 +8,7 @@ Every read and download is audited by the casefiles services.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from whistledesk.accounts.decorators import staff_required
 from whistledesk.accounts.keyring import KeyLocked, staff_private_key
+from whistledesk.accounts.models import User
 from whistledesk.casefiles.models import Attachment
 from whistledesk.casefiles.services import (
     MAX_MESSAGE_CHARS,
@@ -73,10 +74,15 @@ def _json(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"text": text}
 
 
+def _staff(request: HttpRequest) -> User:
+    # Behind staff_required the user is always a signed-in User.
+    return cast(User, request.user)
+
+
 def _render_case(
     request: HttpRequest, disclosure: Disclosure, private_key: bytes, form: StaffReplyForm
 ) -> HttpResponse:
-    user = request.user
+    user = _staff(request)
     opened = casefile_open(actor=user, disclosure=disclosure, private_key=private_key)
     disclosure = disclosure_acknowledge(actor=user, disclosure=disclosure)
     thread = message_list_for_staff(actor=user, disclosure=disclosure, private_key=private_key)
@@ -132,7 +138,7 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
         private_key = staff_private_key(request)
         if form.is_valid():
             message_send_to_source(
-                actor=request.user,
+                actor=_staff(request),
                 disclosure=disclosure,
                 text=form.cleaned_data["text"],
                 private_key=private_key,
@@ -159,7 +165,7 @@ def case_file_download(request: HttpRequest, reference: str, attachment_id: int)
     )
     try:
         name, content_type, data = attachment_open(
-            actor=request.user, attachment=attachment, private_key=staff_private_key(request)
+            actor=_staff(request), attachment=attachment, private_key=staff_private_key(request)
         )
     except KeyLocked as exc:
         return _locked(request, exc.message, sign_in_again=True)

@@ -115,9 +115,9 @@ class ServiceForm(StepForm):
 
     def __init__(self, *args: Any, services: list[ServiceCategory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [(str(s.pk), s.label) for s in services] + [
-            (NOT_SURE, "I'm not sure")
-        ]
+        field = self.fields["service"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(s.pk), s.label) for s in services] + [(NOT_SURE, "I'm not sure")]
 
 
 class SettingForm(StepForm):

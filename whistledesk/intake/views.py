@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,7 +70,10 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
     except NotConfigured:
         return _not_available(request)
     draft = draft_load(request)
-    if not flow.may_visit(slug, draft.answers):
+    # A valid answer is kept even if earlier ones have gone (the session expired while the
+    # person was typing): losing a long account to a timeout is worse than asking again.
+    expired = request.method == "POST" and not draft.answers and step.form is not None
+    if not expired and not flow.may_visit(slug, draft.answers):
         return redirect(_step_url(flow.first_incomplete(draft.answers)))
     changing = request.GET.get("change") == "1"
 
@@ -85,6 +89,14 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
                 draft.answers.update(form.answers())
             draft.answers = flow.prune(draft.answers)
             draft_save(request, draft)
+            if expired and slug != flow.STEPS[0].slug:
+                messages.info(
+                    request,
+                    "Your earlier answers were deleted after 30 minutes without activity, to "
+                    "keep them safe. We kept the answer you just gave. Please answer the "
+                    "other questions again.",
+                )
+                return redirect(_step_url(flow.first_incomplete(draft.answers)))
             if changing:
                 return redirect(_step_url(flow.first_incomplete(draft.answers)))
             return redirect(_step_url(flow.after(slug, draft.answers)))
