@@ -42,8 +42,8 @@ from whistledesk.cases.importing.rows import (
 )
 from whistledesk.cases.importing.store import (
     assign_references,
+    insert_rows,
     partition_existing,
-    store,
     stored_references,
 )
 from whistledesk.organisation.models import Organisation
@@ -92,7 +92,7 @@ def import_disclosures_csv(
             if dry_run:
                 transaction.set_rollback(True)
                 return result
-            store(new, organisation=organisation, progress=progress)
+            insert_rows(new, organisation=organisation, progress=progress)
             result.references = [r.reference for r in new]
             audit_record(
                 actor=actor,

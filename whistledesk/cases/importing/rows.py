@@ -9,6 +9,7 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -159,9 +160,20 @@ class Checker:
             return False
         return answer
 
-    def row(self, line: int, f: dict[str, str]) -> Row | None:
+    def row(self, line: int, fields: tuple[str, ...]) -> Row | None:
+        """One record's fields in COLUMNS order; None (and errors noted) if any is bad."""
         before = len(self.errors)
-        reference = f["reference"].strip()
+        (
+            reference,
+            received_text,
+            channel_text,
+            service_text,
+            outcome_text,
+            qualifying_text,
+            anonymous_text,
+            summary,
+        ) = fields
+        reference = reference.strip()
         if reference:
             if len(reference) > REFERENCE_MAX:
                 self.error(line, "reference", f"is longer than {REFERENCE_MAX} characters")
@@ -181,7 +193,7 @@ class Checker:
                 self.first_line_of[reference] = line
 
         received_on = dt.date.min
-        value = f["received_on"].strip()
+        value = received_text.strip()
         if not _ISO_DATE.match(value):
             self.error(line, "received_on", f"{_shown(value)} is not a date as YYYY-MM-DD")
         else:
@@ -193,36 +205,36 @@ class Checker:
                 if received_on > self.latest:
                     self.error(line, "received_on", f"{value} is in the future")
 
-        channel = _CHANNELS.get(f["channel"].strip().casefold(), "")
+        channel = _CHANNELS.get(channel_text.strip().casefold(), "")
         if not channel:
             self.error(
                 line,
                 "channel",
-                f"{_shown(f['channel'])} is not a channel; use one of: {', '.join(Channel.values)}",
+                f"{_shown(channel_text)} is not a channel; use one of: {', '.join(Channel.values)}",
             )
 
-        service_id = self.services.get(f["service"])
+        service_id = self.services.get(service_text)
         if service_id is None:
-            problem = "is empty" if not f["service"].strip() else f"{_shown(f['service'])} is not"
+            problem = "is empty" if not service_text.strip() else f"{_shown(service_text)} is not"
             self.error(
                 line,
                 "service",
                 f"{problem} a configured service; the services are: {self.services.listing}",
             )
         outcome_id = None
-        if f["outcome"].strip():
-            outcome_id = self.outcomes.get(f["outcome"])
+        if outcome_text.strip():
+            outcome_id = self.outcomes.get(outcome_text)
             if outcome_id is None:
                 self.error(
                     line,
                     "outcome",
-                    f"{_shown(f['outcome'])} is not a configured outcome (leave it empty when "
+                    f"{_shown(outcome_text)} is not a configured outcome (leave it empty when "
                     f"not yet decided); the outcomes are: {self.outcomes.listing}",
                 )
 
-        qualifying = self.yes_no(line, "qualifying", f["qualifying"])
-        anonymous = self.yes_no(line, "anonymous", f["anonymous"])
-        summary = f["summary"].strip()
+        qualifying = self.yes_no(line, "qualifying", qualifying_text)
+        anonymous = self.yes_no(line, "anonymous", anonymous_text)
+        summary = summary.strip()
         if len(summary) > SUMMARY_MAX:
             # Never echo the summary: it may describe the case.
             self.error(
@@ -274,7 +286,7 @@ def parse(text: str, checker: Checker, progress: Progress | None) -> list[Row]:
                     )
                 ]
             )
-        index = [names.index(c) for c in COLUMNS]
+        in_order = itemgetter(*(names.index(c) for c in COLUMNS))
         width = len(names)
         rows: list[Row] = []
         raw_rows = []
@@ -297,12 +309,12 @@ def parse(text: str, checker: Checker, progress: Progress | None) -> list[Row]:
 
     total = len(raw_rows)
     for n, (line, fields) in enumerate(raw_rows, start=1):
-        if not any(v.strip() for v in fields):
+        if not "".join(fields).strip():
             continue  # blank lines, e.g. at the end of the file
         if len(fields) != width:
             checker.error(line, "", f"has {len(fields)} fields; the header has {width}")
         else:
-            row = checker.row(line, dict(zip(COLUMNS, (fields[i] for i in index), strict=True)))
+            row = checker.row(line, in_order(fields))
             if row is not None:
                 rows.append(row)
         if len(checker.errors) >= _MAX_ERRORS:

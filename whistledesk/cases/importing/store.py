@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection
@@ -96,67 +97,86 @@ def stored_references(references: list[str]) -> set[str]:
     return found
 
 
-def _constant(value: Any) -> Callable[[Row], Any]:
-    return lambda _row: value
+# Disclosure field -> Row attribute, for the values taken straight from the file.
+_FROM_ROW = {
+    "reference": "reference",
+    "channel": "channel",
+    "service": "service_id",
+    "outcome": "outcome_id",
+    "qualifying": "qualifying",
+    "anonymous": "anonymous",
+    "summary": "summary",
+}
 
 
-def _fresh_default(f: Any) -> Callable[[Row], Any]:
-    return lambda _row: f.get_db_prep_save(f.get_default(), connection)
-
-
-def insert_plan(organisation: Organisation) -> tuple[str, str, list[Callable[[Row], Any]]]:
-    """The quoted table, the quoted column list and, per column, how to get a row's value.
+def insert_plan(
+    organisation: Organisation,
+) -> tuple[str, list[str], Callable[[Row], tuple[Any, ...]]]:
+    """The quoted table, the quoted columns and a function giving a row's values in order.
 
     Every concrete field is written: the importer's own from the row, the rest from their
     defaults (prepared once unless a callable default must differ per row), so fields that
-    casework adds later need no change here.
+    casework adds later need no change here. Columns are ordered so that one C-level
+    attrgetter and one tuple join build each row: the insert runs at 100,000s of rows.
     """
     now = timezone.now()
-    from_row: dict[str, Callable[[Row], Any]] = {
-        "reference": lambda r: r.reference,
-        "received_on": lambda r: connection.ops.adapt_datefield_value(r.received_on),
-        "channel": lambda r: r.channel,
-        "service": lambda r: r.service_id,
-        "outcome": lambda r: r.outcome_id,
-        "qualifying": lambda r: r.qualifying,
-        "anonymous": lambda r: r.anonymous,
-        "summary": lambda r: r.summary,
-        # Imported with an outcome = decided elsewhere; the date it closed is not known.
-        "status": lambda r: Status.CLOSED.value if r.outcome_id else Status.RECEIVED.value,
-    }
-    columns: list[str] = []
-    getters: list[Callable[[Row], Any]] = []
-    for f in Disclosure._meta.concrete_fields:
-        if f.primary_key:
+    ops = connection.ops
+    fields = [f for f in Disclosure._meta.concrete_fields if not f.primary_key]
+    by_name = {f.name: f for f in fields}
+    from_file = [by_name[name] for name in _FROM_ROW]
+    constants: list[tuple[Any, Any]] = []  # (field, prepared value)
+    fresh: list[Any] = []  # fields whose callable default must differ per row
+    for f in fields:
+        if f.name in _FROM_ROW or f.name in ("received_on", "status"):
             continue
-        columns.append(connection.ops.quote_name(f.column or f.name))
-        if f.name in from_row:
-            getters.append(from_row[f.name])
-        elif f.name == "organisation":
-            getters.append(_constant(organisation.pk))
+        if f.name == "organisation":
+            constants.append((f, organisation.pk))
         elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            getters.append(_constant(f.get_db_prep_save(now, connection)))
+            constants.append((f, f.get_db_prep_save(now, connection)))
         elif callable(f.default) and f.unique:
-            getters.append(_fresh_default(f))
+            fresh.append(f)
         else:
-            getters.append(_constant(f.get_db_prep_save(f.get_default(), connection)))
-    return connection.ops.quote_name(Disclosure._meta.db_table), ", ".join(columns), getters
+            constants.append((f, f.get_db_prep_save(f.get_default(), connection)))
+
+    ordered = [
+        *from_file,
+        by_name["received_on"],
+        by_name["status"],
+        *fresh,
+        *(f for f, _ in constants),
+    ]
+    columns = [ops.quote_name(f.column or f.name) for f in ordered]
+    attrs = attrgetter(*_FROM_ROW.values())
+    adapt_date = ops.adapt_datefield_value
+    fixed = tuple(v for _, v in constants)
+    closed, received = Status.CLOSED.value, Status.RECEIVED.value
+
+    def values(r: Row) -> tuple[Any, ...]:
+        # Imported with an outcome = decided elsewhere; the date it closed is not known.
+        status = closed if r.outcome_id else received
+        if fresh:
+            per_row = tuple(f.get_db_prep_save(f.get_default(), connection) for f in fresh)
+            return (*attrs(r), adapt_date(r.received_on), status, *per_row, *fixed)
+        return (*attrs(r), adapt_date(r.received_on), status, *fixed)
+
+    return ops.quote_name(Disclosure._meta.db_table), columns, values
 
 
-def store(rows: list[Row], *, organisation: Organisation, progress: Progress | None) -> None:
+def insert_rows(rows: list[Row], *, organisation: Organisation, progress: Progress | None) -> None:
     """Insert checked rows, fast: each database's own bulk path, not the ORM's.
 
     Django's bulk_create compiles every value of every row (30 columns, 34 rows a statement
     on SQLite) and is ~20 times slower than SQLite's executemany or PostgreSQL's COPY.
     """
-    table, columns, getters = insert_plan(organisation)
+    table, quoted, values = insert_plan(organisation)
+    columns = ", ".join(quoted)
     total = len(rows)
     sqlite = connection.vendor == "sqlite"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             write = _copy_writer(cursor, f"COPY {table} ({columns}) FROM STDIN")
         else:
-            placeholders = ", ".join(["%s"] * len(getters))
+            placeholders = ", ".join(["%s"] * len(quoted))
             write = _executemany_writer(
                 cursor,
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
@@ -164,7 +184,7 @@ def store(rows: list[Row], *, organisation: Organisation, progress: Progress | N
         cache_size = _sqlite_big_cache(cursor) if sqlite else 0
         for start in range(0, total, BATCH_SIZE):
             batch = rows[start : start + BATCH_SIZE]
-            write([[get(r) for get in getters] for r in batch])
+            write([values(r) for r in batch])
             done = start + len(batch)
             if (
                 progress
@@ -176,9 +196,9 @@ def store(rows: list[Row], *, organisation: Organisation, progress: Progress | N
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
-def _copy_writer(cursor: Any, copy_sql: str) -> Callable[[list[list[Any]]], None]:
+def _copy_writer(cursor: Any, copy_sql: str) -> Callable[[list[tuple[Any, ...]]], None]:
     # psycopg's COPY, one block per batch so progress can be reported between them.
-    def write(values: list[list[Any]]) -> None:
+    def write(values: list[tuple[Any, ...]]) -> None:
         with cursor.cursor.copy(copy_sql) as copy:
             for row in values:
                 copy.write_row(row)
@@ -186,9 +206,9 @@ def _copy_writer(cursor: Any, copy_sql: str) -> Callable[[list[list[Any]]], None
     return write
 
 
-def _executemany_writer(cursor: Any, insert_sql: str) -> Callable[[list[list[Any]]], None]:
+def _executemany_writer(cursor: Any, insert_sql: str) -> Callable[[list[tuple[Any, ...]]], None]:
     # SQLite runs in-process: one prepared statement per row costs no round trip.
-    def write(values: list[list[Any]]) -> None:
+    def write(values: list[tuple[Any, ...]]) -> None:
         cursor.executemany(insert_sql, values)
 
     return write
