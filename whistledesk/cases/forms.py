@@ -30,7 +30,10 @@ _SELECT = {"class": "govuk-select"}
 
 
 def _date(label: str, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs=_DATE), **kwargs)
+    # ISO format: what an <input type="date"> reads and sends, whatever the locale.
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"), **kwargs
+    )
 
 
 def _text(label: str, max_length: int, **kwargs: Any) -> forms.CharField:
@@ -47,7 +50,7 @@ def _area(label: str, max_length: int, **kwargs: Any) -> forms.CharField:
 
 class DisclosureFilterForm(forms.Form):
     q = forms.CharField(
-        label="Reference, setting or URN",
+        label="Reference, Ofsted URN or start of the setting's name",
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),

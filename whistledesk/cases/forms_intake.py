@@ -32,7 +32,9 @@ class MultipleFileField(forms.FileField):
 
 class CommonIntakeForm(forms.Form):
     received_on = forms.DateField(
-        label="Date received", widget=forms.DateInput(attrs=_DATE), initial=dt.date.today
+        label="Date received",
+        widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
+        initial=dt.date.today,
     )
     anonymous = forms.BooleanField(
         label="The whistleblower did not give their name", required=False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -12,6 +11,7 @@ from whistledesk.cases.permissions import Perm, has_perm
 from whistledesk.cases.selectors import (
     DashboardList,
     DisclosureFilters,
+    IdFirstPaginator,
     disclosure_list,
     disclosure_years,
 )
@@ -41,7 +41,7 @@ def disclosure_list_view(request: HttpRequest) -> HttpResponse:
     form = DisclosureFilterForm(request.GET or None, organisation=organisation, years=years)
     filters = form.to_filters() if form.is_bound else DisclosureFilters()
     qs = disclosure_list(organisation=organisation, filters=filters, which=which, user=request.user)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     tab_query = request.GET.copy()

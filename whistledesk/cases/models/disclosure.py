@@ -107,7 +107,7 @@ class Disclosure(TimeStampedModel):
     # The setting the disclosure is about: shown to staff, linked by the normalised key and
     # identifiers, never printed in the annual report.
     setting_name = models.CharField(max_length=200, blank=True)
-    setting_key = models.CharField(max_length=200, blank=True, db_index=True)
+    setting_key = models.CharField(max_length=200, blank=True)
     ofsted_urn = models.CharField("Ofsted URN", max_length=20, blank=True, db_index=True)
     local_authority = models.CharField(max_length=100, blank=True)
 
@@ -136,12 +136,29 @@ class Disclosure(TimeStampedModel):
             models.Index(
                 fields=["received_on", "qualifying", "outcome"], name="disc_report_outcome"
             ),
-            models.Index(fields=["status", "received_on"], name="disc_status"),
-            # Dashboard lists: each one is a range scan on one of these.
-            models.Index(fields=["handler", "status", "received_on"], name="disc_handler"),
-            models.Index(fields=["urgent", "status", "received_on"], name="disc_urgent"),
-            models.Index(fields=["status", "feedback_due_on"], name="disc_feedback_due"),
-            models.Index(fields=["next_reassurance_due"], name="disc_reassurance_due"),
+            # Dashboard lists. Every list filters by organisation, so it leads each index
+            # (otherwise the planner picks the foreign-key index and reads every row), and
+            # status is included so "open only" is answered from the index alone. Not
+            # partial indexes: SQLite cannot match their condition to a bound parameter.
+            models.Index(fields=["organisation", "received_on"], name="disc_org_received"),
+            models.Index(fields=["organisation", "status", "received_on"], name="disc_status"),
+            models.Index(
+                fields=["organisation", "handler", "status", "received_on"], name="disc_handler"
+            ),
+            models.Index(
+                fields=["organisation", "urgent", "status", "received_on"], name="disc_urgent"
+            ),
+            models.Index(
+                fields=["organisation", "feedback_given_on", "feedback_due_on", "status"],
+                name="disc_feedback_due",
+            ),
+            models.Index(
+                fields=["organisation", "next_reassurance_due", "status"],
+                name="disc_reassurance_due",
+            ),
+            models.Index(fields=["setting_key"], name="disc_setting_key"),
+            models.Index(fields=["organisation", "service", "received_on"], name="disc_service"),
+            models.Index(fields=["organisation", "outcome", "received_on"], name="disc_outcome"),
         ]
         constraints = [
             # The safeguarding gate and the outcome rule hold even for code that bypasses the
