@@ -100,7 +100,8 @@ def test_session_table_holds_no_answers_in_clear(client: Any, organisation: Any)
         assert "Thistlewood" not in decoded
 
 
-def test_no_ip_address_or_user_agent_kept(organisation: Any) -> None:
+def test_no_ip_address_or_user_agent_kept(organisation: Any, caplog: Any) -> None:
+    caplog.set_level(logging.DEBUG)
     visitor = Client(REMOTE_ADDR="203.0.113.77", HTTP_USER_AGENT="CanaryBrowser/9.9")
     reference, receipt = submit(visitor, organisation)
     visitor.post("/follow-up/", {"receipt": receipt})
@@ -113,6 +114,9 @@ def test_no_ip_address_or_user_agent_kept(organisation: Any) -> None:
             assert "CanaryBrowser" not in dump, table
     for session in Session.objects.all():
         assert "203.0.113.77" not in str(session.get_decoded())
+    logged = "\n".join(r.getMessage() + repr(r.args) for r in caplog.records)
+    assert "203.0.113.77" not in logged
+    assert "CanaryBrowser" not in logged
 
 
 def test_public_pages_are_not_cached(client: Any, organisation: Any) -> None:
