@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whistledesk.casefiles",
     "whistledesk.reports",
     "whistledesk.intake",
+    "whistledesk.backup",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Encrypted, integrity-checked backups of the database and files, and their restore."""
