@@ -34,7 +34,7 @@ def test_helpline_disclosure_from_call_to_closure_and_the_report(
     live_server: Any, page: Any, make_staff: Any, organisation: Any
 ) -> None:
     from whistledesk.accounts.roles import Role
-    from whistledesk.cases.models import Disclosure, Status
+    from whistledesk.cases.models import Disclosure, ReferralBody, Status
     from whistledesk.organisation.models import Outcome, ServiceCategory
 
     base = live_server.url
@@ -42,6 +42,10 @@ def test_helpline_disclosure_from_call_to_closure_and_the_report(
     make_staff("sam", roles=[Role.SAFEGUARDING_LEAD])
     service = ServiceCategory.objects.get(organisation=organisation, label="Hospitals")
     referred = Outcome.objects.get(organisation=organisation, label="Referred")
+    # The directory is seeded by a data migration, which a transactional test's flush empties.
+    ReferralBody.objects.get_or_create(
+        name="Local authority children's services", defaults={"kind": "la_childrens_services"}
+    )
     received = dt.date.today() - dt.timedelta(days=1)
 
     # An intake officer records the helpline call.

@@ -77,3 +77,18 @@ def walk(organisation: Any, users: dict[str, Any]) -> Any:
         return disclosure
 
     return go
+
+
+@pytest.fixture(autouse=True)
+def referral_directory(db: Any) -> None:
+    """The seeded directory, restored if an earlier transactional test's flush emptied it."""
+    from whistledesk.cases.models import ReferralBody
+
+    for name, kind in [
+        ("Local authority children's services", "la_childrens_services"),
+        ("Local authority designated officer (LADO)", "lado"),
+        ("Police", "police"),
+        ("Ofsted", "ofsted"),
+        ("Care Quality Commission", "cqc"),
+    ]:
+        ReferralBody.objects.get_or_create(name=name, defaults={"kind": kind})
