@@ -172,3 +172,43 @@ def test_admin_cannot_change_or_bulk_close(flagged: Any, client: Any, make_staff
         {"action": "delete_selected", "_selected_action": [flagged.pk]},
     )
     assert Disclosure.objects.filter(pk=flagged.pk, status=Status.ACTION).exists()
+
+
+def test_no_casework_record_is_editable_in_the_admin(client: Any) -> None:
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+
+    from whistledesk.cases import models
+
+    for model in (
+        models.SafeguardingConcern,
+        models.Referral,
+        models.StatusChange,
+        models.Consent,
+        models.ConflictOfInterest,
+        models.CaseAction,
+    ):
+        assert model not in admin.site._registry, model
+    root = get_user_model().objects.create_superuser("root2", password="pw-long-enough-1")
+    client.force_login(root)
+    assert client.get("/admin/cases/safeguardingconcern/").status_code == 404
+
+
+def test_referral_directory_is_configurable_in_the_admin(client: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from whistledesk.cases.models import ReferralBody
+
+    root = get_user_model().objects.create_superuser("root3", password="pw-long-enough-1")
+    client.force_login(root)
+    r = client.post(
+        "/admin/cases/referralbody/add/",
+        {
+            "name": "Health and Safety Executive",
+            "kind": "other_regulator",
+            "reassurance_days": 30,
+            "active": "on",
+        },
+    )
+    assert r.status_code == 302
+    assert ReferralBody.objects.filter(name="Health and Safety Executive").exists()

@@ -1,22 +1,40 @@
+"""Admin: the referral directory is configured here; the register is read-only.
+
+Every change to a case goes through the services and their audit, so no case or casework
+model can be added, changed, deleted or bulk-actioned here (the safeguarding gate has no
+way round through the admin).
+"""
+
 from django.contrib import admin
 from django.http import HttpRequest
 
-from whistledesk.cases.models import Disclosure
+from whistledesk.cases.models import Disclosure, ReferralBody
 
 
 @admin.register(Disclosure)
 class DisclosureAdmin(admin.ModelAdmin):
-    """Read-only here: every change to a case goes through the services and their audit."""
-
     list_display = ["reference", "received_on", "channel", "service", "status", "outcome"]
     list_filter = ["channel", "status", "service"]
     search_fields = ["reference"]
+    actions = None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ReferralBody)
+class ReferralBodyAdmin(admin.ModelAdmin):
+    """The directory of bodies concerns are passed to. Retire a body rather than delete it."""
+
+    list_display = ["name", "kind", "reassurance_days", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
