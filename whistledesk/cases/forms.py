@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -66,16 +66,20 @@ class DisclosureFilterForm(forms.Form):
         self, *args: Any, organisation: Organisation, years: list[int], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "All years")] + [
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", "All years")] + [
             (y, f"{y}/{str(y + 1)[-2:]}") for y in years
         ]
-        self.fields["service"].choices = [("", "All services")] + [
+        cast(forms.ChoiceField, self.fields["service"]).choices = [("", "All services")] + [
             (s.pk, s.label) for s in service_list(organisation=organisation)
         ]
-        self.fields["outcome"].choices = [("", "All outcomes"), (0, "Not yet decided")] + [
-            (o.pk, o.label) for o in outcome_list(organisation=organisation)
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
+            ("", "All outcomes"),
+            (0, "Not yet decided"),
+        ] + [(o.pk, o.label) for o in outcome_list(organisation=organisation)]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", "All statuses"),
+            *Status.choices,
         ]
-        self.fields["status"].choices = [("", "All statuses"), *Status.choices]
 
     def to_filters(self) -> DisclosureFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -101,7 +105,7 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, disclosure: Disclosure, target: Status, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if target == Status.CLOSED:
-            self.fields["outcome"].queryset = Outcome.objects.filter(
+            cast(forms.ModelChoiceField, self.fields["outcome"]).queryset = Outcome.objects.filter(
                 organisation_id=disclosure.organisation_id, active=True
             )
             self.fields["outcome"].initial = disclosure.outcome_id
@@ -147,7 +151,9 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args: Any, disclosure: Disclosure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = ServiceCategory.objects.filter(
+        cast(
+            forms.ModelChoiceField, self.fields["service"]
+        ).queryset = ServiceCategory.objects.filter(
             organisation_id=disclosure.organisation_id, active=True
         )
 
@@ -170,7 +176,9 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, disclosure: Disclosure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         excluded = disclosure.conflicts.values("user_id")
-        self.fields["handler"].queryset = handler_choices().exclude(pk__in=excluded)
+        cast(forms.ModelChoiceField, self.fields["handler"]).queryset = handler_choices().exclude(
+            pk__in=excluded
+        )
 
 
 class ConflictForm(forms.Form):
@@ -219,7 +227,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args: Any, disclosure: Disclosure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent"].queryset = Consent.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["consent"]).queryset = Consent.objects.filter(
             Q(withdrawn_on__isnull=True), disclosure=disclosure
         )
 

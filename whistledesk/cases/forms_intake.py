@@ -87,7 +87,7 @@ class LetterForm(CommonIntakeForm):
     scans = MultipleFileField(label="Scanned letter (PDF or photos)", required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("letter_text", "").strip() and not data.get("scans"):
             raise forms.ValidationError("Attach the scanned letter or type what it says.")
         return data
@@ -108,7 +108,7 @@ class EmailForm(CommonIntakeForm):
         self.fields["received_on"].initial = None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("eml") and not data.get("pasted", "").strip():
             raise forms.ValidationError("Upload the .eml file or paste the email.")
         return data

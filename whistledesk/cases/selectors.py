@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -150,11 +150,11 @@ class IdFirstPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        qs = self.object_list
+        qs = cast(QuerySet[Disclosure], self.object_list)
         ids = list(qs.values_list("pk", flat=True)[bottom:top])
         rows = Disclosure.objects.filter(pk__in=ids).select_related(*_LIST_RELATED)
         by_id = {d.pk: d for d in rows}
-        return self._get_page([by_id[i] for i in ids if i in by_id], number, self)
+        return Page([by_id[i] for i in ids if i in by_id], number, self)
 
 
 def disclosure_get(*, reference: str) -> Disclosure | None:

@@ -107,7 +107,7 @@ def parse_eml(data: bytes) -> ParsedEmail:
         attachments = []
         for part in msg.iter_attachments():
             payload = part.get_payload(decode=True)
-            if payload is None:
+            if not isinstance(payload, bytes):
                 continue
             name = part.get_filename() or "attachment"
             attachments.append(UploadedAttachment(filename=name, data=payload))

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from whistledesk.accounts.decorators import staff_required
 from whistledesk.cases.permissions import Perm, require
 from whistledesk.core.exceptions import NotPermitted
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def refused(request: HttpRequest, message: str) -> HttpResponse:
@@ -23,7 +23,7 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
 def perm_required(perm: Perm) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             try:
                 require(request.user, perm)
             except NotPermitted as exc:
