@@ -205,7 +205,7 @@ def _grant_case_key(
     """Seal the case key to the new handler when the assigning user's key is to hand.
 
     Returns whether it was sealed. A case with no sealed file (e.g. imported from a past
-    year) or an assigner who cannot open it still gets its handler; the page says so.
+    year) or an assigner who cannot open it still gets its handler (audit: key_sealed).
     """
     if private_key is None:
         return False
