@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/reports/", include("whistledesk.reports.urls")),
     path("staff/account/", include("whistledesk.accounts.urls")),
     path("staff/audit/", include("whistledesk.audit.urls")),
+    path("staff/retention/", include("whistledesk.retention.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whistledesk.reports",
     "whistledesk.intake",
     "whistledesk.backup",
+    "whistledesk.retention",
 ]
 
 MIDDLEWARE = [
@@ -87,7 +88,11 @@ def database_from_env(default_sqlite: Path) -> dict:
         config["OPTIONS"] = {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+            # secure_delete: freed pages and deleted cells are zeroed, so destroyed
+            # content does not linger in free space (retention, docs/operations.md).
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
+            ),
         }
         config["CONN_MAX_AGE"] = 0
     return config
