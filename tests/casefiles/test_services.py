@@ -30,8 +30,10 @@ def test_case_sealed_to_intake_and_recovery_opens_for_each_and_not_for_others(
     opened = services.casefile_open(
         actor=intake_officer, disclosure=disclosure, private_key=private_key_of(intake_officer)
     )
-    # Then they read what was submitted, and the read is audited
-    assert opened.documents == DOCS
+    # Then they read what was submitted except the identity, which is sealed apart,
+    # and the read is audited
+    assert opened.documents == {"narrative": DOCS["narrative"]}
+    assert opened.identity_hidden
     assert AuditEvent.objects.filter(action="casefile.read", actor=intake_officer).exists()
     # And the recovery key opens the data key too
     grant = KeyGrant.objects.get(disclosure=disclosure, kind=RecipientKind.RECOVERY)

@@ -22,7 +22,9 @@ def test_case_page_shows_decrypted_answers_and_due_dates(
     reference, _ = submit(client, organisation, identity="confidential", risk="yes")
     page = officer_client.get(f"/staff/cases/{reference}/").content.decode()
     assert CANARY_SENTENCE in page
-    assert CANARY_NAME in page
+    # Identity is sealed to custodians only (issue 5 item 2): the officer asks for it.
+    assert CANARY_NAME not in page
+    assert "Identity hidden" in page
     assert "Thistlewood House" in page
     assert "Urgent" in page
     received = Disclosure.objects.get().received_on

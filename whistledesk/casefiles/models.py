@@ -5,6 +5,11 @@ boxes under that key; the key itself is only stored sealed (`KeyGrant`) to the p
 of each staff member entitled to the case, to the organisation's recovery key and to the
 whistleblower's own key pair (`SourceAccount`). No column here holds clear text of an
 identity, a narrative, a message or a file name. See docs/adr/0002-encryption-at-rest.md.
+
+The whistleblower's identity and contact details are kept apart (docs/adr/0004): they are
+sealed to a second, per-disclosure *identity* key pair whose private half is granted only
+to custodians, the recovery key and staff a custodian has approved. Holding the case key
+does not open them.
 """
 
 from __future__ import annotations
@@ -42,11 +47,24 @@ class RecipientKind(models.TextChoices):
     SOURCE = "source", "Whistleblower"
 
 
+class KeyScope(models.TextChoices):
+    """What a grant opens.
+
+    - CASE: the data key (documents, messages, files except identity and contact details).
+    - IDENTITY: the private half of the disclosure's identity key pair (identity and
+      contact documents only). Never given to the whistleblower's account.
+    """
+
+    CASE = "case", "Case file"
+    IDENTITY = "identity", "Identity and contact details"
+
+
 class KeyGrant(models.Model):
-    """A disclosure's data key, sealed to one recipient's public key."""
+    """A disclosure's data key (or identity key), sealed to one recipient's public key."""
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=RecipientKind.choices)
+    scope = models.CharField(max_length=10, choices=KeyScope.choices, default=KeyScope.CASE)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -59,12 +77,19 @@ class KeyGrant(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["disclosure", "user"], condition=Q(user__isnull=False), name="grant_user"
+                fields=["disclosure", "user", "scope"],
+                condition=Q(user__isnull=False),
+                name="grant_user_scope",
             ),
             models.UniqueConstraint(
                 fields=["disclosure", "recovery_key"],
                 condition=Q(recovery_key__isnull=False),
                 name="grant_recovery",
+            ),
+            # Identity grants go to staff only: the whistleblower's account never holds
+            # one, and the recovery key's copy lives on IdentityKey.
+            models.CheckConstraint(
+                condition=Q(scope="case") | Q(kind="staff"), name="grant_identity_staff_only"
             ),
             models.UniqueConstraint(
                 fields=["disclosure"], condition=Q(kind="source"), name="grant_source"
@@ -80,7 +105,27 @@ class KeyGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} grant on disclosure {self.disclosure_id}"
+        return f"{self.kind} {self.scope} grant on disclosure {self.disclosure_id}"
+
+
+class IdentityKey(models.Model):
+    """The public half of a disclosure's identity key pair, and its recovery copy.
+
+    Anyone adding identity or contact details seals them to `public_key`; only holders of
+    an IDENTITY grant, or of the recovery key (`recovery_sealed_key`, the private half
+    sealed to it), can read them back.
+    """
+
+    disclosure = models.OneToOneField(Disclosure, on_delete=models.CASCADE, related_name="+")
+    public_key = models.BinaryField()
+    recovery_key = models.ForeignKey(
+        RecoveryKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recovery_sealed_key = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"identity key of disclosure {self.disclosure_id}"
 
 
 class DocumentKind(models.TextChoices):
@@ -93,11 +138,18 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Kinds that are routed to the identity key, whoever writes them.
+IDENTITY_KINDS = frozenset({DocumentKind.IDENTITY.value, DocumentKind.CONTACT.value})
+
+
 class SealedDocument(models.Model):
     """One encrypted text of a case file. Later documents of a kind supersede earlier ones."""
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    # CASE: a secret box under the data key. IDENTITY: a sealed box to the IdentityKey.
+    # Identity documents written before the identity key existed stay CASE (legacy).
+    scope = models.CharField(max_length=10, choices=KeyScope.choices, default=KeyScope.CASE)
     ciphertext = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -1,4 +1,8 @@
-"""Opening a case file with the organisation recovery key (offline key, typed in by hand)."""
+"""Opening a case file with the organisation recovery key (offline key, typed in by hand).
+
+The recovery key opens everything: the data key through its KeyGrant, and the identity
+and contact details through the identity key's recovery copy (casefiles.identity_keys).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,17 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from whistledesk.audit.services import audit_record
-from whistledesk.casefiles.models import Attachment, KeyGrant, RecipientKind, SealedDocument
+from whistledesk.casefiles.identity_keys import (
+    identity_document_decrypt,
+    identity_private_key_by_recovery,
+)
+from whistledesk.casefiles.models import (
+    Attachment,
+    KeyGrant,
+    KeyScope,
+    RecipientKind,
+    SealedDocument,
+)
 from whistledesk.casefiles.services import (
     AttachmentInfo,
     OpenedDocument,
@@ -46,14 +60,26 @@ def recover_casefile(*, reference: str, private_key: bytes) -> RecoveredCaseFile
             continue
     if data_key is None:
         raise RecoveryFailed("That recovery key does not open this case file.")
+    docs = list(SealedDocument.objects.filter(disclosure=disclosure))
+    identity_private = None
+    if any(d.scope == KeyScope.IDENTITY for d in docs):
+        identity_private = identity_private_key_by_recovery(
+            disclosure=disclosure, private_key=private_key
+        )
+        if identity_private is None:
+            raise RecoveryFailed("That recovery key does not open this case's identity details.")
     documents = [
         OpenedDocument(
             kind=d.kind,
-            text=crypto.decrypt_text(data_key, bytes(d.ciphertext)),
+            text=(
+                identity_document_decrypt(identity_private, d)
+                if d.scope == KeyScope.IDENTITY and identity_private is not None
+                else crypto.decrypt_text(data_key, bytes(d.ciphertext))
+            ),
             created_at=d.created_at,
             created_by_id=d.created_by_id,
         )
-        for d in SealedDocument.objects.filter(disclosure=disclosure)
+        for d in docs
     ]
     attachments = [
         (

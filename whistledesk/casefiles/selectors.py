@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from whistledesk.accounts.models import User
-from whistledesk.casefiles.models import Direction, KeyGrant, Message, RecipientKind, RecoveryKey
+from whistledesk.casefiles.models import (
+    Direction,
+    KeyGrant,
+    KeyScope,
+    Message,
+    RecipientKind,
+    RecoveryKey,
+)
 from whistledesk.cases.models import Disclosure
 
 
@@ -15,19 +22,22 @@ def active_recovery_key() -> RecoveryKey | None:
 
 def staff_holds_key(*, user: User, disclosure: Disclosure) -> bool:
     return KeyGrant.objects.filter(
-        disclosure=disclosure, kind=RecipientKind.STAFF, user=user
+        disclosure=disclosure, kind=RecipientKind.STAFF, scope=KeyScope.CASE, user=user
     ).exists()
 
 
 def disclosures_keyed_to(user: User) -> QuerySet[Disclosure]:
     """Disclosures whose case file `user` can open (for filtering a list in one query)."""
     return Disclosure.objects.filter(
-        pk__in=KeyGrant.objects.filter(kind=RecipientKind.STAFF, user=user).values("disclosure_id")
+        pk__in=KeyGrant.objects.filter(
+            kind=RecipientKind.STAFF, scope=KeyScope.CASE, user=user
+        ).values("disclosure_id")
     )
 
 
 def key_holders(disclosure: Disclosure) -> QuerySet[KeyGrant]:
-    """Who can open the case: staff grants (with users), the recovery key, the source."""
+    """Who can open the case (scope CASE) or its identity (scope IDENTITY): staff grants
+    (with users), the recovery key, the source."""
     return KeyGrant.objects.filter(disclosure=disclosure).select_related("user", "recovery_key")
 
 

@@ -23,6 +23,10 @@ Staff (private key from `accounts.keyring.staff_private_key(request)`):
     casefile_grant(actor=manager, disclosure=d, user=handler, private_key=key)
     casefile_revoke(actor=manager, disclosure=d, user=handler)
 
+Identity and contact documents are sealed to the disclosure's separate identity key
+(casefiles.identity_keys, docs/adr/0004): `casefile_open` returns them only to a holder of
+an identity grant and says otherwise that they are hidden (`identity_hidden`).
+
 Errors are DomainError subclasses whose messages are safe to show: CaseFileLocked,
 ReceiptRejected, RecoveryKeyMissing, AttachmentRejected (casefiles.attachments).
 """
@@ -50,11 +54,19 @@ from whistledesk.casefiles.attachments import (
     UploadedAttachment,
     clean_attachments,
 )
+from whistledesk.casefiles.identity_keys import (
+    IdentityLocked,
+    identity_document_decrypt,
+    identity_documents_store,
+    identity_keypair_create,
+    identity_private_key,
+)
 from whistledesk.casefiles.models import (
     Attachment,
     Direction,
     DocumentKind,
     KeyGrant,
+    KeyScope,
     Message,
     RecipientKind,
     RecoveryKey,
@@ -150,6 +162,8 @@ class OpenedCaseFile:
     documents: dict[str, str]
     history: list[OpenedDocument]
     attachments: list[AttachmentInfo]
+    # Identity or contact documents exist that this reader's keys do not open.
+    identity_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -216,15 +230,19 @@ def _staff_recipients(actor: Any) -> list[User]:
 def _store_documents(
     disclosure: Disclosure, data_key: bytes, documents: Mapping[str, str], author: Any
 ) -> None:
+    # Identity and contact go to the identity key; only a case made before it existed
+    # (no IdentityKey row) keeps them under the data key.
+    sealed_apart = set(identity_documents_store(disclosure, documents, author=author))
     SealedDocument.objects.bulk_create(
         SealedDocument(
             disclosure=disclosure,
             kind=kind,
+            scope=KeyScope.CASE,
             ciphertext=crypto.encrypt_text(data_key, text),
             created_by=author if isinstance(author, User) else None,
         )
         for kind, text in documents.items()
-        if text
+        if text and kind not in sealed_apart
     )
 
 
@@ -270,7 +288,7 @@ def _staff_data_key(disclosure: Disclosure, user: Any, private_key: bytes) -> by
     if not isinstance(user, User) or not user.is_active:
         raise CaseFileLocked()
     grant = KeyGrant.objects.filter(
-        disclosure=disclosure, kind=RecipientKind.STAFF, user=user
+        disclosure=disclosure, kind=RecipientKind.STAFF, scope=KeyScope.CASE, user=user
     ).first()
     if grant is None:
         raise CaseFileLocked()
@@ -347,9 +365,14 @@ def casefile_create(
                 )
             )
         KeyGrant.objects.bulk_create(grants)
+        _, identity_grants = identity_keypair_create(disclosure, recorder=actor, recovery=recovery)
         _store_documents(disclosure, data_key, documents, actor)
         _store_attachments(disclosure, data_key, files, author=actor)
         receipt = _new_source_account(disclosure, data_key) if with_source else None
+        # casefiles cannot import identity at module level (identity builds on casefiles).
+        from whistledesk.identity.ledger import consent_from_web_form
+
+        consent_from_web_form(actor=actor, disclosure=disclosure, documents=documents)
         audit_record(
             actor=actor,
             action="casefile.created",
@@ -360,6 +383,7 @@ def casefile_create(
                 "documents": sorted(k for k, v in documents.items() if v),
                 "attachments": len(files),
                 "staff_grants": len(grants) - (1 if recovery else 0),
+                "identity_grants": identity_grants,
                 "recovery_fingerprint": recovery.fingerprint if recovery else None,
                 "source_account": with_source,
             },
@@ -407,6 +431,7 @@ def casefile_grant(*, actor: User, disclosure: Disclosure, user: User, private_k
     _, created = KeyGrant.objects.get_or_create(
         disclosure=disclosure,
         user=user,
+        scope=KeyScope.CASE,
         defaults={
             "kind": RecipientKind.STAFF,
             "sealed_key": crypto.seal_to(bytes(user.public_key), data_key),
@@ -424,7 +449,10 @@ def casefile_grant(*, actor: User, disclosure: Disclosure, user: User, private_k
 
 @transaction.atomic
 def casefile_revoke(*, actor: Any, disclosure: Disclosure, user: User) -> bool:
-    """Remove `user`'s key to the case. Returns whether they had one."""
+    """Remove `user`'s keys to the case. Returns whether they had one.
+
+    Their identity grant goes too: someone taken off a case keeps nothing of it.
+    """
     deleted, _ = KeyGrant.objects.filter(
         disclosure=disclosure, kind=RecipientKind.STAFF, user=user
     ).delete()
@@ -441,17 +469,39 @@ def casefile_revoke(*, actor: Any, disclosure: Disclosure, user: User) -> bool:
 
 @transaction.atomic
 def casefile_open(*, actor: User, disclosure: Disclosure, private_key: bytes) -> OpenedCaseFile:
-    """Decrypt a case file for a member of staff. Audited as "casefile.read"."""
+    """Decrypt a case file for a member of staff. Audited as "casefile.read".
+
+    Identity and contact documents are included only if the actor holds the identity key;
+    otherwise `identity_hidden` says they exist. Whether they were opened is in the audit.
+    """
     data_key = _staff_data_key(disclosure, actor, private_key)
-    history = [
-        OpenedDocument(
-            kind=doc.kind,
-            text=crypto.decrypt_text(data_key, bytes(doc.ciphertext)),
-            created_at=doc.created_at,
-            created_by_id=doc.created_by_id,
+    docs = list(SealedDocument.objects.filter(disclosure=disclosure))
+    identity_private: bytes | None = None
+    if any(d.scope == KeyScope.IDENTITY for d in docs):
+        try:
+            identity_private = identity_private_key(
+                disclosure=disclosure, user=actor, private_key=private_key
+            )
+        except IdentityLocked:
+            identity_private = None
+    history = []
+    hidden = False
+    for doc in docs:
+        if doc.scope == KeyScope.IDENTITY:
+            if identity_private is None:
+                hidden = True
+                continue
+            text = identity_document_decrypt(identity_private, doc)
+        else:
+            text = crypto.decrypt_text(data_key, bytes(doc.ciphertext))
+        history.append(
+            OpenedDocument(
+                kind=doc.kind,
+                text=text,
+                created_at=doc.created_at,
+                created_by_id=doc.created_by_id,
+            )
         )
-        for doc in SealedDocument.objects.filter(disclosure=disclosure)
-    ]
     attachments = [
         _attachment_info(_attachment_key(data_key, a), a)
         for a in Attachment.objects.filter(disclosure=disclosure).defer("ciphertext")
@@ -462,12 +512,14 @@ def casefile_open(*, actor: User, disclosure: Disclosure, private_key: bytes) ->
         disclosure_id=disclosure.pk,
         object_type="disclosure",
         object_id=disclosure.reference,
+        details={"identity_opened": identity_private is not None, "identity_hidden": hidden},
     )
     return OpenedCaseFile(
         disclosure=disclosure,
         documents={d.kind: d.text for d in history},
         history=history,
         attachments=attachments,
+        identity_hidden=hidden,
     )
 
 

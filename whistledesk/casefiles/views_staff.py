@@ -2,7 +2,9 @@
 
 Decryption uses the signed-in person's private key from the session vault. Opening the
 page acknowledges a received disclosure (the whistleblower then sees "Acknowledged").
-Every read and download is audited by the casefiles services.
+Every read and download is audited by the casefiles services. Identity and contact
+details show only to holders of the case's identity key; others see that they are hidden
+and may ask a custodian for them (whistledesk.identity).
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ from whistledesk.cases.clock import acknowledgement_due, feedback_due
 from whistledesk.cases.models import Disclosure
 from whistledesk.cases.services import disclosure_acknowledge
 from whistledesk.core.exceptions import DomainError
+from whistledesk.identity.forms import AskForm
+from whistledesk.identity.models import RequestStatus
+from whistledesk.identity.selectors import effective_status, latest_request
+from whistledesk.identity.services import may_request_problem
 
 
 class StaffReplyForm(forms.Form):
@@ -92,6 +98,7 @@ def _render_case(
         else acknowledgement_due(disclosure.received_on)
     )
     docs = opened.documents
+    latest = latest_request(user=user, disclosure=disclosure) if opened.identity_hidden else None
     return render(
         request,
         "casefiles/case_detail.html",
@@ -99,6 +106,14 @@ def _render_case(
             "disclosure": disclosure,
             "answers": _json(docs.get("answers")),
             "identity": _json(docs.get("identity")),
+            "identity_hidden": opened.identity_hidden,
+            "identity_request": latest,
+            "identity_request_status": effective_status(latest) if latest else None,
+            "identity_ask_problem": may_request_problem(user, disclosure)
+            if opened.identity_hidden
+            else None,
+            "ask_form": AskForm(),
+            "Status": RequestStatus,
             "contact": _json(docs.get("contact")),
             "narrative": docs.get("narrative", ""),
             "other_documents": [

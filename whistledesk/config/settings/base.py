@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "whistledesk.organisation",
     "whistledesk.cases",
     "whistledesk.casefiles",
+    "whistledesk.identity",
     "whistledesk.reports",
     "whistledesk.intake",
     "whistledesk.backup",

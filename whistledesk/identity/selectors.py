@@ -1,0 +1,144 @@
+"""Reads for identity access and the consent ledger. Bounded queries, no keys needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from whistledesk.accounts.models import User
+from whistledesk.cases.models import Consent, Disclosure, Referral
+from whistledesk.identity.models import IdentityAccessRequest, RequestStatus, WebFormConsent
+
+QUEUE_LIMIT = 200
+
+
+def pending_requests() -> QuerySet[IdentityAccessRequest]:
+    """The custodians' queue: pending and not yet expired, oldest first."""
+    return (
+        IdentityAccessRequest.objects.filter(
+            status=RequestStatus.PENDING, expires_at__gt=timezone.now()
+        )
+        .select_related("disclosure", "requester")
+        .order_by("created_at", "id")[:QUEUE_LIMIT]
+    )
+
+
+def approved_requests() -> QuerySet[IdentityAccessRequest]:
+    """Access custodians have granted and may revoke, newest first."""
+    return IdentityAccessRequest.objects.filter(status=RequestStatus.APPROVED).select_related(
+        "disclosure", "requester", "decided_by"
+    )[:QUEUE_LIMIT]
+
+
+def requests_by(user: User) -> QuerySet[IdentityAccessRequest]:
+    """A member of staff's own requests, newest first (how they learn the decision)."""
+    return IdentityAccessRequest.objects.filter(requester=user).select_related(
+        "disclosure", "decided_by"
+    )[:QUEUE_LIMIT]
+
+
+def latest_request(*, user: User, disclosure: Disclosure) -> IdentityAccessRequest | None:
+    return (
+        IdentityAccessRequest.objects.filter(requester=user, disclosure=disclosure)
+        .select_related("decided_by")
+        .first()
+    )
+
+
+def effective_status(request: IdentityAccessRequest) -> str:
+    """The status as a person should see it: a pending request past its time has expired."""
+    if request.status == RequestStatus.PENDING and request.expires_at <= timezone.now():
+        return RequestStatus.EXPIRED
+    return request.status
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One line of the consent ledger. `kind`: consent, consent_withdrawn, shared_outside,
+    access_granted or access_revoked."""
+
+    kind: str
+    when: dt.date
+    who: str  # who gave consent, or who was told
+    what: str
+    why: str
+    recorded_by: str
+
+
+def _day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def consent_ledger(disclosure: Disclosure) -> list[LedgerEntry]:
+    """Every consent and every telling of the identity on this case, oldest first."""
+    entries: list[LedgerEntry] = []
+    web = WebFormConsent.objects.filter(disclosure=disclosure).first()
+    if web is not None:
+        entries.append(
+            LedgerEntry(
+                kind="consent",
+                when=_day(web.given_at),
+                who="The whistleblower",
+                what="Their identity may be shared with the bodies we refer the concern to",
+                why='They chose "open" on the web form',
+                recorded_by="Web form",
+            )
+        )
+    for c in Consent.objects.filter(disclosure=disclosure).select_related("recorded_by"):
+        entries.append(
+            LedgerEntry("consent", c.given_on, c.given_by, c.scope, c.reason, str(c.recorded_by))
+        )
+        if c.withdrawn_on is not None:
+            entries.append(
+                LedgerEntry(
+                    "consent_withdrawn", c.withdrawn_on, c.given_by, c.scope, "", "Casework"
+                )
+            )
+    for r in Referral.objects.filter(disclosure=disclosure, identity_shared=True).select_related(
+        "body", "consent", "recorded_by"
+    ):
+        consent = r.consent
+        why = f"Referral: {r.shared_summary}"
+        if consent is not None:
+            given = f"{consent.given_on.day} {consent.given_on:%B %Y}"
+            why += f" (consent given {given} by {consent.given_by})"
+        entries.append(
+            LedgerEntry(
+                "shared_outside",
+                r.referred_on,
+                r.body.name,
+                "The whistleblower's identity",
+                why,
+                str(r.recorded_by),
+            )
+        )
+    for q in IdentityAccessRequest.objects.filter(
+        disclosure=disclosure, status__in=[RequestStatus.APPROVED, RequestStatus.REVOKED]
+    ).select_related("requester", "decided_by", "ended_by"):
+        if q.decided_at is not None:
+            entries.append(
+                LedgerEntry(
+                    "access_granted",
+                    _day(q.decided_at),
+                    f"{q.requester} (staff)",
+                    "Identity and contact details",
+                    q.reason,
+                    f"Approved by {q.decided_by}",
+                )
+            )
+        if q.status == RequestStatus.REVOKED and q.ended_at is not None:
+            entries.append(
+                LedgerEntry(
+                    "access_revoked",
+                    _day(q.ended_at),
+                    f"{q.requester} (staff)",
+                    "Identity and contact details",
+                    q.end_reason,
+                    f"Revoked by {q.ended_by}",
+                )
+            )
+    entries.sort(key=lambda e: e.when)
+    return entries

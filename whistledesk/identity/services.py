@@ -1,0 +1,272 @@
+"""Identity access: request, approve, refuse, withdraw, revoke, expire. Every one audited.
+
+    req = identity_access_request(actor=handler, disclosure=d, reason="...")
+    identity_access_approve(actor=custodian, request=req, private_key=key, reason="")
+    identity_access_refuse(actor=custodian, request=req, reason="...")
+    identity_access_withdraw(actor=handler, request=req)
+    identity_access_revoke(actor=custodian, request=req, reason="...")
+    identity_requests_expire(actor="system")   # also: `whistledesk expire_identity_requests`
+
+Approval is cryptographic: the custodian's own private key unseals the case's identity key
+and seals it to the requester (casefiles.identity_keys). Refusal, withdrawal and expiry
+give nothing; revocation deletes the requester's identity grant. Audit details hold ids,
+states and usernames, never a reason (reasons are free text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from whistledesk.accounts.models import User
+from whistledesk.accounts.roles import Role
+from whistledesk.audit.services import audit_record
+from whistledesk.casefiles.identity_keys import (
+    holds_identity_key,
+    identity_documents_exist,
+    identity_key_drop,
+    identity_key_share,
+)
+from whistledesk.casefiles.selectors import staff_holds_key
+from whistledesk.cases.models import Disclosure
+from whistledesk.cases.permissions import is_excluded
+from whistledesk.core.exceptions import DomainError, NotPermitted
+from whistledesk.identity.models import IdentityAccessRequest, RequestStatus
+
+MAX_REASON_CHARS = 1000
+DEFAULT_REQUEST_DAYS = 14
+# Who, besides the case's handler, may ask (if they hold the case key).
+REQUESTING_ROLES = (Role.CASEWORKER, Role.MANAGER)
+
+
+def request_lifetime() -> dt.timedelta:
+    return dt.timedelta(
+        days=getattr(settings, "WHISTLEDESK_IDENTITY_REQUEST_DAYS", DEFAULT_REQUEST_DAYS)
+    )
+
+
+def _reason(reason: str, *, what: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(f"Give a reason {what}.", field="reason")
+    if len(reason) > MAX_REASON_CHARS:
+        raise DomainError(f"Keep the reason under {MAX_REASON_CHARS:,} characters.", field="reason")
+    return reason
+
+
+def may_request_problem(user: Any, disclosure: Disclosure) -> str | None:
+    """Why `user` may not ask to see this case's identity, or None if they may."""
+    if not isinstance(user, User) or not user.is_active:
+        return "Only signed-in staff can ask."
+    if is_excluded(user, disclosure):
+        return "You are recorded as having a conflict of interest with this case."
+    is_handler = disclosure.handler_id == user.pk
+    if not is_handler and not any(user.has_role(r) for r in REQUESTING_ROLES):
+        return "Only the case's handler, a caseworker or a manager can ask."
+    if not staff_holds_key(user=user, disclosure=disclosure):
+        return "You need access to the case file first. Ask a manager."
+    return None
+
+
+def _lock(request: IdentityAccessRequest) -> IdentityAccessRequest:
+    return (
+        IdentityAccessRequest.objects.select_for_update()
+        .select_related("disclosure", "requester")
+        .get(pk=request.pk)
+    )
+
+
+def _is_expired(request: IdentityAccessRequest) -> bool:
+    return request.status == RequestStatus.PENDING and request.expires_at <= timezone.now()
+
+
+def _require_pending(request: IdentityAccessRequest) -> None:
+    if _is_expired(request):
+        raise DomainError("This request has expired. The requester can ask again.")
+    if request.status != RequestStatus.PENDING:
+        raise DomainError(f"This request is already {request.get_status_display().lower()}.")
+
+
+def _require_custodian(actor: Any, request: IdentityAccessRequest) -> None:
+    if not isinstance(actor, User) or not actor.is_active or not actor.has_role(Role.CUSTODIAN):
+        raise NotPermitted("Only an identity custodian can decide identity requests.")
+    if actor.pk == request.requester_id:
+        raise NotPermitted("You cannot decide your own request: another custodian must.")
+    if is_excluded(actor, request.disclosure):
+        raise NotPermitted("You are recorded as having a conflict of interest with this case.")
+
+
+def _audit(actor: Any, action: str, request: IdentityAccessRequest, **details: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        disclosure_id=request.disclosure_id,
+        object_type="identity_request",
+        object_id=request.pk,
+        details={"requester": request.requester.get_username(), **details},
+    )
+
+
+@transaction.atomic
+def identity_access_request(
+    *, actor: User, disclosure: Disclosure, reason: str
+) -> IdentityAccessRequest:
+    """Ask to see the whistleblower's identity and contact details, with a reason."""
+    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    problem = may_request_problem(actor, locked)
+    if problem:
+        raise NotPermitted(problem)
+    reason = _reason(reason, what="for needing to know who they are")
+    if not identity_documents_exist(locked):
+        raise DomainError("There is no identity on this case to ask for.")
+    if holds_identity_key(user=actor, disclosure=locked):
+        raise DomainError("You can already see the identity on this case.")
+    _expire(
+        IdentityAccessRequest.objects.filter(disclosure=locked, requester=actor), actor="system"
+    )
+    if IdentityAccessRequest.objects.filter(
+        disclosure=locked, requester=actor, status=RequestStatus.PENDING
+    ).exists():
+        raise DomainError("You have already asked. A custodian will decide.")
+    request = IdentityAccessRequest.objects.create(
+        disclosure=locked,
+        requester=actor,
+        reason=reason,
+        expires_at=timezone.now() + request_lifetime(),
+    )
+    _audit(actor, "identity.access_requested", request, expires=request.expires_at.isoformat())
+    return request
+
+
+@transaction.atomic
+def identity_access_approve(
+    *, actor: User, request: IdentityAccessRequest, private_key: bytes, reason: str = ""
+) -> IdentityAccessRequest:
+    """A custodian gives the requester the identity key, unsealed with their own key."""
+    locked = _lock(request)
+    _require_custodian(actor, locked)
+    _require_pending(locked)
+    problem = may_request_problem(locked.requester, locked.disclosure)
+    if problem:
+        raise DomainError(f"The requester can no longer be given access. {problem}")
+    identity_key_share(
+        disclosure=locked.disclosure,
+        from_user=actor,
+        private_key=private_key,
+        to_user=locked.requester,
+    )
+    locked.status = RequestStatus.APPROVED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason.strip()[:MAX_REASON_CHARS]
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    _audit(actor, "identity.access_approved", locked)
+    return locked
+
+
+@transaction.atomic
+def identity_access_refuse(
+    *, actor: User, request: IdentityAccessRequest, reason: str
+) -> IdentityAccessRequest:
+    """A custodian refuses, saying why (the requester is shown the reason)."""
+    locked = _lock(request)
+    _require_custodian(actor, locked)
+    _require_pending(locked)
+    locked.status = RequestStatus.REFUSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = _reason(reason, what="for refusing")
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    _audit(actor, "identity.access_refused", locked)
+    return locked
+
+
+@transaction.atomic
+def identity_access_withdraw(
+    *, actor: User, request: IdentityAccessRequest
+) -> IdentityAccessRequest:
+    """The requester no longer needs it."""
+    locked = _lock(request)
+    if not isinstance(actor, User) or actor.pk != locked.requester_id:
+        raise NotPermitted("Only the person who asked can withdraw a request.")
+    _require_pending(locked)
+    locked.status = RequestStatus.WITHDRAWN
+    locked.ended_by = actor
+    locked.ended_at = timezone.now()
+    locked.save(update_fields=["status", "ended_by", "ended_at"])
+    _audit(actor, "identity.access_withdrawn", locked)
+    return locked
+
+
+@transaction.atomic
+def identity_access_revoke(
+    *, actor: User, request: IdentityAccessRequest, reason: str
+) -> IdentityAccessRequest:
+    """A custodian takes approved access away: the requester's identity grant is deleted."""
+    locked = _lock(request)
+    if not isinstance(actor, User) or not actor.is_active or not actor.has_role(Role.CUSTODIAN):
+        raise NotPermitted("Only an identity custodian can revoke identity access.")
+    if locked.status != RequestStatus.APPROVED:
+        raise DomainError("Only approved access can be revoked.")
+    reason = _reason(reason, what="for revoking access")
+    dropped = identity_key_drop(disclosure=locked.disclosure, user=locked.requester)
+    locked.status = RequestStatus.REVOKED
+    locked.ended_by = actor
+    locked.ended_at = timezone.now()
+    locked.end_reason = reason
+    locked.save(update_fields=["status", "ended_by", "ended_at", "end_reason"])
+    _audit(actor, "identity.access_revoked", locked, grant_deleted=dropped)
+    return locked
+
+
+def _expire(requests: QuerySet[IdentityAccessRequest], *, actor: Any) -> int:
+    due = list(
+        requests.select_for_update()
+        .select_related("requester")
+        .filter(status=RequestStatus.PENDING, expires_at__lte=timezone.now())
+    )
+    for request in due:
+        request.status = RequestStatus.EXPIRED
+        request.save(update_fields=["status"])
+        _audit(actor, "identity.access_expired", request)
+    return len(due)
+
+
+@transaction.atomic
+def identity_requests_expire(*, actor: Any = "system") -> int:
+    """Mark every pending request past its time as expired. Returns how many."""
+    return _expire(IdentityAccessRequest.objects.all(), actor=actor)
+
+
+@transaction.atomic
+def identity_custodian_add(
+    *, actor: User, disclosure: Disclosure, custodian: User, private_key: bytes
+) -> bool:
+    """A custodian who holds a case's identity key passes it to another custodian.
+
+    For custodians appointed after the case was created (cases are sealed to the custodians
+    who exist at creation). Returns whether a grant was made.
+    """
+    if not isinstance(actor, User) or not actor.is_active or not actor.has_role(Role.CUSTODIAN):
+        raise NotPermitted("Only an identity custodian can pass on the identity key.")
+    if not custodian.is_active or not custodian.has_role(Role.CUSTODIAN):
+        raise DomainError("The identity key can only be passed to another custodian this way.")
+    if is_excluded(custodian, disclosure):
+        raise DomainError("That custodian has a conflict of interest with this case.")
+    created = identity_key_share(
+        disclosure=disclosure, from_user=actor, private_key=private_key, to_user=custodian
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="identity.custodian_added",
+            disclosure_id=disclosure.pk,
+            object_type="user",
+            object_id=custodian.get_username(),
+        )
+    return created

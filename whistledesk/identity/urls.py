@@ -1,0 +1,14 @@
+"""Staff URLs for identity access and the consent ledger, under /staff/identity/."""
+
+from django.urls import path
+
+from whistledesk.identity import views
+
+app_name = "identity"
+
+urlpatterns = [
+    path("", views.queue_view, name="queue"),
+    path("requests/<int:pk>/", views.request_view, name="request"),
+    path("ask/<str:reference>/", views.ask_view, name="ask"),
+    path("ledger/<str:reference>/", views.ledger_view, name="ledger"),
+]
