@@ -134,3 +134,16 @@ def test_ledger_records_consent_sharing_and_internal_access(
     assert entries["access_granted"].why == "To pass the name to the LADO"
     assert "cora" in entries["access_granted"].recorded_by
     assert entries["access_revoked"].why == "Done"
+
+
+def test_open_choice_through_the_web_form_reaches_the_ledger(organisation: Any) -> None:
+    from django.core.cache import cache
+    from django.test import Client
+
+    from tests.intake.conftest import submit
+    from whistledesk.cases.models import Disclosure
+
+    cache.clear()  # intake throttles by client; start from a clean count
+    reference, _ = submit(Client(), organisation, identity="open")
+    [entry] = consent_ledger(Disclosure.objects.get(reference=reference))
+    assert entry.kind == "consent" and entry.recorded_by == "Web form"

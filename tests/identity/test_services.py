@@ -299,3 +299,21 @@ def test_staff_added_identity_is_sealed_apart_too(case: Any, manager: Any, handl
     assert opened.documents["call_notes"] == "Called back."
     assert "New phone" not in str(opened.documents)
     assert opened.identity_hidden
+
+
+def test_expire_command(case: Any, handler: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    request = _ask(handler, case)
+    out = io.StringIO()
+    call_command("expire_identity_requests", stdout=out)
+    assert "0 identity request(s) expired" in out.getvalue()
+    IdentityAccessRequest.objects.filter(pk=request.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    call_command("expire_identity_requests", stdout=out)
+    assert "1 identity request(s) expired" in out.getvalue()
+    request.refresh_from_db()
+    assert request.status == RequestStatus.EXPIRED
