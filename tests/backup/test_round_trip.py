@@ -19,6 +19,7 @@ from whistledesk.audit.verify import verify_chain
 from whistledesk.backup.archive import BackupError, key_generate, key_load
 from whistledesk.backup.services import _models, backup_create, backup_restore
 from whistledesk.casefiles import services as casefiles
+from whistledesk.casefiles.recovery import recover_casefile
 from whistledesk.cases.models import Disclosure
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,7 +77,12 @@ def populated(
     with transaction.atomic():
         casefiles.message_from_source(source=source, text="Oak House, on the first floor.")
     TOTPDevice.objects.create(user=intake_officer, name="Authenticator app", confirmed=True)
-    return {"receipt": receipt, "disclosure": disclosure, "officer": intake_officer}
+    return {
+        "receipt": receipt,
+        "disclosure": disclosure,
+        "officer": intake_officer,
+        "recovery_private_key": recovery_private_key,
+    }
 
 
 def _wipe(media: Path) -> None:
@@ -125,7 +131,13 @@ def test_round_trip_brings_back_every_record_file_message_and_the_chain(
     opened = casefiles.casefile_open(
         actor=officer, disclosure=restored, private_key=private_key_of(officer)
     )
-    assert opened.documents == DOCS
+    # The identity is sealed to the identity key, not the case key: staff see the account only
+    assert opened.documents == {"narrative": DOCS["narrative"]}
+    # ...and the recovery key still opens everything, identity included
+    recovered = recover_casefile(
+        reference=restored.reference, private_key=populated["recovery_private_key"]
+    )
+    assert {d.kind: d.text for d in recovered.documents} == DOCS
     source = casefiles.source_authenticate(receipt=populated["receipt"])
     texts = [m.text for m in casefiles.message_list_for_source(source=source)]
     assert texts == ["Thank you. Can you tell us which home?", "Oak House, on the first floor."]
