@@ -74,6 +74,7 @@ def content_relations() -> list[Any]:
         and f.auto_created
         and not f.concrete
         and (f.one_to_many or f.one_to_one)
+        and f.related_model is not None
         and f.related_model._meta.app_label in CONTENT_APPS
     ]
 
