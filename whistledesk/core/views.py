@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 
 def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
     try:
-        html = render_to_string(
+        html: str = render_to_string(
             "whistledesk/error.html", {"title": title, "body": body}, request=request
         )
     except Exception:  # noqa: BLE001 - the error page itself must never fail

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -79,10 +80,10 @@ TEMPLATES = [
 ]
 
 
-def database_from_env(default_sqlite: Path) -> dict:
+def database_from_env(default_sqlite: Path) -> dict[str, Any]:
     """DATABASE_URL if set (PostgreSQL in production), else a SQLite file in DATA_DIR."""
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{default_sqlite}"
-    config = dj_database_url.parse(url, conn_max_age=60)
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL + a busy timeout: concurrent readers while the web form writes, and
         # IMMEDIATE transactions so two writers queue instead of failing mid-transaction.
