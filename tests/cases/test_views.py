@@ -25,10 +25,36 @@ def test_case_page_links_to_the_sealed_file_and_shows_next_step(
     page = _as(client, users["caseworker"]).get(f"/staff/casework/{case.reference}/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert f'href="/staff/cases/{case.reference}/"' in html
-    assert "Read the disclosure and messages" in html
+    # A disclosure with no sealed case file (e.g. imported) says so instead of linking
+    assert "There is no encrypted case file for this disclosure" in html
     assert "Acknowledge" in html
     assert "Staffing concerns" in html
+
+
+def test_case_page_links_to_the_case_file_and_warns_when_the_handler_cannot_read_it(
+    client: Any, new_case: Any, users: Any
+) -> None:
+    from django.db import transaction
+
+    from whistledesk.casefiles.services import casefile_create
+
+    # Given a case whose file is sealed to intake staff, assigned to a caseworker by someone
+    # whose key was not to hand (so the case key could not be shared with the handler)
+    case = new_case()
+    with transaction.atomic():
+        casefile_create(
+            actor=users["intake_officer"],
+            disclosure=case,
+            documents={"narrative": "Something happened."},
+            with_source=False,
+        )
+    Disclosure.objects.filter(pk=case.pk).update(handler=users["caseworker"])
+    # When a manager opens the case page
+    html = _as(client, users["manager"]).get(f"/staff/casework/{case.reference}/").content.decode()
+    # Then it links to the case file and warns that the handler cannot read it yet
+    assert f'href="/staff/cases/{case.reference}/"' in html
+    assert "Read the disclosure and messages" in html
+    assert "caseworker cannot read this case file yet" in html
 
 
 def test_walk_a_case_through_the_pages(

@@ -8,11 +8,12 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.views.decorators.http import require_http_methods
 
 from whistledesk.accounts.decorators import staff_required
+from whistledesk.accounts.keyring import staff_private_key
+from whistledesk.audit.selectors import audit_events_for_disclosure
+from whistledesk.casefiles.selectors import key_holders, staff_holds_key
 from whistledesk.cases import actions, assessment, safeguarding
 from whistledesk.cases.forms import (
     ActionForm,
@@ -37,6 +38,7 @@ from whistledesk.cases.workflow import (
     transitions_from,
 )
 from whistledesk.core.exceptions import DomainError, NotPermitted
+from whistledesk.retention.selectors import disclosure_is_destroyed
 
 Run = Callable[[Disclosure, dict[str, Any]], Any]
 
@@ -47,14 +49,6 @@ def _load(request: HttpRequest, reference: str, perm: Perm) -> Disclosure:
         raise Http404
     require(request.user, perm, disclosure)
     return disclosure
-
-
-def _audit_include() -> bool:
-    try:
-        get_template("audit/_case_history.html")
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 @staff_required
@@ -77,11 +71,9 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "related_count": related.count(),
         "related": related[:10],
         **case_detail(disclosure=disclosure),
+        **_casefile_state(disclosure),
+        "audit_events": audit_events_for_disclosure(disclosure.pk),
     }
-    if _audit_include():
-        from whistledesk.audit.selectors import audit_events_for_disclosure
-
-        context["audit_events"] = audit_events_for_disclosure(disclosure.pk)
     return render(request, "cases/case_detail.html", context)
 
 
@@ -189,11 +181,27 @@ def assess_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _casefile_state(disclosure: Disclosure) -> dict[str, Any]:
+    """Whether the case has sealed content, and whether its handler can read it.
+
+    Assignment seals the case key to the new handler only when the assigning person holds it
+    and is signed in with their key; otherwise the page must say so, not fail silently.
+    """
+    destroyed = disclosure_is_destroyed(disclosure=disclosure)
+    has_casefile = not destroyed and key_holders(disclosure).exists()
+    handler_locked_out = bool(
+        has_casefile
+        and disclosure.handler is not None
+        and not staff_holds_key(user=disclosure.handler, disclosure=disclosure)
+    )
+    return {
+        "content_destroyed": destroyed,
+        "has_casefile": has_casefile,
+        "handler_locked_out": handler_locked_out,
+    }
+
+
 def _private_key(request: HttpRequest) -> bytes | None:
-    try:
-        from whistledesk.accounts.keyring import staff_private_key
-    except ImportError:  # the keyring is optional until staff key pairs exist
-        return None
     try:
         return staff_private_key(request)
     except DomainError:
