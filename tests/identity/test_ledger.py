@@ -106,6 +106,12 @@ def test_ledger_records_consent_sharing_and_internal_access(
         given_on=today,
         reason="LADO needs to interview them",
     )
+    request = services.identity_access_request(
+        actor=handler, disclosure=active, reason="To pass the name to the LADO"
+    )
+    services.identity_access_approve(
+        actor=custodian, request=request, private_key=private_key_of(custodian)
+    )
     referral_record(
         actor=handler,
         disclosure=active,
@@ -114,12 +120,6 @@ def test_ledger_records_consent_sharing_and_internal_access(
         referred_on=today,
         identity_shared=True,
         consent=consent,
-    )
-    request = services.identity_access_request(
-        actor=handler, disclosure=active, reason="To pass the name to the LADO"
-    )
-    services.identity_access_approve(
-        actor=custodian, request=request, private_key=private_key_of(custodian)
     )
     services.identity_access_revoke(actor=custodian, request=request, reason="Done")
     # Then the ledger says who was told what, when and why
@@ -147,3 +147,33 @@ def test_open_choice_through_the_web_form_reaches_the_ledger(organisation: Any) 
     reference, _ = submit(Client(), organisation, identity="open")
     [entry] = consent_ledger(Disclosure.objects.get(reference=reference))
     assert entry.kind == "consent" and entry.recorded_by == "Web form"
+
+
+def test_sharing_identity_outside_needs_identity_access_as_well_as_consent(
+    active: Any, handler: Any, body: ReferralBody
+) -> None:
+    from whistledesk.cases.actions import consent_record, referral_record
+    from whistledesk.core.exceptions import DomainError
+
+    # Given the whistleblower's recorded consent, but no identity access from a custodian
+    today = dt.date.today()
+    consent = consent_record(
+        actor=handler,
+        disclosure=active,
+        given_by="The whistleblower, by phone",
+        scope="Share my name with the LADO",
+        given_on=today,
+        reason="LADO needs to interview them",
+    )
+    # When the handler records a referral that shares the identity, it is refused
+    with pytest.raises(DomainError, match="do not have access to the whistleblower's identity"):
+        referral_record(
+            actor=handler,
+            disclosure=active,
+            body=body,
+            shared_summary="Night staffing concern",
+            referred_on=today,
+            identity_shared=True,
+            consent=consent,
+        )
+    assert not active.referrals.exists()

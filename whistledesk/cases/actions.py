@@ -10,6 +10,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from whistledesk.audit.services import audit_record
+from whistledesk.casefiles.identity_keys import holds_identity_key, identity_documents_exist
 from whistledesk.cases.models import (
     ActionKind,
     CaseAction,
@@ -117,6 +118,16 @@ def referral_record(
             )
         if consent.withdrawn_on is not None:
             raise DomainError("That consent has been withdrawn.", field="consent")
+        # Nobody shares what they have not been allowed to see: identity access is granted
+        # by a custodian (docs/adr/0004-identity-custodian.md).
+        if identity_documents_exist(locked) and not holds_identity_key(
+            user=actor, disclosure=locked
+        ):
+            raise DomainError(
+                "You do not have access to the whistleblower's identity. Ask a custodian "
+                "for access on the case file page before sharing it.",
+                field="identity_shared",
+            )
     else:
         consent = None
     due = reassurance_due or referred_on + dt.timedelta(days=body.reassurance_days)
