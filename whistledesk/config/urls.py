@@ -15,6 +15,8 @@ urlpatterns = [
     path("staff/account/", include("whistledesk.accounts.urls")),
     path("staff/audit/", include("whistledesk.audit.urls")),
     path("staff/retention/", include("whistledesk.retention.urls")),
+    path("staff/account/api-tokens/", include("whistledesk.api.urls_staff")),
+    path("api/v1/", include("whistledesk.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -289,3 +289,22 @@ def constant_time_equal(a: bytes | str, b: bytes | str) -> bool:
     if isinstance(b, str):
         b = b.encode()
     return hmac.compare_digest(a, b)
+
+
+# -- personal API tokens ------------------------------------------------------------------
+
+# Not a secret: makes a token recognisable in a leaked file or a secret scanner's report.
+API_TOKEN_PREFIX = "wd_"  # noqa: S105
+API_TOKEN_BYTES = 32
+MAX_API_TOKEN_CHARS = 100
+
+
+def new_api_token() -> str:
+    """A fresh bearer token: 32 random bytes. Shown once; only its digest is stored."""
+    return API_TOKEN_PREFIX + secrets.token_urlsafe(API_TOKEN_BYTES)
+
+
+def api_token_digest(token: str) -> str:
+    """SHA-256 of the token, hex. The token has 256 bits of entropy, so a fast hash is
+    enough (nothing to brute-force) and lets each request be checked with one lookup."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

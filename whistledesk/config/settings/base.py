@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "whistledesk.intake",
     "whistledesk.backup",
     "whistledesk.retention",
+    "ninja",  # its own Swagger UI files: the docs page makes no third-party requests
+    "whistledesk.api",
 ]
 
 MIDDLEWARE = [

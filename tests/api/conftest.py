@@ -1,0 +1,65 @@
+"""API fixtures: staff per role (from the casework tests), tokens, and a client that sends one."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.cases import conftest as casework
+from whistledesk.api.services import api_token_create
+
+# One member of staff per role, a case maker and a workflow walker: shared with casework.
+users = casework.users
+new_case = casework.new_case
+walk = casework.walk
+referral_directory = casework.referral_directory
+
+
+@pytest.fixture
+def token_for(db: Any) -> Any:
+    def make(user: Any, **kwargs: Any) -> str:
+        _, token = api_token_create(
+            actor=user, user=user, name=kwargs.pop("name", "test"), **kwargs
+        )
+        return token
+
+    return make
+
+
+class Api:
+    """A test client that authenticates with a bearer token and decodes JSON."""
+
+    def __init__(self, token: str | None) -> None:
+        # enforce_csrf_checks: token requests must not need a CSRF token.
+        self.client = Client(enforce_csrf_checks=True)
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
+
+    def post(self, path: str, body: Any) -> Any:
+        return self.client.post(
+            f"/api/v1{path}",
+            json.dumps(body),
+            content_type="application/json",
+            headers=self.headers,
+        )
+
+
+@pytest.fixture
+def api_as(token_for: Any, users: dict[str, Any]) -> Any:
+    """api_as("manager") -> an Api client holding a token of that role's user."""
+
+    def make(who: str | Any) -> Api:
+        user = users[who] if isinstance(who, str) else who
+        return Api(token_for(user))
+
+    return make
+
+
+@pytest.fixture
+def anonymous_api() -> Api:
+    return Api(None)
