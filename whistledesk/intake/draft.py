@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,8 @@ class Draft:
     answers: dict[str, Any] = field(default_factory=dict)
     files: list[DraftAttachment] = field(default_factory=list)
     key: bytes = b""
+    # Names this draft when it is sent, so that sending it twice makes one disclosure.
+    token: str = ""
 
     def to_bytes(self) -> bytes:
         return json.dumps(
@@ -56,6 +59,7 @@ class Draft:
                 "answers": self.answers,
                 "files": [vars(f) for f in self.files],
                 "key": base64.b64encode(self.key).decode(),
+                "token": self.token,
             }
         ).encode()
 
@@ -66,6 +70,7 @@ class Draft:
             answers=dict(data.get("answers", {})),
             files=[DraftAttachment(**f) for f in data.get("files", [])],
             key=base64.b64decode(data.get("key", "")),
+            token=str(data.get("token", "")),
         )
 
 
@@ -87,6 +92,12 @@ def draft_load(request: HttpRequest) -> Draft:
 
 
 def draft_save(request: HttpRequest, draft: Draft) -> None:
+    # Both exist from the first save, so every copy of the draft (a second tab, a request
+    # racing a double-click) carries the same ones.
+    if not draft.key:
+        draft.key = new_secret_key()
+    if not draft.token:
+        draft.token = secrets.token_urlsafe(32)
     request.vault.put(VAULT_NAME, draft.to_bytes())  # type: ignore[attr-defined]
 
 

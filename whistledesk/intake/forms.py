@@ -83,6 +83,15 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, hints in self.item_hints.items():
             self.fields[name].item_hints = hints  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            # A value that is not one of the options (a tampered or garbled form) gets the
+            # same plain instruction as no answer, never Django's message echoing the value.
+            if (
+                isinstance(field, forms.ChoiceField)
+                and field.error_messages["invalid_choice"]
+                == forms.ChoiceField.default_error_messages["invalid_choice"]
+            ):
+                field.error_messages["invalid_choice"] = field.error_messages["required"]
 
     def answers(self) -> dict[str, Any]:
         """The cleaned values as JSON-safe answers for the draft."""

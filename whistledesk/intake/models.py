@@ -21,3 +21,22 @@ class DraftFile(models.Model):
 
     def __str__(self) -> str:
         return f"draft file {self.id}"
+
+
+class SentDraft(models.Model):
+    """A draft that has been sent: a second "Send" of it (a double-click, a second tab, a
+    request that read the session before the first one wrote it back) makes no second
+    disclosure.
+
+    Keyed by a digest of a random token that lives only in the draft. Until the receipt
+    page has been shown, `sealed` holds the reference and receipt encrypted with the
+    draft's key (also only in the person's vault), so the second request can show the same
+    receipt; the receipt page blanks it, and rows go after a day.
+    """
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sealed = models.BinaryField(default=b"")
+
+    def __str__(self) -> str:
+        return f"sent draft {self.pk}"

@@ -2,43 +2,121 @@
 
 The receipt is returned only after the transaction has committed, so nobody is ever given
 a receipt for a disclosure that was not stored; and if anything fails, nothing is stored.
+A draft is sent at most once: its token is claimed (a unique row) in the same transaction,
+so a second "Send" of the same draft gets the first one's result, never a second case.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from whistledesk.casefiles.attachments import UploadedAttachment
 from whistledesk.casefiles.services import casefile_create
 from whistledesk.cases.models import Channel
 from whistledesk.cases.services import disclosure_record
+from whistledesk.core.crypto import DecryptionFailed, secret_decrypt, secret_encrypt
 from whistledesk.intake.answers import sealed_documents, service_for
-from whistledesk.intake.draft import FileContent
+from whistledesk.intake.draft import (
+    STALE_AFTER,
+    Draft,
+    DraftFileLost,
+    FileContent,
+    draft_files_read,
+)
+from whistledesk.intake.models import SentDraft
 from whistledesk.organisation.selectors import organisation_get
 
 # Who the audit log names for a public submission: never a person, never an address.
 PUBLIC_ACTOR = "public"
+# A sent draft's sealed receipt is kept no longer than a session can last unused.
+RECEIPT_KEPT_FOR = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
 class Submission:
     reference: str
-    receipt: str
+    receipt: str  # "" for a repeated send whose receipt has already been shown
+    repeated: bool = False
 
     def __repr__(self) -> str:  # the receipt must never reach a log through a repr
         return f"Submission(reference={self.reference!r}, receipt=<hidden>)"
 
 
+def _digest(token: str) -> str:
+    # A 256-bit random token: a plain hash is enough to look it up (nothing to guess).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _earlier(token: str, key: bytes) -> Submission | None:
+    """What an earlier send of this draft produced, or None if it was never sent."""
+    row = SentDraft.objects.filter(token_digest=_digest(token)).first()
+    if row is None:
+        return None
+    try:
+        data = json.loads(secret_decrypt(key, bytes(row.sealed)))
+        return Submission(str(data["reference"]), str(data["receipt"]), repeated=True)
+    except (DecryptionFailed, ValueError, KeyError, TypeError):
+        # Blanked once the receipt page was shown: sent, but nothing more to show.
+        return Submission("", "", repeated=True)
+
+
+def submission_send(*, draft: Draft) -> Submission:
+    """Send a draft, once. Sending the same draft again returns the first send's result."""
+    if draft.token and draft.key:
+        earlier = _earlier(draft.token, draft.key)
+        if earlier is not None:
+            return earlier
+    try:
+        files = draft_files_read(draft)
+    except DraftFileLost:
+        # A concurrent first send may have finished and removed the draft's files.
+        earlier = _earlier(draft.token, draft.key) if draft.token else None
+        if earlier is None:
+            raise
+        return earlier
+    return submission_create(
+        answers=draft.answers, attachments=files, send_token=draft.token, send_key=draft.key
+    )
+
+
+def submission_receipt_shown(*, send_token: str) -> None:
+    """The receipt has been shown: blank its sealed copy, keep the row to refuse a resend."""
+    if send_token:
+        SentDraft.objects.filter(token_digest=_digest(send_token)).update(sealed=b"")
+
+
 def submission_create(
-    *, answers: dict[str, Any], attachments: Sequence[FileContent] = ()
+    *,
+    answers: dict[str, Any],
+    attachments: Sequence[FileContent] = (),
+    send_token: str = "",
+    send_key: bytes = b"",
 ) -> Submission:
     organisation = organisation_get()
     with transaction.atomic():
+        claim = None
+        if send_token and send_key:
+            now = timezone.now()
+            SentDraft.objects.filter(created_at__lt=now - STALE_AFTER).delete()
+            SentDraft.objects.filter(created_at__lt=now - RECEIPT_KEPT_FOR).update(sealed=b"")
+            try:
+                # On PostgreSQL a concurrent send of the same draft waits here until the
+                # first commits; on SQLite the whole transaction waits for the write lock.
+                with transaction.atomic():
+                    claim = SentDraft.objects.create(token_digest=_digest(send_token))
+            except IntegrityError:
+                earlier = _earlier(send_token, send_key)
+                if earlier is None:
+                    raise
+                return earlier
         disclosure = disclosure_record(
             actor=PUBLIC_ACTOR,
             organisation=organisation,
@@ -57,6 +135,10 @@ def submission_create(
             attachments=[UploadedAttachment(filename=f.name, data=f.data) for f in attachments],
             with_source=True,
         )
+        if claim is not None and receipt:
+            payload = json.dumps({"reference": disclosure.reference, "receipt": receipt})
+            claim.sealed = secret_encrypt(send_key, payload.encode())
+            claim.save(update_fields=["sealed"])
     # Outside the block: the disclosure is committed before anyone sees the receipt.
     if not receipt:
         raise RuntimeError("case file created without a receipt")

@@ -15,14 +15,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from whistledesk.core.exceptions import DomainError
 from whistledesk.intake import flow
 from whistledesk.intake.answers import summary_rows
-from whistledesk.intake.draft import draft_discard, draft_files_read, draft_load, draft_save
+from whistledesk.intake.draft import draft_discard, draft_load, draft_save
 from whistledesk.intake.forms import SubmitForm
-from whistledesk.intake.services import submission_create
+from whistledesk.intake.services import submission_receipt_shown, submission_send
 from whistledesk.intake.throttle import SUBMISSIONS, throttle_check, throttle_hit
 from whistledesk.organisation.selectors import NotConfigured, organisation_get, service_list
 
@@ -30,12 +30,14 @@ logger = logging.getLogger(__name__)
 
 RECEIPT_VAULT = "intake-receipt"
 REFERENCE_VAULT = "intake-reference"
+SENT_VAULT = "intake-sent"
 
 
 def _not_available(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/not_available.html", status=503)
 
 
+@require_safe
 def start(request: HttpRequest) -> HttpResponse:
     try:
         organisation = organisation_get()
@@ -128,6 +130,10 @@ def check(request: HttpRequest) -> HttpResponse:
     except NotConfigured:
         return _not_available(request)
     draft = draft_load(request)
+    if not draft.answers and request.vault.get(RECEIPT_VAULT) is not None:  # type: ignore[attr-defined]
+        # Sent, but the receipt page has not been seen yet (Send pressed twice, or the
+        # connection dropped after sending): show it rather than an empty form.
+        return redirect("intake:receipt")
     if not flow.may_visit(flow.CHECK, draft.answers):
         return redirect(_step_url(flow.first_incomplete(draft.answers)))
     form = SubmitForm(request.POST if request.method == "POST" else None)
@@ -139,8 +145,7 @@ def check(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 throttle_check(request, SUBMISSIONS)
-                files = draft_files_read(draft)
-                submission = submission_create(answers=draft.answers, attachments=files)
+                submission = submission_send(draft=draft)
             except DomainError as exc:
                 problem = exc.message
             except Exception as exc:  # noqa: BLE001 - the person must keep their answers
@@ -151,11 +156,15 @@ def check(request: HttpRequest) -> HttpResponse:
                     "sent and your answers are still here. Try again in a few minutes."
                 )
             else:
-                throttle_hit(request, SUBMISSIONS)
+                if not submission.repeated:
+                    throttle_hit(request, SUBMISSIONS)
                 # Committed: only now is the receipt handed over, once, via the vault.
                 draft_discard(request, draft)
-                request.vault.put(RECEIPT_VAULT, submission.receipt.encode())  # type: ignore[attr-defined]
-                request.vault.put(REFERENCE_VAULT, submission.reference.encode())  # type: ignore[attr-defined]
+                if submission.receipt:
+                    vault = request.vault  # type: ignore[attr-defined]
+                    vault.put(RECEIPT_VAULT, submission.receipt.encode())
+                    vault.put(REFERENCE_VAULT, submission.reference.encode())
+                    vault.put(SENT_VAULT, draft.token.encode())
                 return redirect("intake:receipt")
     rows = summary_rows(draft.answers, organisation=organisation, step_url=_step_url)
     return render(
@@ -174,13 +183,18 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_GET  # not HEAD either: a prefetch or link checker must not use the receipt up
 def receipt(request: HttpRequest) -> HttpResponse:
     """Shows the receipt once. A reload finds it gone: it exists nowhere else."""
     vault = request.vault  # type: ignore[attr-defined]
     raw = vault.get(RECEIPT_VAULT)
     reference = vault.get(REFERENCE_VAULT)
+    sent = vault.get(SENT_VAULT)
     vault.delete(RECEIPT_VAULT)
     vault.delete(REFERENCE_VAULT)
+    vault.delete(SENT_VAULT)
+    if sent:
+        submission_receipt_shown(send_token=sent.decode())
     return render(
         request,
         "intake/receipt.html",

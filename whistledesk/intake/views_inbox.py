@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from whistledesk.casefiles.attachments import AttachmentRejected, UploadedAttachment
 from whistledesk.casefiles.services import (
@@ -129,6 +129,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def source_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
     source = _source(request)
     if source is None:
