@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.casefiles.conftest import private_key_of
 from whistledesk.accounts.roles import Role
 
 
@@ -68,6 +69,7 @@ def walk(organisation: Any, users: dict[str, Any]) -> Any:
             if step == Status.AWAITING_REASSURANCE:
                 referral_record(
                     actor=actor,
+                    private_key=private_key_of(actor),
                     disclosure=disclosure,
                     body=ReferralBody.objects.get(kind="la_childrens_services"),
                     shared_summary="Concerns about staffing levels at the setting.",

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.casefiles.conftest import private_key_of
 from whistledesk.cases.actions import action_record, referral_record
 from whistledesk.cases.assessment import disclosure_assign, disclosure_set_setting
 from whistledesk.cases.models import Disclosure, ReferralBody, Status
@@ -32,6 +33,7 @@ def cases(new_case: Any, walk: Any, users: Any) -> dict[str, Any]:
     overdue = walk(new_case(), Status.ACTION)
     referral_record(
         actor=users["caseworker"],
+        private_key=private_key_of(users["caseworker"]),
         disclosure=overdue,
         body=ReferralBody.objects.get(kind="ofsted"),
         shared_summary="Concerns passed on",
@@ -68,6 +70,7 @@ def test_feedback_given_leaves_the_feedback_list(
 ) -> None:
     action_record(
         actor=users["caseworker"],
+        private_key=private_key_of(users["caseworker"]),
         disclosure=cases["feedback_due"],
         kind="feedback",
         summary="Told them the matter was referred",
@@ -84,7 +87,11 @@ def test_response_received_leaves_the_overdue_list(
 
     referral = cases["reassurance_overdue"].referrals.get()
     referral_response_record(
-        actor=users["caseworker"], referral=referral, received_on=TODAY, summary="Assured"
+        actor=users["caseworker"],
+        private_key=private_key_of(users["caseworker"]),
+        referral=referral,
+        received_on=TODAY,
+        summary="Assured",
     )
     client.force_login(users["caseworker"])
     assert _refs(client, "list=reassurance_overdue") == set()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.casefiles.conftest import private_key_of
 from whistledesk.accounts.roles import Role
 from whistledesk.cases import actions, assessment, safeguarding
 from whistledesk.cases.models import ReferralBody, Status
@@ -72,20 +73,31 @@ def _do(action: str, actor: Any, case: Any, users: Any) -> Any:
             actor=actor, disclosure=case, handler=actor
         ),
         "record_conflict": lambda: assessment.conflict_record(
-            actor=actor, disclosure=case, user=users["caseworker2"], reason="Former colleague"
+            actor=actor,
+            private_key=private_key_of(actor),
+            disclosure=case,
+            user=users["caseworker2"],
+            reason="Former colleague",
         ),
         "refer": lambda: actions.referral_record(
             actor=actor,
+            private_key=private_key_of(actor),
             disclosure=case,
             body=ReferralBody.objects.get(kind="police"),
             shared_summary="Allegation of assault.",
             referred_on=today,
         ),
         "record_action": lambda: actions.action_record(
-            actor=actor, disclosure=case, kind="advice", summary="Advised", taken_on=today
+            actor=actor,
+            private_key=private_key_of(actor),
+            disclosure=case,
+            kind="advice",
+            summary="Advised",
+            taken_on=today,
         ),
         "record_consent": lambda: actions.consent_record(
             actor=actor,
+            private_key=private_key_of(actor),
             disclosure=case,
             given_by="the whistleblower",
             scope="share name with the LADO",
@@ -93,10 +105,11 @@ def _do(action: str, actor: Any, case: Any, users: Any) -> Any:
             reason="LADO needs to interview",
         ),
         "raise_concern": lambda: safeguarding.safeguarding_concern_raise(
-            actor=actor, disclosure=case, summary="Risk of harm"
+            actor=actor, private_key=private_key_of(actor), disclosure=case, summary="Risk of harm"
         ),
         "confirm_safeguarding": lambda: safeguarding.safeguarding_action_confirm(
             actor=actor,
+            private_key=private_key_of(actor),
             concern=case.safeguarding_concerns.get(),
             action_taken="Checked",
             action_taken_by="LADO",
@@ -106,7 +119,11 @@ def _do(action: str, actor: Any, case: Any, users: Any) -> Any:
             actor=actor, disclosure=case, to=Status.CLOSED, outcome=outcome
         ),
         "reopen": lambda: disclosure_transition(
-            actor=actor, disclosure=case, to=Status.ASSESSING, reason="New evidence"
+            actor=actor,
+            private_key=private_key_of(actor),
+            disclosure=case,
+            to=Status.ASSESSING,
+            reason="New evidence",
         ),
     }
     return calls[action]()
@@ -128,7 +145,9 @@ def test_role_action_matrix(role: str, action: str, new_case: Any, walk: Any, us
     elif status != Status.RECEIVED:
         case = walk(case, status)
     if action == "confirm_safeguarding":
-        safeguarding.safeguarding_concern_raise(actor=users[C], disclosure=case, summary="Risk")
+        safeguarding.safeguarding_concern_raise(
+            actor=users[C], private_key=private_key_of(users[C]), disclosure=case, summary="Risk"
+        )
     actor = users[role]
     if role in allowed:
         _do(action, actor, case, users)
@@ -145,6 +164,7 @@ def test_caseworker_cannot_change_a_case_assigned_to_someone_else(
     with pytest.raises(NotPermitted, match="assigned to another"):
         actions.action_record(
             actor=users[C],
+            private_key=private_key_of(users[C]),
             disclosure=case,
             kind="advice",
             summary="Advised",
@@ -159,18 +179,30 @@ def test_excluded_user_can_neither_be_assigned_nor_act(
 
     case = walk(new_case(), Status.ACTION)
     assessment.conflict_record(
-        actor=users[M], disclosure=case, user=users[C], reason="Related to the setting's head"
+        actor=users[M],
+        private_key=private_key_of(users[M]),
+        disclosure=case,
+        user=users[C],
+        reason="Related to the setting's head",
     )
     with pytest.raises(DomainError, match="conflict of interest"):
         assessment.disclosure_assign(actor=users[M], disclosure=case, handler=users[C])
     with pytest.raises(NotPermitted, match="conflict of interest"):
-        safeguarding.safeguarding_concern_raise(actor=users[C], disclosure=case, summary="x")
+        safeguarding.safeguarding_concern_raise(
+            actor=users[C], private_key=private_key_of(users[C]), disclosure=case, summary="x"
+        )
 
 
 def test_conflict_unassigns_the_current_handler(new_case: Any, walk: Any, users: Any) -> None:
     case = walk(new_case(), Status.ACTION)
     assessment.disclosure_assign(actor=users[M], disclosure=case, handler=users[C])
-    assessment.conflict_record(actor=users[M], disclosure=case, user=users[C], reason="Family")
+    assessment.conflict_record(
+        actor=users[M],
+        private_key=private_key_of(users[M]),
+        disclosure=case,
+        user=users[C],
+        reason="Family",
+    )
     case.refresh_from_db()
     assert case.handler is None
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, transaction
 
+from tests.casefiles.conftest import private_key_of
 from whistledesk.cases.models import Disclosure, Status
 from whistledesk.cases.safeguarding import (
     safeguarding_action_confirm,
@@ -24,7 +25,10 @@ def flagged(new_case: Any, walk: Any, users: Any) -> Any:
     # Given a case under way with an open safeguarding concern
     case = walk(new_case(), Status.ACTION)
     safeguarding_concern_raise(
-        actor=users["caseworker"], disclosure=case, summary="Child left unsupervised at night."
+        actor=users["caseworker"],
+        private_key=private_key_of(users["caseworker"]),
+        disclosure=case,
+        summary="Child left unsupervised at night.",
     )
     case.refresh_from_db()
     return case
@@ -75,6 +79,7 @@ def test_only_a_safeguarding_lead_can_confirm(flagged: Any, users: Any, role: st
     with pytest.raises(NotPermitted, match="safeguarding leads only"):
         safeguarding_action_confirm(
             actor=users[role],
+            private_key=private_key_of(users[role]),
             concern=concern,
             action_taken="Referred to children's services",
             action_taken_by="LA duty team",
@@ -86,6 +91,7 @@ def test_after_lead_confirms_the_case_can_close(flagged: Any, users: Any) -> Non
     concern = flagged.safeguarding_concerns.get()
     confirmed = safeguarding_action_confirm(
         actor=users["safeguarding_lead"],
+        private_key=private_key_of(users["safeguarding_lead"]),
         concern=concern,
         action_taken="Strategy meeting held; child moved to a safe placement",
         action_taken_by="Local authority children's services",
@@ -108,6 +114,7 @@ def test_confirmation_needs_what_who_and_when(flagged: Any, users: Any) -> None:
     with pytest.raises(DomainError, match="who took"):
         safeguarding_action_confirm(
             actor=users["safeguarding_lead"],
+            private_key=private_key_of(users["safeguarding_lead"]),
             concern=concern,
             action_taken="Done",
             action_taken_by=" ",
@@ -116,6 +123,7 @@ def test_confirmation_needs_what_who_and_when(flagged: Any, users: Any) -> None:
     with pytest.raises(DomainError, match="future"):
         safeguarding_action_confirm(
             actor=users["safeguarding_lead"],
+            private_key=private_key_of(users["safeguarding_lead"]),
             concern=concern,
             action_taken="Done",
             action_taken_by="LADO",
@@ -127,13 +135,17 @@ def test_second_concern_reopens_the_gate(flagged: Any, users: Any) -> None:
     concern = flagged.safeguarding_concerns.get()
     safeguarding_action_confirm(
         actor=users["safeguarding_lead"],
+        private_key=private_key_of(users["safeguarding_lead"]),
         concern=concern,
         action_taken="Checked",
         action_taken_by="LADO",
         action_taken_on=dt.date.today(),
     )
     safeguarding_concern_raise(
-        actor=users["caseworker"], disclosure=flagged, summary="A second worry."
+        actor=users["caseworker"],
+        private_key=private_key_of(users["caseworker"]),
+        disclosure=flagged,
+        summary="A second worry.",
     )
     flagged.refresh_from_db()
     assert flagged.safeguarding_open is True
@@ -148,7 +160,12 @@ def test_no_concern_on_a_closed_case(new_case: Any, walk: Any, users: Any) -> No
         outcome=case.organisation.outcomes.first(),
     )
     with pytest.raises(DomainError, match="Reopen"):
-        safeguarding_concern_raise(actor=users["caseworker"], disclosure=case, summary="Late")
+        safeguarding_concern_raise(
+            actor=users["caseworker"],
+            private_key=private_key_of(users["caseworker"]),
+            disclosure=case,
+            summary="Late",
+        )
 
 
 def test_admin_cannot_change_or_bulk_close(flagged: Any, client: Any, make_staff: Any) -> None:

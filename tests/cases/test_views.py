@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.casefiles.conftest import private_key_of
 from whistledesk.cases.models import Disclosure, ReferralBody, Status
 from whistledesk.cases.safeguarding import safeguarding_concern_raise
 
@@ -14,7 +15,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _as(client: Any, user: Any) -> Any:
-    client.force_login(user)
+    """Sign in through the form, so the staff key is unlocked as in real use (notes are
+    sealed under the case key)."""
+    client.logout()
+    response = client.post(
+        "/staff/account/sign-in/",
+        {"username": user.get_username(), "password": "a-long-staff-password"},
+    )
+    assert response.status_code == 302
     return client
 
 
@@ -115,7 +123,12 @@ def test_closing_page_refuses_with_open_concern(
 ) -> None:
     # Given a case with an open safeguarding concern
     case = walk(new_case(), Status.ACTION)
-    safeguarding_concern_raise(actor=users["caseworker"], disclosure=case, summary="Risk")
+    safeguarding_concern_raise(
+        actor=users["caseworker"],
+        private_key=private_key_of(users["caseworker"]),
+        disclosure=case,
+        summary="Risk",
+    )
     # When the caseworker submits the close form
     r = _as(client, users["caseworker"]).post(
         f"/staff/casework/{case.reference}/move/closed/",
@@ -148,7 +161,12 @@ def test_safeguarding_lead_confirms_through_the_page(
     client: Any, new_case: Any, walk: Any, users: Any
 ) -> None:
     case = walk(new_case(), Status.ACTION)
-    concern = safeguarding_concern_raise(actor=users["caseworker"], disclosure=case, summary="Risk")
+    concern = safeguarding_concern_raise(
+        actor=users["caseworker"],
+        private_key=private_key_of(users["caseworker"]),
+        disclosure=case,
+        summary="Risk",
+    )
     url = f"/staff/casework/{case.reference}/concern/{concern.pk}/confirm/"
     data = {
         "action_taken": "Child protection enquiry opened",
@@ -203,7 +221,13 @@ def test_excluded_user_cannot_open_the_case(
     from whistledesk.cases.assessment import conflict_record
 
     case = walk(new_case(), Status.ACTION)
-    conflict_record(actor=users["manager"], disclosure=case, user=users["caseworker"], reason="x")
+    conflict_record(
+        actor=users["manager"],
+        private_key=private_key_of(users["manager"]),
+        disclosure=case,
+        user=users["caseworker"],
+        reason="x",
+    )
     r = _as(client, users["caseworker"]).get(f"/staff/casework/{case.reference}/")
     assert r.status_code == 403
     assert "conflict of interest" in r.content.decode()

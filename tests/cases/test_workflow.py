@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from tests.casefiles.conftest import private_key_of
 from whistledesk.audit.models import AuditEvent
+from whistledesk.casefiles.notes import note_open
 from whistledesk.cases.models import Status, StatusChange
 from whistledesk.cases.workflow import TRANSITIONS, disclosure_transition
 from whistledesk.core.exceptions import DomainError, NotPermitted
@@ -48,7 +50,13 @@ def test_moves_not_in_the_table_are_refused(
     )
     case.refresh_from_db()
     with pytest.raises(DomainError) as err:
-        disclosure_transition(actor=users["manager"], disclosure=case, to=target, reason="x")
+        disclosure_transition(
+            actor=users["manager"],
+            private_key=private_key_of(users["manager"]),
+            disclosure=case,
+            to=target,
+            reason="x",
+        )
     assert "cannot be moved to" in err.value.message
     case.refresh_from_db()
     assert case.status == start
@@ -105,16 +113,35 @@ def test_reopen_needs_a_manager_and_a_reason(new_case: Any, walk: Any, users: An
     )
     with pytest.raises(NotPermitted, match="managers only"):
         disclosure_transition(
-            actor=users["caseworker"], disclosure=case, to=Status.ASSESSING, reason="new facts"
+            actor=users["caseworker"],
+            private_key=private_key_of(users["caseworker"]),
+            disclosure=case,
+            to=Status.ASSESSING,
+            reason="new facts",
         )
     with pytest.raises(DomainError, match="reason"):
         disclosure_transition(actor=users["manager"], disclosure=case, to=Status.ASSESSING)
     case = disclosure_transition(
-        actor=users["manager"], disclosure=case, to=Status.ASSESSING, reason="New information"
+        actor=users["manager"],
+        private_key=private_key_of(users["manager"]),
+        disclosure=case,
+        to=Status.ASSESSING,
+        reason="New information",
     )
     assert case.status == Status.ASSESSING
     assert case.closed_at is None
-    assert StatusChange.objects.filter(disclosure=case).last().reason == "New information"
+    # The reason is kept sealed under the case key, and the manager reads it back
+    change = StatusChange.objects.filter(disclosure=case).last()
+    assert b"New information" not in bytes(change.reason_sealed)
+    assert (
+        note_open(
+            disclosure=case,
+            token=change.reason_sealed,
+            private_key=private_key_of(users["manager"]),
+            actor=users["manager"],
+        )
+        == "New information"
+    )
 
 
 def test_acknowledging_starts_the_feedback_clock(new_case: Any, users: Any) -> None:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from tests.identity.conftest import private_key_of
 from whistledesk.audit.models import AuditEvent
+from whistledesk.casefiles.notes import notes_reader
 from whistledesk.cases.models import Referral, ReferralBody, Status
 from whistledesk.core.exceptions import DomainError
 from whistledesk.identity import services
@@ -69,6 +70,7 @@ def test_sharing_identity_outside_without_consent_is_refused(
     with pytest.raises(DomainError, match="consent"):
         referral_record(
             actor=handler,
+            private_key=private_key_of(handler),
             disclosure=active,
             body=body,
             shared_summary="Concern about night staffing",
@@ -80,7 +82,6 @@ def test_sharing_identity_outside_without_consent_is_refused(
         Referral.objects.create(
             disclosure=active,
             body=body,
-            shared_summary="x",
             identity_shared=True,
             referred_on=dt.date.today(),
             reassurance_due=dt.date.today(),
@@ -100,6 +101,7 @@ def test_ledger_records_consent_sharing_and_internal_access(
     # and identity access approved inside the office then revoked
     consent = consent_record(
         actor=handler,
+        private_key=private_key_of(handler),
         disclosure=active,
         given_by="The whistleblower, by phone",
         scope="Share my name with the LADO",
@@ -107,13 +109,17 @@ def test_ledger_records_consent_sharing_and_internal_access(
         reason="LADO needs to interview them",
     )
     request = services.identity_access_request(
-        actor=handler, disclosure=active, reason="To pass the name to the LADO"
+        actor=handler,
+        private_key=private_key_of(handler),
+        disclosure=active,
+        reason="To pass the name to the LADO",
     )
     services.identity_access_approve(
         actor=custodian, request=request, private_key=private_key_of(custodian)
     )
     referral_record(
         actor=handler,
+        private_key=private_key_of(handler),
         disclosure=active,
         body=body,
         shared_summary="Night staffing concern",
@@ -121,9 +127,15 @@ def test_ledger_records_consent_sharing_and_internal_access(
         identity_shared=True,
         consent=consent,
     )
-    services.identity_access_revoke(actor=custodian, request=request, reason="Done")
+    services.identity_access_revoke(
+        actor=custodian, private_key=private_key_of(custodian), request=request, reason="Done"
+    )
     # Then the ledger says who was told what, when and why
-    entries = {e.kind: e for e in consent_ledger(active)}
+    key = private_key_of(handler)
+    notes = notes_reader(disclosure=active, user=handler, private_key=key)
+    entries = {
+        e.kind: e for e in consent_ledger(active, notes=notes, user=handler, private_key=key)
+    }
     assert set(entries) == {"consent", "shared_outside", "access_granted", "access_revoked"}
     assert entries["consent"].who == "The whistleblower, by phone"
     assert entries["consent"].what == "Share my name with the LADO"
@@ -159,6 +171,7 @@ def test_sharing_identity_outside_needs_identity_access_as_well_as_consent(
     today = dt.date.today()
     consent = consent_record(
         actor=handler,
+        private_key=private_key_of(handler),
         disclosure=active,
         given_by="The whistleblower, by phone",
         scope="Share my name with the LADO",
@@ -169,6 +182,7 @@ def test_sharing_identity_outside_needs_identity_access_as_well_as_consent(
     with pytest.raises(DomainError, match="do not have access to the whistleblower's identity"):
         referral_record(
             actor=handler,
+            private_key=private_key_of(handler),
             disclosure=active,
             body=body,
             shared_summary="Night staffing concern",

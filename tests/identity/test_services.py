@@ -19,7 +19,7 @@ from whistledesk.core import crypto
 from whistledesk.core.exceptions import DomainError, NotPermitted
 from whistledesk.identity import services
 from whistledesk.identity.models import IdentityAccessRequest, RequestStatus
-from whistledesk.identity.selectors import pending_requests
+from whistledesk.identity.selectors import pending_requests, requests_open_notes
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,9 @@ def _open(user: Any, case: Any) -> Any:
 
 
 def _ask(handler: Any, case: Any) -> IdentityAccessRequest:
-    return services.identity_access_request(actor=handler, disclosure=case, reason=REASON)
+    return services.identity_access_request(
+        actor=handler, private_key=private_key_of(handler), disclosure=case, reason=REASON
+    )
 
 
 def test_handler_keys_cannot_open_the_identity_documents(case: Any, handler: Any) -> None:
@@ -89,13 +91,23 @@ def test_whole_flow_request_approve_read(case: Any, handler: Any, custodian: Any
 def test_refusal_gives_nothing_and_needs_a_reason(case: Any, handler: Any, custodian: Any) -> None:
     request = _ask(handler, case)
     with pytest.raises(DomainError):
-        services.identity_access_refuse(actor=custodian, request=request, reason="  ")
+        services.identity_access_refuse(
+            actor=custodian, private_key=private_key_of(custodian), request=request, reason="  "
+        )
     services.identity_access_refuse(
-        actor=custodian, request=request, reason="Not needed for the referral."
+        actor=custodian,
+        private_key=private_key_of(custodian),
+        request=request,
+        reason="Not needed for the referral.",
     )
     request.refresh_from_db()
     assert request.status == RequestStatus.REFUSED
-    assert request.decision_reason == "Not needed for the referral."
+    # The reason is sealed; the requester (case key) and the custodian (identity key) read it
+    assert b"Not needed" not in bytes(request.decision_reason_sealed)
+    for reader in (handler, custodian):
+        requests_open_notes([request], user=reader, private_key=private_key_of(reader))
+        assert request.decision_reason == "Not needed for the referral."
+        assert request.reason == REASON
     assert _open(handler, case).identity_hidden
     assert AuditEvent.objects.filter(action="identity.access_refused").exists()
     # A refused request cannot then be approved
@@ -122,7 +134,9 @@ def test_custodian_cannot_approve_their_own_request(
             actor=both, request=request, private_key=private_key_of(both)
         )
     with pytest.raises(NotPermitted):
-        services.identity_access_refuse(actor=both, request=request, reason="no")
+        services.identity_access_refuse(
+            actor=both, private_key=private_key_of(both), request=request, reason="no"
+        )
     assert _open(both, case).identity_hidden
     # And another custodian can
     services.identity_access_approve(
@@ -151,9 +165,7 @@ def test_caseworker_without_the_case_key_or_with_a_conflict_may_not_ask(
     stranger = make_staff("sid", roles=[Role.CASEWORKER])
     with pytest.raises(NotPermitted, match="access to the case file"):
         _ask(stranger, case)
-    ConflictOfInterest.objects.create(
-        disclosure=case, user=handler, reason="Related", recorded_by=manager
-    )
+    ConflictOfInterest.objects.create(disclosure=case, user=handler, recorded_by=manager)
     with pytest.raises(NotPermitted, match="conflict of interest"):
         _ask(handler, case)
 
@@ -174,7 +186,9 @@ def test_anonymous_case_has_no_identity_to_ask_for(
 
 def test_one_pending_request_at_a_time_and_reason_required(case: Any, handler: Any) -> None:
     with pytest.raises(DomainError):
-        services.identity_access_request(actor=handler, disclosure=case, reason="   ")
+        services.identity_access_request(
+            actor=handler, private_key=private_key_of(handler), disclosure=case, reason="   "
+        )
     _ask(handler, case)
     with pytest.raises(DomainError, match="already asked"):
         _ask(handler, case)
@@ -219,10 +233,19 @@ def test_revoke_deletes_the_grant(case: Any, handler: Any, custodian: Any) -> No
     )
     assert not _open(handler, case).identity_hidden
     with pytest.raises(NotPermitted):
-        services.identity_access_revoke(actor=handler, request=request, reason="x")
+        services.identity_access_revoke(
+            actor=handler, private_key=private_key_of(handler), request=request, reason="x"
+        )
     with pytest.raises(DomainError):
-        services.identity_access_revoke(actor=custodian, request=request, reason="")
-    services.identity_access_revoke(actor=custodian, request=request, reason="Referral done.")
+        services.identity_access_revoke(
+            actor=custodian, private_key=private_key_of(custodian), request=request, reason=""
+        )
+    services.identity_access_revoke(
+        actor=custodian,
+        private_key=private_key_of(custodian),
+        request=request,
+        reason="Referral done.",
+    )
     assert _open(handler, case).identity_hidden
     assert not KeyGrant.objects.filter(disclosure=case, user=handler, scope=KeyScope.IDENTITY)
     event = AuditEvent.objects.get(action="identity.access_revoked")

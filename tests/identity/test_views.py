@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.casefiles.conftest import private_key_of
 from tests.identity.conftest import NAME, PASSWORD
 from whistledesk.identity.models import IdentityAccessRequest, RequestStatus
 
@@ -50,7 +51,9 @@ def test_handler_asks_custodian_approves_handler_sees_identity(case: Any) -> Non
 def test_refusal_reason_is_shown_to_the_requester(case: Any, handler: Any) -> None:
     from whistledesk.identity.services import identity_access_request
 
-    request = identity_access_request(actor=handler, disclosure=case, reason=REASON)
+    request = identity_access_request(
+        actor=handler, private_key=private_key_of(handler), disclosure=case, reason=REASON
+    )
     cora = _signed_in("cora")
     url = f"/staff/identity/requests/{request.pk}/"
     # A refusal without a reason is sent back with the message
@@ -75,7 +78,9 @@ def test_own_request_cannot_be_approved_on_the_page(
 
     both = make_staff("bea", roles=[Role.CASEWORKER, Role.CUSTODIAN])
     casefile_grant(actor=manager, disclosure=case, user=both, private_key=private_key_of(manager))
-    request = identity_access_request(actor=both, disclosure=case, reason=REASON)
+    request = identity_access_request(
+        actor=both, private_key=private_key_of(both), disclosure=case, reason=REASON
+    )
     bea = _signed_in("bea")
     assert "Your own request" in bea.get("/staff/identity/").content.decode()
     response = bea.post(f"/staff/identity/requests/{request.pk}/", {"action": "approve"})
@@ -88,7 +93,9 @@ def test_own_request_cannot_be_approved_on_the_page(
 def test_other_staff_cannot_see_a_request(case: Any, handler: Any, make_staff: Any) -> None:
     from whistledesk.identity.services import identity_access_request
 
-    request = identity_access_request(actor=handler, disclosure=case, reason=REASON)
+    request = identity_access_request(
+        actor=handler, private_key=private_key_of(handler), disclosure=case, reason=REASON
+    )
     make_staff("olly", roles=[])
     olly = Client()
     olly.post("/staff/account/sign-in/", {"username": "olly", "password": PASSWORD})
@@ -99,7 +106,9 @@ def test_other_staff_cannot_see_a_request(case: Any, handler: Any, make_staff: A
 def test_requester_withdraws_on_the_page(case: Any, handler: Any) -> None:
     from whistledesk.identity.services import identity_access_request
 
-    request = identity_access_request(actor=handler, disclosure=case, reason=REASON)
+    request = identity_access_request(
+        actor=handler, private_key=private_key_of(handler), disclosure=case, reason=REASON
+    )
     hal = _signed_in("hal")
     response = hal.post(f"/staff/identity/requests/{request.pk}/", {"action": "withdraw"})
     assert response.status_code == 302
@@ -110,7 +119,9 @@ def test_requester_withdraws_on_the_page(case: Any, handler: Any) -> None:
 def test_approving_needs_an_unlocked_key(case: Any, handler: Any, custodian: Any) -> None:
     from whistledesk.identity.services import identity_access_request
 
-    request = identity_access_request(actor=handler, disclosure=case, reason=REASON)
+    request = identity_access_request(
+        actor=handler, private_key=private_key_of(handler), disclosure=case, reason=REASON
+    )
     client = Client()
     client.force_login(custodian)  # signed in, but no key in this browser's vault
     response = client.post(f"/staff/identity/requests/{request.pk}/", {"action": "approve"})

@@ -11,13 +11,15 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import models
 
+from tests.casefiles.conftest import private_key_of
 from whistledesk.accounts.roles import Role
 from whistledesk.audit.models import AuditEvent
 from whistledesk.audit.verify import verify_chain
 from whistledesk.casefiles import services as casefiles
 from whistledesk.casefiles.models import KeyGrant, Message, SealedDocument, SourceAccount
+from whistledesk.casefiles.notes import note_seal
 from whistledesk.cases.models import ActionKind, CaseAction, Disclosure, Status
-from whistledesk.retention.destruction import BLANKED, CONTENT_APPS, content_relations
+from whistledesk.retention.destruction import BLANKED, CONTENT_APPS, SEALED, content_relations
 from whistledesk.retention.models import LegalHold, RetentionRecord
 from whistledesk.retention.services import legal_hold_lift, legal_hold_place
 
@@ -61,7 +63,9 @@ def sealed_case(closed_case: Any, recovery_key: Any, manager: Any) -> Any:
         disclosure=d,
         kind=ActionKind.ADVICE,
         recipient="Brackenbury House manager",
-        summary=SUMMARY,
+        summary_sealed=note_seal(
+            disclosure=d, text=CANARY, private_key=private_key_of(manager), actor=manager
+        ),
         taken_on=D(2020, 3, 1),
         recorded_by=manager,
     )
@@ -97,7 +101,7 @@ def test_destroys_content_and_identity_keeps_the_reporting_fields(
     d = Disclosure.objects.get(pk=sealed_case.pk)
     assert (d.summary, d.setting_name, d.setting_key, d.ofsted_urn) == ("", "", "", "")
     action = CaseAction.objects.get(disclosure=d)
-    assert (action.summary, action.recipient) == ("", "")
+    assert (bytes(action.summary_sealed), action.recipient) == (b"", "")
     assert _snapshot(d) == before
     record = RetentionRecord.objects.get(disclosure=d)
     assert (record.keep_years, record.kept_until, record.policy) == (
@@ -229,9 +233,11 @@ KEPT_MODELS = {"retention.RetentionRecord"}
 
 
 def test_every_free_text_field_about_a_case_is_destroyed_or_kept_on_purpose() -> None:
-    """Fails when someone adds a model or a text field about a case without deciding its fate.
+    """Fails when someone adds a model, a text field or a sealed column about a case without
+    deciding its fate.
 
-    Add the field to `BLANKED` (retention/destruction.py), or here if it holds no prose.
+    Add a clear text field to `BLANKED` (retention/destruction.py), or here if it holds no
+    prose; add a ciphertext (binary) column to `SEALED`.
     """
     about_a_case = {Disclosure}
     for f in Disclosure._meta.get_fields(include_hidden=True):
@@ -248,5 +254,9 @@ def test_every_free_text_field_about_a_case_is_destroyed_or_kept_on_purpose() ->
         }
         undecided = text - set(BLANKED.get(label, ())) - KEPT_TEXT.get(label, set())
         assert not undecided, f"{label}: decide whether retention blanks {sorted(undecided)}"
-    for label in BLANKED:
-        apps.get_model(label)  # every listed model exists
+        binary = {f.name for f in model._meta.get_fields() if isinstance(f, models.BinaryField)}
+        unsealed = binary - set(SEALED.get(label, ()))
+        assert not unsealed, f"{label}: add {sorted(unsealed)} to SEALED"
+    for label, names in [*BLANKED.items(), *SEALED.items()]:
+        present = {f.name for f in apps.get_model(label)._meta.get_fields()}
+        assert set(names) <= present, f"{label}: {sorted(set(names) - present)} do not exist"

@@ -39,7 +39,11 @@ from whistledesk.cases.services import disclosure_acknowledge
 from whistledesk.core.exceptions import DomainError
 from whistledesk.identity.forms import AskForm
 from whistledesk.identity.models import RequestStatus
-from whistledesk.identity.selectors import effective_status, latest_request
+from whistledesk.identity.selectors import (
+    effective_status,
+    latest_request,
+    requests_open_notes,
+)
 from whistledesk.identity.services import may_request_problem
 
 
@@ -99,6 +103,8 @@ def _render_case(
     )
     docs = opened.documents
     latest = latest_request(user=user, disclosure=disclosure) if opened.identity_hidden else None
+    if latest is not None:  # its reasons are sealed notes
+        requests_open_notes([latest], user=user, private_key=private_key)
     return render(
         request,
         "casefiles/case_detail.html",

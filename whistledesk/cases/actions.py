@@ -1,4 +1,8 @@
-"""Action services: consent, referrals with the reassurance clock, and other actions."""
+"""Action services: consent, referrals with the reassurance clock, and other actions.
+
+Their free text is sealed under the case key (casefiles.notes): each service takes the
+actor's `private_key` (from `staff_private_key(request)`); without it, KeyLocked.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from django.utils import timezone
 
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.identity_keys import holds_identity_key, identity_documents_exist
+from whistledesk.casefiles.notes import note_seal, notes_seal
 from whistledesk.cases.models import (
     ActionKind,
     CaseAction,
@@ -62,6 +67,7 @@ def consent_record(
     scope: str,
     given_on: dt.date,
     reason: str,
+    private_key: bytes | None = None,
 ) -> Consent:
     """Record the whistleblower's consent (who gave it, to what, when, why)."""
     locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
@@ -70,12 +76,18 @@ def consent_record(
         if not value.strip():
             raise DomainError("Say who gave consent, to what and why.", field=name)
     _check_date(given_on, "given_on")
+    sealed = notes_seal(
+        disclosure=locked,
+        texts=[given_by.strip()[:200], scope.strip()[:300], reason.strip()[:300]],
+        private_key=private_key,
+        actor=actor,
+    )
     consent = Consent.objects.create(
         disclosure=locked,
-        given_by=given_by.strip()[:200],
-        scope=scope.strip()[:300],
+        given_by_sealed=sealed[0],
+        scope_sealed=sealed[1],
         given_on=given_on,
-        reason=reason.strip()[:300],
+        reason_sealed=sealed[2],
         recorded_by=actor,
     )
     audit_record(
@@ -100,6 +112,7 @@ def referral_record(
     body_reference: str = "",
     identity_shared: bool = False,
     consent: Consent | None = None,
+    private_key: bytes | None = None,
 ) -> Referral:
     """Pass the concern to a body. Sharing the whistleblower's identity needs their
     recorded consent on this case (EU 2019/1937 Art 16; the seed's confidentiality)."""
@@ -136,7 +149,12 @@ def referral_record(
     referral = Referral.objects.create(
         disclosure=locked,
         body=body,
-        shared_summary=shared_summary.strip()[:1000],
+        shared_summary_sealed=note_seal(
+            disclosure=locked,
+            text=shared_summary.strip()[:1000],
+            private_key=private_key,
+            actor=actor,
+        ),
         identity_shared=identity_shared,
         consent=consent,
         referred_on=referred_on,
@@ -168,6 +186,7 @@ def referral_response_record(
     received_on: dt.date,
     summary: str,
     body_reference: str = "",
+    private_key: bytes | None = None,
 ) -> Referral:
     """Record the body's reassurance (or other response) to a referral."""
     locked = _lock_for_action(actor, referral.disclosure, Perm.REFER)
@@ -180,10 +199,12 @@ def referral_response_record(
     if received_on < ref.referred_on:
         raise DomainError("The response cannot be before the referral.", field="received_on")
     ref.response_received_on = received_on
-    ref.response_summary = summary.strip()[:1000]
+    ref.response_summary_sealed = note_seal(
+        disclosure=locked, text=summary.strip()[:1000], private_key=private_key, actor=actor
+    )
     if body_reference.strip():
         ref.body_reference = body_reference.strip()[:100]
-    ref.save(update_fields=["response_received_on", "response_summary", "body_reference"])
+    ref.save(update_fields=["response_received_on", "response_summary_sealed", "body_reference"])
     _refresh_reassurance_due(locked)
     audit_record(
         actor=actor,
@@ -204,6 +225,7 @@ def action_record(
     summary: str,
     taken_on: dt.date,
     recipient: str = "",
+    private_key: bytes | None = None,
 ) -> CaseAction:
     """Record a representation, advice, a request for information, or feedback given."""
     locked = _lock_for_action(actor, disclosure, Perm.RECORD_ACTION)
@@ -218,7 +240,9 @@ def action_record(
         disclosure=locked,
         kind=kind,
         recipient=recipient.strip()[:200],
-        summary=summary.strip()[:1000],
+        summary_sealed=note_seal(
+            disclosure=locked, text=summary.strip()[:1000], private_key=private_key, actor=actor
+        ),
         taken_on=taken_on,
         recorded_by=actor,
     )

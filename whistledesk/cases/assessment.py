@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from whistledesk.accounts.roles import Role
 from whistledesk.audit.services import audit_record
+from whistledesk.casefiles.notes import note_seal
 from whistledesk.cases.models import ConflictOfInterest, Disclosure, RiskLevel, Section43B, Status
 from whistledesk.cases.permissions import Perm, require
 from whistledesk.core.exceptions import DomainError
@@ -224,9 +225,13 @@ def _grant_case_key(
 
 @transaction.atomic
 def conflict_record(
-    *, actor: Any, disclosure: Disclosure, user: Any, reason: str
+    *, actor: Any, disclosure: Disclosure, user: Any, reason: str, private_key: bytes | None = None
 ) -> ConflictOfInterest:
-    """Exclude `user` from the case. If they hold it, it goes back to unassigned."""
+    """Exclude `user` from the case. If they hold it, it goes back to unassigned.
+
+    The reason is a note sealed under the case key (it may name the relationship).
+    """
+
     locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     require(actor, Perm.RECORD_CONFLICT, locked)
     if not reason.strip():
@@ -235,8 +240,11 @@ def conflict_record(
         raise DomainError(
             f"{user.get_username()} is already excluded from this case.", field="user"
         )
+    sealed = note_seal(
+        disclosure=locked, text=reason.strip()[:300], private_key=private_key, actor=actor
+    )
     conflict = ConflictOfInterest.objects.create(
-        disclosure=locked, user=user, reason=reason.strip()[:300], recorded_by=actor
+        disclosure=locked, user=user, reason_sealed=sealed, recorded_by=actor
     )
     if locked.handler_id == user.pk:
         locked.handler = None

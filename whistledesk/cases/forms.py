@@ -100,7 +100,12 @@ class TransitionForm(forms.Form):
         help_text="This is what the annual report counts.",
         widget=forms.Select(attrs=_SELECT),
     )
-    reason = _area("Reason", 1000, required=False, help_text="Do not name anyone.")
+    reason = _area(
+        "Reason",
+        1000,
+        required=False,
+        help_text="Encrypted: only staff with access to this case can read it.",
+    )
 
     def __init__(self, *args: Any, disclosure: Disclosure, target: Status, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

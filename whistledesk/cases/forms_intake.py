@@ -43,7 +43,11 @@ class CommonIntakeForm(forms.Form):
         label="Short summary",
         max_length=500,
         required=False,
-        help_text="Shown in lists: do not name anyone, the setting goes below.",
+        help_text=(
+            "Kept unencrypted so it can be shown in lists and searched: it must not identify "
+            "anyone (no names, roles or details that point to a person). The setting goes "
+            "below; everything else goes in the encrypted notes."
+        ),
         widget=forms.TextInput(attrs=_TEXT),
     )
     urgent = forms.BooleanField(label="Urgent: a child may be at immediate risk", required=False)

@@ -3,6 +3,10 @@
 A case with an open concern cannot be closed. The rule is checked by the transition
 service and, because `Disclosure.safeguarding_open` mirrors the open concerns, by a
 database check constraint that refuses a closed row with an open concern.
+
+The concern and the action taken are notes sealed under the case key (casefiles.notes), so
+raising a concern also gives the case key to the safeguarding leads: they must read it to
+sign it off, and they are not otherwise entitled to every case.
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from whistledesk.accounts.models import User
+from whistledesk.accounts.roles import Role
 from whistledesk.audit.services import audit_record
+from whistledesk.casefiles.notes import note_seal, notes_seal
+from whistledesk.casefiles.services import casefile_grant
 from whistledesk.cases.models import Disclosure, SafeguardingConcern
 from whistledesk.cases.permissions import Perm, require
 from whistledesk.core.exceptions import DomainError
@@ -26,9 +34,27 @@ def _refresh_open_flag(disclosure: Disclosure) -> None:
         disclosure.save(update_fields=["safeguarding_open", "updated_at"])
 
 
+def _share_with_leads(actor: Any, disclosure: Disclosure, private_key: bytes) -> None:
+    """Seal the case key to every active safeguarding lead without a conflict on the case.
+
+    A lead who has never signed in has no key pair yet: a manager shares the case later.
+    """
+    leads = (
+        User.objects.filter(
+            is_active=True,
+            public_key__isnull=False,
+            groups__name=Role.SAFEGUARDING_LEAD.value,
+        )
+        .exclude(pk__in=disclosure.conflicts.values("user_id"))
+        .distinct()
+    )
+    for lead in leads:
+        casefile_grant(actor=actor, disclosure=disclosure, user=lead, private_key=private_key)
+
+
 @transaction.atomic
 def safeguarding_concern_raise(
-    *, actor: Any, disclosure: Disclosure, summary: str
+    *, actor: Any, disclosure: Disclosure, summary: str, private_key: bytes | None = None
 ) -> SafeguardingConcern:
     locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     require(actor, Perm.RAISE_CONCERN, locked)
@@ -36,9 +62,13 @@ def safeguarding_concern_raise(
         raise DomainError("Reopen the case before raising a safeguarding concern on it.")
     if not summary.strip():
         raise DomainError("Describe the concern without naming anyone.", field="summary")
-    concern = SafeguardingConcern.objects.create(
-        disclosure=locked, summary=summary.strip()[:1000], raised_by=actor
+    sealed = note_seal(
+        disclosure=locked, text=summary.strip()[:1000], private_key=private_key, actor=actor
     )
+    concern = SafeguardingConcern.objects.create(
+        disclosure=locked, summary_sealed=sealed, raised_by=actor
+    )
+    _share_with_leads(actor, locked, private_key or b"")
     _refresh_open_flag(locked)
     audit_record(
         actor=actor,
@@ -58,6 +88,7 @@ def safeguarding_action_confirm(
     action_taken: str,
     action_taken_by: str,
     action_taken_on: dt.date,
+    private_key: bytes | None = None,
 ) -> SafeguardingConcern:
     """A safeguarding lead records what was done, by whom and when; the concern closes."""
     locked = Disclosure.objects.select_for_update().get(pk=concern.disclosure_id)
@@ -71,15 +102,19 @@ def safeguarding_action_confirm(
         raise DomainError("Say who took the action.", field="action_taken_by")
     if action_taken_on > timezone.localdate():
         raise DomainError("The date cannot be in the future.", field="action_taken_on")
-    c.action_taken = action_taken.strip()[:1000]
-    c.action_taken_by = action_taken_by.strip()[:200]
+    c.action_taken_sealed, c.action_taken_by_sealed = notes_seal(
+        disclosure=locked,
+        texts=[action_taken.strip()[:1000], action_taken_by.strip()[:200]],
+        private_key=private_key,
+        actor=actor,
+    )
     c.action_taken_on = action_taken_on
     c.confirmed_by = actor
     c.confirmed_at = timezone.now()
     c.save(
         update_fields=[
-            "action_taken",
-            "action_taken_by",
+            "action_taken_sealed",
+            "action_taken_by_sealed",
             "action_taken_on",
             "confirmed_by",
             "confirmed_at",

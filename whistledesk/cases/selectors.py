@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from whistledesk.casefiles.notes import NotesReader, notes_attach
 from whistledesk.cases.assessment import normalise_setting, normalise_urn
 from whistledesk.cases.clock import acknowledgement_due
 from whistledesk.cases.models import Disclosure, ReferralBody, Status
@@ -185,9 +186,14 @@ def related_disclosures(*, disclosure: Disclosure) -> QuerySet[Disclosure]:
     )
 
 
-def case_detail(*, disclosure: Disclosure) -> dict[str, Any]:
-    """Everything the case page shows, in a bounded number of queries."""
-    return {
+def case_detail(*, disclosure: Disclosure, notes: NotesReader | None = None) -> dict[str, Any]:
+    """Everything the case page shows, in a bounded number of queries.
+
+    The sealed notes are opened with `notes` (one key for the whole page) into plain
+    attributes (`r.shared_summary`, `c.reason`...); without it they read NOTE_UNREADABLE.
+    """
+    reader = notes or NotesReader(key=None)
+    rows: dict[str, list[Any]] = {
         "referrals": list(disclosure.referrals.select_related("body", "consent")),
         "actions": list(disclosure.actions.select_related("recorded_by")),
         "consents": list(disclosure.consents.all()),
@@ -196,8 +202,21 @@ def case_detail(*, disclosure: Disclosure) -> dict[str, Any]:
         ),
         "conflicts": list(disclosure.conflicts.select_related("user")),
         "history": list(disclosure.status_changes.select_related("actor")),
-        "acknowledgement_due": acknowledgement_due(disclosure.received_on),
     }
+    for name, fields in SEALED_NOTES.items():
+        notes_attach(rows[name], reader, fields)
+    return {**rows, "acknowledgement_due": acknowledgement_due(disclosure.received_on)}
+
+
+# Which sealed notes each list on the case page carries (`<field>_sealed` columns).
+SEALED_NOTES: dict[str, tuple[str, ...]] = {
+    "referrals": ("shared_summary", "response_summary"),
+    "actions": ("summary",),
+    "consents": ("given_by", "scope", "reason"),
+    "concerns": ("summary", "action_taken", "action_taken_by"),
+    "conflicts": ("reason",),
+    "history": ("reason",),
+}
 
 
 def referral_body_list() -> list[ReferralBody]:

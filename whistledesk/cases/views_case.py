@@ -8,11 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from whistledesk.accounts.decorators import staff_required
-from whistledesk.accounts.keyring import staff_private_key
+from whistledesk.accounts.keyring import KeyLocked, staff_private_key
 from whistledesk.audit.selectors import audit_events_for_disclosure
+from whistledesk.casefiles.notes import notes_reader
 from whistledesk.casefiles.selectors import key_holders, staff_holds_key
 from whistledesk.cases import actions, assessment, safeguarding
 from whistledesk.cases.forms import (
@@ -64,13 +66,17 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         if TRANSITIONS[(Status(disclosure.status), to)] in perms
     ]
     related = related_disclosures(disclosure=disclosure)
+    # One unsealing opens every note on the page; without the key they say so.
+    private_key = _private_key(request)
+    notes = notes_reader(disclosure=disclosure, user=request.user, private_key=private_key)
     context = {
         "d": disclosure,
         "perms": {p.value for p in perms},
         "moves": moves,
         "related_count": related.count(),
         "related": related[:10],
-        **case_detail(disclosure=disclosure),
+        **case_detail(disclosure=disclosure, notes=notes),
+        "notes_key_locked": private_key is None,
         **_casefile_state(disclosure),
         "audit_events": audit_events_for_disclosure(disclosure.pk),
     }
@@ -100,6 +106,9 @@ def _form_page(
     if bound and form.is_valid():
         try:
             run(disclosure, form.cleaned_data)
+        except KeyLocked as exc:
+            # Notes are sealed with the case key, unlocked only at sign-in in this browser.
+            return _sign_in_again(request, exc.message)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -132,6 +141,7 @@ def transition_view(request: HttpRequest, reference: str, to: str) -> HttpRespon
             to=target,
             reason=data.get("reason", ""),
             outcome=data.get("outcome"),
+            private_key=_private_key(request),
         )
 
     return _form_page(
@@ -178,6 +188,19 @@ def assess_view(request: HttpRequest, reference: str) -> HttpResponse:
         run=run,
         done="Assessment recorded.",
         form_kwargs=initial,
+    )
+
+
+def _sign_in_again(request: HttpRequest, message: str) -> HttpResponse:
+    return render(
+        request,
+        "casefiles/locked.html",
+        {
+            "message": message,
+            "sign_in_again": True,
+            "next": reverse("accounts:login") + "?next=" + request.path,
+        },
+        status=403,
     )
 
 
@@ -260,7 +283,9 @@ def conflict_view(request: HttpRequest, reference: str) -> HttpResponse:
         perm=Perm.RECORD_CONFLICT,
         form_class=ConflictForm,
         title="Record a conflict of interest",
-        run=lambda d, data: assessment.conflict_record(actor=request.user, disclosure=d, **data),
+        run=lambda d, data: assessment.conflict_record(
+            actor=request.user, disclosure=d, private_key=_private_key(request), **data
+        ),
         done="Conflict of interest recorded: that person can no longer open this case.",
     )
 
@@ -273,7 +298,9 @@ def consent_view(request: HttpRequest, reference: str) -> HttpResponse:
         perm=Perm.RECORD_CONSENT,
         form_class=ConsentForm,
         title="Record the whistleblower's consent",
-        run=lambda d, data: actions.consent_record(actor=request.user, disclosure=d, **data),
+        run=lambda d, data: actions.consent_record(
+            actor=request.user, disclosure=d, private_key=_private_key(request), **data
+        ),
         done="Consent recorded.",
     )
 
@@ -286,7 +313,9 @@ def referral_view(request: HttpRequest, reference: str) -> HttpResponse:
         perm=Perm.REFER,
         form_class=ReferralForm,
         title="Record a referral",
-        run=lambda d, data: actions.referral_record(actor=request.user, disclosure=d, **data),
+        run=lambda d, data: actions.referral_record(
+            actor=request.user, disclosure=d, private_key=_private_key(request), **data
+        ),
         done="Referral recorded.",
         form_kwargs=lambda d: {"disclosure": d},
     )
@@ -298,7 +327,9 @@ def response_view(request: HttpRequest, reference: str, referral_id: int) -> Htt
         referral = d.referrals.filter(pk=referral_id).first()
         if referral is None:
             raise Http404
-        return actions.referral_response_record(actor=request.user, referral=referral, **data)
+        return actions.referral_response_record(
+            actor=request.user, referral=referral, private_key=_private_key(request), **data
+        )
 
     return _form_page(
         request,
@@ -319,7 +350,9 @@ def action_view(request: HttpRequest, reference: str) -> HttpResponse:
         perm=Perm.RECORD_ACTION,
         form_class=ActionForm,
         title="Record an action",
-        run=lambda d, data: actions.action_record(actor=request.user, disclosure=d, **data),
+        run=lambda d, data: actions.action_record(
+            actor=request.user, disclosure=d, private_key=_private_key(request), **data
+        ),
         done="Action recorded.",
     )
 
@@ -333,7 +366,7 @@ def concern_view(request: HttpRequest, reference: str) -> HttpResponse:
         form_class=ConcernForm,
         title="Raise a safeguarding concern",
         run=lambda d, data: safeguarding.safeguarding_concern_raise(
-            actor=request.user, disclosure=d, **data
+            actor=request.user, disclosure=d, private_key=_private_key(request), **data
         ),
         done="Safeguarding concern raised. The case cannot close until a lead confirms action.",
     )
@@ -345,7 +378,9 @@ def confirm_view(request: HttpRequest, reference: str, concern_id: int) -> HttpR
         concern = d.safeguarding_concerns.filter(pk=concern_id).first()
         if concern is None:
             raise Http404
-        return safeguarding.safeguarding_action_confirm(actor=request.user, concern=concern, **data)
+        return safeguarding.safeguarding_action_confirm(
+            actor=request.user, concern=concern, private_key=_private_key(request), **data
+        )
 
     return _form_page(
         request,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from whistledesk.audit.services import audit_record
+from whistledesk.casefiles.notes import note_seal
 from whistledesk.cases.clock import feedback_due
 from whistledesk.cases.models import Disclosure, Status, StatusChange
 from whistledesk.cases.permissions import Perm, require
@@ -91,8 +92,13 @@ def disclosure_transition(
     to: Status | str,
     reason: str = "",
     outcome: Outcome | None = None,
+    private_key: bytes | None = None,
 ) -> Disclosure:
-    """Move a case to status `to`. Closing needs `outcome` (or one already set)."""
+    """Move a case to status `to`. Closing needs `outcome` (or one already set).
+
+    A reason (reopening needs one) is a note sealed under the case key, so it needs the
+    actor's `private_key`; a move without a reason does not.
+    """
     locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     try:
         target = Status(to)
@@ -127,7 +133,9 @@ def disclosure_transition(
         disclosure=locked,
         from_status=current,
         to_status=target,
-        reason=reason.strip(),
+        reason_sealed=note_seal(
+            disclosure=locked, text=reason.strip(), private_key=private_key, actor=actor
+        ),
         actor=actor,
     )
     details: dict[str, Any] = {"from": current.value, "to": target.value}

@@ -103,6 +103,20 @@ def conversation_key(data_key: bytes) -> bytes:
     )
 
 
+def notes_key(data_key: bytes) -> bytes:
+    """The key for a case's casework notes (referral summaries, reasons...), one way from
+    its data key: a separate purpose gets a separate key, never the data key itself."""
+    return bytes(
+        nacl.hash.blake2b(
+            b"",
+            key=data_key,
+            person=b"wd-notes",
+            digest_size=SECRET_KEY_BYTES,
+            encoder=nacl.encoding.RawEncoder,
+        )
+    )
+
+
 # -- key pairs and sealed boxes -----------------------------------------------------------
 
 

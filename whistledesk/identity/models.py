@@ -2,8 +2,10 @@
 
 A request is the handler's reasoned ask; a custodian decides. Approval seals the identity
 key to the requester (casefiles.identity_keys), so this table records *why* someone can
-read the identity; the key grant is *what* lets them. Reasons are staff-written and must
-not identify anyone (they are shown in clear on staff pages, like other casework notes).
+read the identity; the key grant is *what* lets them. Reasons are staff-written casework
+notes, stored only as ciphertext under a per-request key that is itself sealed twice: under
+the case's notes key (staff holding the case) and to the identity public key (custodians,
+who hold no case key). See docs/adr/0002, "Casework notes".
 """
 
 from __future__ import annotations
@@ -42,7 +44,10 @@ class IdentityAccessRequest(models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.CharField(max_length=1000)
+    # The request's own random key: under the case notes key, and sealed to the identity key.
+    note_key_case = models.BinaryField(default=b"", blank=True)
+    note_key_identity = models.BinaryField(default=b"", blank=True)
+    reason_sealed = models.BinaryField(default=b"", blank=True)
     status = models.CharField(
         max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
@@ -52,13 +57,13 @@ class IdentityAccessRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.CharField(max_length=1000, blank=True)
+    decision_reason_sealed = models.BinaryField(default=b"", blank=True)
     # Withdrawal or revocation.
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(max_length=1000, blank=True)
+    end_reason_sealed = models.BinaryField(default=b"", blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

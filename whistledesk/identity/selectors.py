@@ -1,14 +1,22 @@
-"""Reads for identity access and the consent ledger. Bounded queries, no keys needed."""
+"""Reads for identity access and the consent ledger. Bounded queries.
+
+The free text (request reasons, consent wording, what was shared) is sealed: the reader's
+private key opens it (`requests_open_notes`, `consent_ledger(..., notes=...)`), and text
+they cannot open reads NOTE_UNREADABLE.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from whistledesk.accounts.models import User
+from whistledesk.casefiles.notes import NotesReader, notes_attach, shared_note_keys_open
 from whistledesk.cases.models import Consent, Disclosure, Referral
 from whistledesk.identity.models import IdentityAccessRequest, RequestStatus, WebFormConsent
 
@@ -48,6 +56,25 @@ def latest_request(*, user: User, disclosure: Disclosure) -> IdentityAccessReque
     )
 
 
+REQUEST_NOTES = ("reason", "decision_reason", "end_reason")
+
+
+def requests_open_notes(
+    requests: Sequence[IdentityAccessRequest], *, user: Any, private_key: bytes | None
+) -> None:
+    """Give each request plain `reason`, `decision_reason`, `end_reason` attributes, opened
+    with the reader's case or identity key (one grant query for the whole list)."""
+    keys = shared_note_keys_open(
+        user=user,
+        private_key=private_key,
+        wrapped=[
+            (r.disclosure_id, bytes(r.note_key_case), bytes(r.note_key_identity)) for r in requests
+        ],
+    )
+    for i, r in enumerate(requests):
+        notes_attach([r], NotesReader(key=keys.get(i)), REQUEST_NOTES)
+
+
 def effective_status(request: IdentityAccessRequest) -> str:
     """The status as a person should see it: a pending request past its time has expired."""
     if request.status == RequestStatus.PENDING and request.expires_at <= timezone.now():
@@ -72,8 +99,18 @@ def _day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
-def consent_ledger(disclosure: Disclosure) -> list[LedgerEntry]:
-    """Every consent and every telling of the identity on this case, oldest first."""
+def consent_ledger(
+    disclosure: Disclosure,
+    *,
+    notes: NotesReader | None = None,
+    user: Any = None,
+    private_key: bytes | None = None,
+) -> list[LedgerEntry]:
+    """Every consent and every telling of the identity on this case, oldest first.
+
+    `notes` opens the case's notes; `user` and `private_key` open the request reasons.
+    """
+    reader = notes or NotesReader(key=None)
     entries: list[LedgerEntry] = []
     web = WebFormConsent.objects.filter(disclosure=disclosure).first()
     if web is not None:
@@ -87,7 +124,9 @@ def consent_ledger(disclosure: Disclosure) -> list[LedgerEntry]:
                 recorded_by="Web form",
             )
         )
-    for c in Consent.objects.filter(disclosure=disclosure).select_related("recorded_by"):
+    consents = list(Consent.objects.filter(disclosure=disclosure).select_related("recorded_by"))
+    notes_attach(consents, reader, ("given_by", "scope", "reason"))
+    for c in consents:
         entries.append(
             LedgerEntry("consent", c.given_on, c.given_by, c.scope, c.reason, str(c.recorded_by))
         )
@@ -101,10 +140,10 @@ def consent_ledger(disclosure: Disclosure) -> list[LedgerEntry]:
         "body", "consent", "recorded_by"
     ):
         consent = r.consent
-        why = f"Referral: {r.shared_summary}"
+        why = f"Referral: {reader.text(r.shared_summary_sealed)}"
         if consent is not None:
             given = f"{consent.given_on.day} {consent.given_on:%B %Y}"
-            why += f" (consent given {given} by {consent.given_by})"
+            why += f" (consent given {given} by {reader.text(consent.given_by_sealed)})"
         entries.append(
             LedgerEntry(
                 "shared_outside",
@@ -115,9 +154,13 @@ def consent_ledger(disclosure: Disclosure) -> list[LedgerEntry]:
                 str(r.recorded_by),
             )
         )
-    for q in IdentityAccessRequest.objects.filter(
-        disclosure=disclosure, status__in=[RequestStatus.APPROVED, RequestStatus.REVOKED]
-    ).select_related("requester", "decided_by", "ended_by"):
+    requests = list(
+        IdentityAccessRequest.objects.filter(
+            disclosure=disclosure, status__in=[RequestStatus.APPROVED, RequestStatus.REVOKED]
+        ).select_related("requester", "decided_by", "ended_by")
+    )
+    requests_open_notes(requests, user=user, private_key=private_key)
+    for q in requests:
         if q.decided_at is not None:
             entries.append(
                 LedgerEntry(

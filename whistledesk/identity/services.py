@@ -11,6 +11,10 @@ Approval is cryptographic: the custodian's own private key unseals the case's id
 and seals it to the requester (casefiles.identity_keys). Refusal, withdrawal and expiry
 give nothing; revocation deletes the requester's identity grant. Audit details hold ids,
 states and usernames, never a reason (reasons are free text).
+
+Reasons are sealed (casefiles.notes shared note keys): asking needs the requester's
+`private_key` (they hold the case key), and deciding needs the custodian's (they hold the
+identity key). Without it, KeyLocked: sign in again.
 """
 
 from __future__ import annotations
@@ -31,6 +35,11 @@ from whistledesk.casefiles.identity_keys import (
     identity_documents_exist,
     identity_key_drop,
     identity_key_share,
+)
+from whistledesk.casefiles.notes import (
+    shared_note_key_new,
+    shared_note_key_open,
+    shared_note_seal,
 )
 from whistledesk.casefiles.selectors import staff_holds_key
 from whistledesk.cases.models import Disclosure
@@ -101,6 +110,22 @@ def _require_custodian(actor: Any, request: IdentityAccessRequest) -> None:
         raise NotPermitted("You are recorded as having a conflict of interest with this case.")
 
 
+def _seal_for(
+    request: IdentityAccessRequest, actor: Any, private_key: bytes | None, text: str
+) -> bytes:
+    """`text` under the request's own key, opened with the actor's case or identity key."""
+    if not text:
+        return b""
+    key = shared_note_key_open(
+        disclosure=request.disclosure,
+        user=actor,
+        private_key=private_key,
+        under_case=bytes(request.note_key_case),
+        to_identity=bytes(request.note_key_identity),
+    )
+    return shared_note_seal(key, text)
+
+
 def _audit(actor: Any, action: str, request: IdentityAccessRequest, **details: Any) -> None:
     audit_record(
         actor=actor,
@@ -114,7 +139,7 @@ def _audit(actor: Any, action: str, request: IdentityAccessRequest, **details: A
 
 @transaction.atomic
 def identity_access_request(
-    *, actor: User, disclosure: Disclosure, reason: str
+    *, actor: User, disclosure: Disclosure, reason: str, private_key: bytes | None = None
 ) -> IdentityAccessRequest:
     """Ask to see the whistleblower's identity and contact details, with a reason."""
     locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
@@ -133,10 +158,13 @@ def identity_access_request(
         disclosure=locked, requester=actor, status=RequestStatus.PENDING
     ).exists():
         raise DomainError("You have already asked. A custodian will decide.")
+    note_key = shared_note_key_new(disclosure=locked, actor=actor, private_key=private_key)
     request = IdentityAccessRequest.objects.create(
         disclosure=locked,
         requester=actor,
-        reason=reason,
+        note_key_case=note_key.under_case,
+        note_key_identity=note_key.to_identity,
+        reason_sealed=shared_note_seal(note_key.key, reason),
         expires_at=timezone.now() + request_lifetime(),
     )
     _audit(actor, "identity.access_requested", request, expires=request.expires_at.isoformat())
@@ -163,15 +191,21 @@ def identity_access_approve(
     locked.status = RequestStatus.APPROVED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
-    locked.decision_reason = reason.strip()[:MAX_REASON_CHARS]
-    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    locked.decision_reason_sealed = _seal_for(
+        locked, actor, private_key, reason.strip()[:MAX_REASON_CHARS]
+    )
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason_sealed"])
     _audit(actor, "identity.access_approved", locked)
     return locked
 
 
 @transaction.atomic
 def identity_access_refuse(
-    *, actor: User, request: IdentityAccessRequest, reason: str
+    *,
+    actor: User,
+    request: IdentityAccessRequest,
+    reason: str,
+    private_key: bytes | None = None,
 ) -> IdentityAccessRequest:
     """A custodian refuses, saying why (the requester is shown the reason)."""
     locked = _lock(request)
@@ -180,8 +214,10 @@ def identity_access_refuse(
     locked.status = RequestStatus.REFUSED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
-    locked.decision_reason = _reason(reason, what="for refusing")
-    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    locked.decision_reason_sealed = _seal_for(
+        locked, actor, private_key, _reason(reason, what="for refusing")
+    )
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason_sealed"])
     _audit(actor, "identity.access_refused", locked)
     return locked
 
@@ -205,7 +241,11 @@ def identity_access_withdraw(
 
 @transaction.atomic
 def identity_access_revoke(
-    *, actor: User, request: IdentityAccessRequest, reason: str
+    *,
+    actor: User,
+    request: IdentityAccessRequest,
+    reason: str,
+    private_key: bytes | None = None,
 ) -> IdentityAccessRequest:
     """A custodian takes approved access away: the requester's identity grant is deleted."""
     locked = _lock(request)
@@ -213,13 +253,13 @@ def identity_access_revoke(
         raise NotPermitted("Only an identity custodian can revoke identity access.")
     if locked.status != RequestStatus.APPROVED:
         raise DomainError("Only approved access can be revoked.")
-    reason = _reason(reason, what="for revoking access")
+    sealed = _seal_for(locked, actor, private_key, _reason(reason, what="for revoking access"))
     dropped = identity_key_drop(disclosure=locked.disclosure, user=locked.requester)
     locked.status = RequestStatus.REVOKED
     locked.ended_by = actor
     locked.ended_at = timezone.now()
-    locked.end_reason = reason
-    locked.save(update_fields=["status", "ended_by", "ended_at", "end_reason"])
+    locked.end_reason_sealed = sealed
+    locked.save(update_fields=["status", "ended_by", "ended_at", "end_reason_sealed"])
     _audit(actor, "identity.access_revoked", locked, grant_deleted=dropped)
     return locked
 

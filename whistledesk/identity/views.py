@@ -20,6 +20,7 @@ from whistledesk.accounts.keyring import KeyLocked, staff_private_key
 from whistledesk.accounts.models import User
 from whistledesk.accounts.roles import Role
 from whistledesk.casefiles.identity_keys import IdentityLocked
+from whistledesk.casefiles.notes import notes_reader
 from whistledesk.cases.models import Disclosure
 from whistledesk.cases.permissions import Perm, can_act_on
 from whistledesk.cases.views_permissions import refused
@@ -35,6 +36,13 @@ def _staff(request: HttpRequest) -> User:
 
 def _is_custodian(user: User) -> bool:
     return user.has_role(Role.CUSTODIAN)
+
+
+def _key_or_none(request: HttpRequest) -> bytes | None:
+    try:
+        return staff_private_key(request)
+    except KeyLocked:
+        return None
 
 
 def _sign_in_again(request: HttpRequest, message: str) -> HttpResponse:
@@ -55,14 +63,20 @@ def _sign_in_again(request: HttpRequest, message: str) -> HttpResponse:
 def queue_view(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     custodian = _is_custodian(user)
+    pending = list(selectors.pending_requests()) if custodian else []
+    approved = list(selectors.approved_requests()) if custodian else []
+    mine = list(selectors.requests_by(user))
+    selectors.requests_open_notes(
+        [*pending, *approved, *mine], user=user, private_key=_key_or_none(request)
+    )
     return render(
         request,
         "identity/queue.html",
         {
             "custodian": custodian,
-            "pending": list(selectors.pending_requests()) if custodian else [],
-            "approved": list(selectors.approved_requests()) if custodian else [],
-            "mine": [(r, selectors.effective_status(r)) for r in selectors.requests_by(user)],
+            "pending": pending,
+            "approved": approved,
+            "mine": [(r, selectors.effective_status(r)) for r in mine],
             "Status": RequestStatus,
         },
     )
@@ -77,10 +91,14 @@ def _decide(request: HttpRequest, access: IdentityAccessRequest, action: str, re
         )
         return "Access approved: they can now see the identity on this case"
     if action == "refuse":
-        services.identity_access_refuse(actor=user, request=access, reason=reason)
+        services.identity_access_refuse(
+            actor=user, request=access, reason=reason, private_key=staff_private_key(request)
+        )
         return "Request refused: the requester will see your reason"
     if action == "revoke":
-        services.identity_access_revoke(actor=user, request=access, reason=reason)
+        services.identity_access_revoke(
+            actor=user, request=access, reason=reason, private_key=staff_private_key(request)
+        )
         return "Access revoked"
     services.identity_access_withdraw(actor=user, request=access)
     return "Request withdrawn"
@@ -117,6 +135,7 @@ def request_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, note)
             return redirect("identity:queue")
+    selectors.requests_open_notes([access], user=user, private_key=_key_or_none(request))
     return render(
         request,
         "identity/request.html",
@@ -145,8 +164,13 @@ def ask_view(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.identity_access_request(
-                actor=user, disclosure=disclosure, reason=form.cleaned_data["reason"]
+                actor=user,
+                disclosure=disclosure,
+                reason=form.cleaned_data["reason"],
+                private_key=staff_private_key(request),
             )
+        except KeyLocked as exc:
+            return _sign_in_again(request, exc.message)
         except DomainError as exc:
             form.add_error("reason" if exc.field == "reason" else None, exc.message)
         else:
@@ -167,8 +191,17 @@ def ledger_view(request: HttpRequest, reference: str) -> HttpResponse:
     disclosure = get_object_or_404(Disclosure, reference=reference)
     if not (can_act_on(user, Perm.VIEW_CASE, disclosure) or _is_custodian(user)):
         return refused(request, "Your role does not allow you to see this case's consent ledger.")
+    key = _key_or_none(request)
     return render(
         request,
         "identity/ledger.html",
-        {"disclosure": disclosure, "entries": selectors.consent_ledger(disclosure)},
+        {
+            "disclosure": disclosure,
+            "entries": selectors.consent_ledger(
+                disclosure,
+                notes=notes_reader(disclosure=disclosure, user=user, private_key=key),
+                user=user,
+                private_key=key,
+            ),
+        },
     )

@@ -6,8 +6,12 @@ What goes, per case, in one transaction:
   key grant (staff, recovery, whistleblower), the whistleblower's account, identity access
   requests and web-form consent - found through the disclosure's foreign keys, so models
   added to those apps later go too;
-- the free-text clear fields listed in `BLANKED` (staff summaries, the setting, referral and
-  action notes, consent wording, reasons), set to "" with a queryset update.
+- the free-text clear fields listed in `BLANKED` (the register summary, the setting, the
+  body's reference, an action's recipient, legal hold reasons), set to "" with a queryset
+  update;
+- the sealed casework notes listed in `SEALED` (referral and action notes, safeguarding
+  notes, consent wording, reasons: ciphertext under the case key), set to b"". Once the key
+  grants are gone they could not be opened anyway; emptying them leaves nothing to attack.
 
 What stays: the register row and its reporting fields (reference, received_on, channel,
 service, qualifying, anonymous, outcome, status, dates, assessment flags), the audit log, and
@@ -51,13 +55,23 @@ BLANKED: dict[str, tuple[str, ...]] = {
         "ofsted_urn",
         "local_authority",
     ),
-    "cases.Referral": ("shared_summary", "body_reference", "response_summary"),
-    "cases.CaseAction": ("recipient", "summary"),
-    "cases.SafeguardingConcern": ("summary", "action_taken", "action_taken_by"),
-    "cases.StatusChange": ("reason",),
-    "cases.ConflictOfInterest": ("reason",),
-    "cases.Consent": ("given_by", "scope", "reason"),
+    "cases.Referral": ("body_reference",),
+    "cases.CaseAction": ("recipient",),
     "retention.LegalHold": ("reason", "lift_reason"),
+}
+
+# Casework notes sealed under the case key (casefiles.notes): emptied, the row kept.
+SEALED: dict[str, tuple[str, ...]] = {
+    "cases.Referral": ("shared_summary_sealed", "response_summary_sealed"),
+    "cases.CaseAction": ("summary_sealed",),
+    "cases.SafeguardingConcern": (
+        "summary_sealed",
+        "action_taken_sealed",
+        "action_taken_by_sealed",
+    ),
+    "cases.StatusChange": ("reason_sealed",),
+    "cases.ConflictOfInterest": ("reason_sealed",),
+    "cases.Consent": ("given_by_sealed", "scope_sealed", "reason_sealed"),
 }
 
 
@@ -112,16 +126,17 @@ def _disclosure_fk(model: type[models.Model]) -> str:
 
 
 def _blank_free_text(disclosure_id: int) -> int:
-    """Set the `BLANKED` fields to "". Returns the number of rows touched."""
+    """Set the `BLANKED` fields to "" and the `SEALED` ones to b"". Returns the rows touched."""
     rows = 0
-    for label, names in BLANKED.items():
-        model = apps.get_model(label)
-        present = {f.name for f in model._meta.get_fields()}
-        # A field removed from a model has nothing left to blank.
-        values = {name: "" for name in names if name in present}
-        if values:
-            qs = model._base_manager.filter(**{_disclosure_fk(model): disclosure_id})
-            rows += qs.update(**values)
+    for fields, empty in ((BLANKED, ""), (SEALED, b"")):
+        for label, names in fields.items():
+            model = apps.get_model(label)
+            present = {f.name for f in model._meta.get_fields()}
+            # A field removed from a model has nothing left to blank.
+            values = {name: empty for name in names if name in present}
+            if values:
+                qs = model._base_manager.filter(**{_disclosure_fk(model): disclosure_id})
+                rows += qs.update(**values)
     return rows
 
 
@@ -177,7 +192,7 @@ def disclosure_destroy(*, actor: Any, disclosure_id: int, today: dt.date) -> Ret
 
 def affected_tables() -> list[str]:
     tables = {rel.related_model._meta.db_table for rel in content_relations()}
-    tables |= {apps.get_model(label)._meta.db_table for label in BLANKED}
+    tables |= {apps.get_model(label)._meta.db_table for label in [*BLANKED, *SEALED]}
     return sorted(tables)
 
 

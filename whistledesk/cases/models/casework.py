@@ -1,8 +1,10 @@
 """Casework records around a disclosure: exclusions, consent, referrals, other actions,
 safeguarding concerns and the history of status changes.
 
-Free-text fields here are staff-written, non-identifying summaries (they are shown on
-staff pages in clear); the whistleblower's own words stay in the sealed case file.
+Staff-written free text (what was shared, responses, reasons, consent wording...) is stored
+only as ciphertext in the `*_sealed` columns, sealed under the case key by
+`casefiles.notes` (docs/adr/0002). Dates, flags, bodies and kinds stay in clear for the
+dashboard and the annual report. The whistleblower's own words are in the case file.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ class ConflictOfInterest(models.Model):
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="conflicts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=300)
+    reason_sealed = models.BinaryField(default=b"", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -66,10 +68,11 @@ class Consent(models.Model):
     """The whistleblower's recorded consent, e.g. to share their identity with a body."""
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="consents")
-    given_by = models.CharField(max_length=200, help_text="Who gave it, e.g. 'the whistleblower'.")
-    scope = models.CharField(max_length=300, help_text="What they agreed to.")
+    # Who gave it, what they agreed to, why it was asked for: sealed notes.
+    given_by_sealed = models.BinaryField(default=b"", blank=True)
+    scope_sealed = models.BinaryField(default=b"", blank=True)
     given_on = models.DateField()
-    reason = models.CharField(max_length=300, help_text="Why it was asked for.")
+    reason_sealed = models.BinaryField(default=b"", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -80,13 +83,13 @@ class Consent(models.Model):
         ordering = ["-given_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.scope} ({self.given_on:%d %b %Y})"
+        return f"consent given {self.given_on:%d %b %Y}"
 
 
 class Referral(models.Model):
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="referrals")
     body = models.ForeignKey(ReferralBody, on_delete=models.PROTECT, related_name="+")
-    shared_summary = models.CharField(max_length=1000)
+    shared_summary_sealed = models.BinaryField(default=b"", blank=True)
     identity_shared = models.BooleanField(default=False)
     consent = models.ForeignKey(
         Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -95,7 +98,7 @@ class Referral(models.Model):
     body_reference = models.CharField(max_length=100, blank=True)
     reassurance_due = models.DateField()
     response_received_on = models.DateField(null=True, blank=True)
-    response_summary = models.CharField(max_length=1000, blank=True)
+    response_summary_sealed = models.BinaryField(default=b"", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -133,7 +136,7 @@ class CaseAction(models.Model):
     recipient = models.CharField(
         max_length=200, blank=True, help_text="e.g. 'Director of Children's Services'."
     )
-    summary = models.CharField(max_length=1000)
+    summary_sealed = models.BinaryField(default=b"", blank=True)
     taken_on = models.DateField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -153,13 +156,13 @@ class SafeguardingConcern(models.Model):
     disclosure = models.ForeignKey(
         Disclosure, on_delete=models.CASCADE, related_name="safeguarding_concerns"
     )
-    summary = models.CharField(max_length=1000)
+    summary_sealed = models.BinaryField(default=b"", blank=True)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     raised_at = models.DateTimeField(auto_now_add=True)
-    action_taken = models.CharField(max_length=1000, blank=True)
-    action_taken_by = models.CharField(max_length=200, blank=True)
+    action_taken_sealed = models.BinaryField(default=b"", blank=True)
+    action_taken_by_sealed = models.BinaryField(default=b"", blank=True)
     action_taken_on = models.DateField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -185,7 +188,7 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(max_length=30)
     to_status = models.CharField(max_length=30)
-    reason = models.CharField(max_length=1000, blank=True)
+    reason_sealed = models.BinaryField(default=b"", blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
