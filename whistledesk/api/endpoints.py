@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Query, Router
 
+from whistledesk.accounts.keyring import KeyLocked
 from whistledesk.api.schemas import (
     DisclosureDetailOut,
     DisclosurePage,
@@ -29,6 +30,13 @@ from whistledesk.organisation.selectors import organisation_get, outcome_list, s
 from whistledesk.reports.selectors import annual_report_get
 
 router = Router()
+
+# A reason is a note sealed under the case key, and a token carries no key: the private
+# key is unlocked only by a password at sign-in, so the API cannot seal notes.
+NO_KEY_FOR_REASON = (
+    "A reason is sealed under the case key, which the API does not hold. Make this move "
+    "on the case page, or make it here without a reason where the move does not need one."
+)
 
 
 def _load(request: HttpRequest, reference: str) -> Disclosure:
@@ -89,6 +97,8 @@ def transition_disclosure(
     """Move a case to another status through the same service as the case page.
 
     Closing needs an outcome and is refused (409) while a safeguarding concern is open.
+    A reason cannot be given here (422): it is sealed under the case key, which a token
+    does not carry, so reopening (which needs one) is done on the case page.
     """
     disclosure = _load(request, reference)
     outcome = None
@@ -97,9 +107,16 @@ def transition_disclosure(
         outcome = next((o for o in outcomes if o.pk == body.outcome), None)
         if outcome is None:
             raise DomainError("There is no outcome with that id.", field="outcome")
-    moved = disclosure_transition(
-        actor=request.user, disclosure=disclosure, to=body.to, reason=body.reason, outcome=outcome
-    )
+    try:
+        moved = disclosure_transition(
+            actor=request.user,
+            disclosure=disclosure,
+            to=body.to,
+            reason=body.reason,
+            outcome=outcome,
+        )
+    except KeyLocked as exc:
+        raise DomainError(NO_KEY_FOR_REASON, field="reason") from exc
     return _detail(request, disclosure_get(reference=moved.reference) or moved)
 
 

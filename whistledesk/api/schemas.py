@@ -65,7 +65,12 @@ class DisclosurePage(Schema):
 
 class TransitionIn(Schema):
     to: Status
-    reason: str = Field("", max_length=1000)
+    reason: str = Field(
+        "",
+        max_length=1000,
+        description="Leave empty: a reason is sealed under the case key, which the API "
+        "does not hold; moves that need one are made on the case page.",
+    )
     outcome: int | None = Field(None, ge=1, description="Outcome id; closing needs one.")
 
 
