@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
+
 from whistledesk.accounts.keyring import KeyLocked
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.models import KeyGrant
@@ -112,13 +114,14 @@ def notes_reader(*, disclosure: Disclosure, user: Any, private_key: bytes | None
     """
     key = notes_key_of(disclosure=disclosure, user=user, private_key=private_key)
     if key is not None:
-        audit_record(
-            actor=user,
-            action="casework.notes_opened",
-            disclosure_id=disclosure.pk,
-            object_type="disclosure",
-            object_id=disclosure.reference,
-        )
+        with transaction.atomic():  # audit events are written in a transaction
+            audit_record(
+                actor=user,
+                action="casework.notes_opened",
+                disclosure_id=disclosure.pk,
+                object_type="disclosure",
+                object_id=disclosure.reference,
+            )
     return NotesReader(key=key)
 
 
