@@ -38,6 +38,9 @@ DENIED_KEYS = frozenset(
         "body",
         "text",
         "content",
+        # casework notes are sealed under the case key (casefiles.notes)
+        "summary",
+        "reason",
     }
 )
 DENIED_SUFFIXES = (
@@ -53,6 +56,8 @@ DENIED_SUFFIXES = (
     "_key",
     "_token",
     "_content",
+    "_summary",
+    "_reason",
 )
 MAX_STRING = 200
 MAX_DEPTH = 3
