@@ -116,3 +116,8 @@ def test_command_creates_lists_and_revokes(users: Any, organisation: Any) -> Non
 def test_command_errors_are_clear(users: Any, args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("api_token", *args, stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_security_page_links_to_the_tokens(client: Any, users: Any) -> None:
+    client.force_login(users["caseworker"])
+    assert f'href="{PAGE}"' in client.get("/staff/account/security/").content.decode()
