@@ -32,6 +32,37 @@ def _setup(settings: Any, transactional_db: Any) -> None:
         Group.objects.get_or_create(name=role.value)
 
 
+# What axe does not check: the GOV.UK error pattern's wiring. Every error summary link
+# jumps to a control on the page; every error message is announced with its control
+# (aria-describedby); no aria-describedby points at an id that is not there.
+FORM_WIRING = """() => {
+  const problems = [];
+  for (const a of document.querySelectorAll('.govuk-error-summary a')) {
+    const id = decodeURIComponent((a.getAttribute('href') || '').slice(1));
+    const target = id && document.getElementById(id);
+    if (!target || !target.matches('input, select, textarea, button'))
+      problems.push(`error summary link "${a.textContent.trim()}" goes to no control (#${id})`);
+  }
+  const described = new Set();
+  for (const el of document.querySelectorAll('[aria-describedby]')) {
+    for (const id of el.getAttribute('aria-describedby').split(/\\s+/).filter(Boolean)) {
+      described.add(id);
+      if (!document.getElementById(id))
+        problems.push(`aria-describedby of #${el.id} names missing #${id}`);
+    }
+  }
+  for (const p of document.querySelectorAll('.govuk-error-message')) {
+    if (!p.id || !described.has(p.id))
+      problems.push(`error message "${p.textContent.trim()}" is not tied to its control`);
+  }
+  for (const a of document.querySelectorAll('.govuk-error-summary a')) {
+    if (/This field is required/.test(a.textContent))
+      problems.push(`error "${a.textContent.trim()}" does not say what to do`);
+  }
+  return problems;
+}"""
+
+
 class Checker:
     """Runs axe on the current page and notes its title; problems are asserted at the end."""
 
@@ -56,6 +87,8 @@ class Checker:
         self.titles.setdefault(self.page.title().removeprefix("Error: "), set()).add(key)
         if results.violations_count:
             self.problems.append(f"{name} ({self.page.url}):\n{results.generate_report()}")
+        for problem in self.page.evaluate(FORM_WIRING):
+            self.problems.append(f"{name} ({self.page.url}): {problem}")
         has_errors = self.page.locator(".govuk-error-summary").count() > 0
         if has_errors and not self.page.title().startswith("Error: "):
             self.problems.append(f"{name}: the title does not start with 'Error: '")

@@ -147,7 +147,7 @@ def test_helpline_call_records_the_anonymity_discussion(client: Any, officer: An
         },
     )
     assert r.status_code == 200
-    assert "This field is required" in r.content.decode()
+    assert "Enter what was discussed about anonymity and confidentiality" in r.content.decode()
     _nothing_stored()
     r = client.post(
         "/staff/record/helpline/",
