@@ -364,3 +364,25 @@ def test_the_checker_can_fail(page: Any) -> None:
     )
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     assert results.violations_count > 0
+
+
+def test_menu_collapses_behind_a_button_on_a_phone(
+    live_server: Any, browser: Any, make_staff: Any
+) -> None:
+    from whistledesk.accounts.roles import Role
+
+    call_load_demo()
+    make_staff("alex", roles=list(Role), password=PASSWORD)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _sign_in(page, live_server.url, "alex")
+    menu = page.get_by_role("button", name="Menu")
+    audit = page.get_by_role("link", name="Audit log")
+    expect(audit).to_be_hidden()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    audit.click()
+    expect(page.locator("h1")).to_have_text("Audit log")
+    # The page's own item is marked for assistive technology, not only by colour.
+    expect(page.locator("[aria-current=page]")).to_have_text("Audit log")
+    context.close()

@@ -7,10 +7,12 @@ from django.template.loader import render_to_string
 
 
 def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
+    # Signed-in staff keep their menu on an error page; everyone else sees the public frame.
+    user = getattr(request, "user", None)
+    staff = request.path.startswith("/staff/") and bool(user and user.is_authenticated)
+    template = "whistledesk/error_staff.html" if staff else "whistledesk/error.html"
     try:
-        html: str = render_to_string(
-            "whistledesk/error.html", {"title": title, "body": body}, request=request
-        )
+        html: str = render_to_string(template, {"title": title, "body": body}, request=request)
     except Exception:  # noqa: BLE001 - the error page itself must never fail
         html = f"<!DOCTYPE html><title>{title}</title><h1>{title}</h1><p>{body}</p>"
     return HttpResponse(html, status=status)
