@@ -386,3 +386,14 @@ def test_menu_collapses_behind_a_button_on_a_phone(
     # The page's own item is marked for assistive technology, not only by colour.
     expect(page.locator("[aria-current=page]")).to_have_text("Audit log")
     context.close()
+
+
+def test_the_error_wiring_check_can_fail(page: Any) -> None:
+    page.set_content(
+        '<html lang="en"><body><main><div class="govuk-error-summary"><ul>'
+        '<li><a href="#id_gone">This field is required.</a></li></ul></div>'
+        '<p class="govuk-error-message" id="id_x_error">Enter x</p>'
+        '<input id="id_x" aria-describedby="id_x-hint"></main></body></html>'
+    )
+    problems = page.evaluate(FORM_WIRING)
+    assert len(problems) == 4, problems
