@@ -10,7 +10,7 @@ class ReportYearForm(forms.Form):
 
     def __init__(self, *args: object, years: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["year"].choices = years
-        self.fields["year"].error_messages["invalid_choice"] = (
-            "Choose a reporting year from the list"
-        )
+        field = self.fields["year"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = years
+        field.error_messages["invalid_choice"] = "Choose a reporting year from the list"
