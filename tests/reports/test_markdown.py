@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from whistledesk.organisation.config_file import read_config
 from whistledesk.organisation.models import Organisation, ReportYear, ServiceCategory
 from whistledesk.reports.renderers import render_text
 from whistledesk.reports.selectors import annual_report_get
 
 pytestmark = pytest.mark.django_db
+
+CCO_TOML = Path(__file__).resolve().parents[2] / "whistledesk/organisation/demo/cco.toml"
 
 
 def md(org: Organisation, year: int = 2022) -> str:
@@ -28,7 +32,12 @@ def table_rows(text: str, heading: str) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def cco(org: Organisation) -> Organisation:
+    """The factory taxonomy with the shipped Children's Commissioner naming and wording."""
+    config = read_config(CCO_TOML)[0]
+    for key, template in config.wording.items():
+        setattr(org, f"wording_{key}", template)
     org.name = "Children's Commissioner's Office"
+    org.name_in_sentence = "the Children's Commissioner's Office"
     org.short_name = "CCO"
     org.disclosure_noun = "whistle-blowing concerns"
     org.report_title = "Whistleblowing Disclosures"

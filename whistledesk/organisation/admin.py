@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from whistledesk.organisation import wording
 from whistledesk.organisation.models import Organisation, Outcome, ReportYear, ServiceCategory
 
 
@@ -19,6 +20,33 @@ class OutcomeInline(admin.TabularInline):
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "year_start_month", "year_start_day"]
     inlines = [ServiceInline, OutcomeInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "name_in_sentence",
+                    "short_name",
+                    ("year_start_month", "year_start_day"),
+                    "disclosure_noun",
+                    "report_title",
+                    "functions_text",
+                    "policy_url",
+                    "public_guidance",
+                ]
+            },
+        ),
+        (
+            "Report wording",
+            {
+                "description": "Sentence templates for the annual report. Write placeholders "
+                "in braces, e.g. {count}; each field lists the ones it accepts. Write {{ or }} "
+                "for a literal brace.",
+                "fields": [f"wording_{key}" for key in wording.DEFAULTS],
+            },
+        ),
+    ]
 
 
 @admin.register(ReportYear)

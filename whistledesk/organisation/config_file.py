@@ -6,9 +6,11 @@ parser gives one), so the person can find it in their file.
 
 Format (see whistledesk/organisation/demo/cco.toml for a complete example):
 
-    [organisation]            name (required), short_name, year_start ("MM-DD"),
-                              disclosure_noun, report_title, functions, policy_url,
-                              public_guidance
+    [organisation]            name (required), name_in_sentence, short_name,
+                              year_start ("MM-DD"), disclosure_noun, report_title,
+                              functions, policy_url, public_guidance
+    [wording]                 the report's sentence templates, each optional (the neutral
+                              default otherwise): see whistledesk/organisation/wording.py
     [[services]]              label (required), phrase, description      (at least one)
     [[outcomes]]              label (required), further_action (required) (at least one)
     [[years]]                 year (required), impact, further_action_example,
@@ -27,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from whistledesk.core.exceptions import DomainError
+from whistledesk.organisation import wording
 from whistledesk.organisation.models import validate_year_start
 
 
@@ -62,6 +65,7 @@ class YearConfig:
 @dataclass(frozen=True)
 class OrganisationConfig:
     name: str
+    name_in_sentence: str = ""
     short_name: str = ""
     year_start_month: int = 4
     year_start_day: int = 1
@@ -73,11 +77,14 @@ class OrganisationConfig:
     services: list[ServiceConfig] = field(default_factory=list)
     outcomes: list[OutcomeConfig] = field(default_factory=list)
     years: list[YearConfig] = field(default_factory=list)
+    # Every template key, the file's wording or the default.
+    wording: dict[str, str] = field(default_factory=lambda: dict(wording.DEFAULTS))
 
 
 # key -> (type, required, maximum length or None). Lengths mirror the model fields.
 _ORG_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "name": (str, True, 200),
+    "name_in_sentence": (str, False, 200),
     "short_name": (str, False, 40),
     "year_start": (str, False, None),
     "disclosure_noun": (str, False, 80),
@@ -101,7 +108,10 @@ _YEAR_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "further_action_example": (str, False, None),
     "no_further_action_example": (str, False, None),
 }
-_TOP_KEYS = {"organisation", "services", "outcomes", "years"}
+_WORDING_KEYS: dict[str, tuple[type, bool, int | None]] = {
+    key: (str, False, wording.MAX_LENGTH) for key in wording.DEFAULTS
+}
+_TOP_KEYS = {"organisation", "wording", "services", "outcomes", "years"}
 _YEAR_START = re.compile(r"^(\d{2})-(\d{2})$")
 _TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number"}
 
@@ -179,6 +189,16 @@ def _year_start(value: str, problems: list[str]) -> tuple[int, int]:
     return month, day
 
 
+def _check_wording(table: Any, problems: list[str]) -> dict[str, str]:
+    """Every template: the file's when given and sound, else the default."""
+    given = _check_table(table, _WORDING_KEYS, "wording", problems)
+    for key, text in given.items():
+        for problem in wording.template_problems(key, text):
+            problems.append(f"wording.{key}: {problem}")
+    # An empty value means "the default", like a key left out.
+    return {key: given.get(key) or default for key, default in wording.DEFAULTS.items()}
+
+
 def parse_config(text: str) -> OrganisationConfig:
     """Check a configuration held as TOML text. Raises ConfigError listing every problem."""
     try:
@@ -190,7 +210,7 @@ def parse_config(text: str) -> OrganisationConfig:
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(
-                f"unknown key {key!r} (allowed: [organisation], [[services]], "
+                f"unknown key {key!r} (allowed: [organisation], [wording], [[services]], "
                 "[[outcomes]], [[years]])"
             )
     org: dict[str, Any] = {}
@@ -205,6 +225,8 @@ def parse_config(text: str) -> OrganisationConfig:
             URLValidator(schemes=["https", "http"])(org["policy_url"])
         except ValidationError:
             problems.append("organisation.policy_url must be a web address (https://...)")
+
+    templates = _check_wording(data.get("wording", {}), problems)
 
     services = [
         _check_table(t, _SERVICE_KEYS, f"services[{i}]", problems)
@@ -238,6 +260,7 @@ def parse_config(text: str) -> OrganisationConfig:
 
     return OrganisationConfig(
         name=org["name"],
+        name_in_sentence=org.get("name_in_sentence", ""),
         short_name=org.get("short_name", ""),
         year_start_month=month,
         year_start_day=day,
@@ -264,6 +287,7 @@ def parse_config(text: str) -> OrganisationConfig:
             )
             for y in years
         ],
+        wording=templates,
     )
 
 

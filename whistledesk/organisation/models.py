@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from whistledesk.core.models import TimeStampedModel
+from whistledesk.organisation import wording
 
 
 def validate_year_start(month: int, day: int) -> None:
@@ -24,8 +25,25 @@ def validate_year_start(month: int, day: int) -> None:
         ) from exc
 
 
+def _wording_field(key: str) -> models.CharField:
+    template = wording.BY_KEY[key]
+    return models.CharField(
+        max_length=wording.MAX_LENGTH,
+        default=template.default,
+        validators=[wording.TemplateValidator(key)],
+        help_text=f"{template.help} Placeholders: "
+        + ", ".join(f"{{{p}}}" for p in sorted(template.placeholders)),
+    )
+
+
 class Organisation(TimeStampedModel):
-    name = models.CharField(max_length=200, help_text="As written in the report's sentences.")
+    name = models.CharField(max_length=200, help_text="The organisation's name, as a title.")
+    name_in_sentence = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The name inside a sentence, e.g. 'the Children's Commissioner's Office' "
+        "(blank: the name as it is).",
+    )
     short_name = models.CharField(
         max_length=40, blank=True, help_text="Used in comparisons, e.g. 'CCO received 17'."
     )
@@ -44,6 +62,17 @@ class Organisation(TimeStampedModel):
     public_guidance = models.TextField(
         blank=True, help_text="Shown on the public start page: policy and guidance (Markdown)."
     )
+    # The report's configurable sentences (see organisation/wording.py).
+    wording_comparison_increase = _wording_field("comparison_increase")
+    wording_comparison_decrease = _wording_field("comparison_decrease")
+    wording_comparison_same = _wording_field("comparison_same")
+    wording_comparison_none = _wording_field("comparison_none")
+    wording_largest_category = _wording_field("largest_category")
+    wording_largest_categories_tied = _wording_field("largest_categories_tied")
+    wording_second_largest_category = _wording_field("second_largest_category")
+    wording_no_further_action = _wording_field("no_further_action")
+    wording_no_further_action_one = _wording_field("no_further_action_one")
+    wording_no_further_action_none = _wording_field("no_further_action_none")
 
     def __str__(self) -> str:
         return self.name
@@ -52,8 +81,17 @@ class Organisation(TimeStampedModel):
         validate_year_start(self.year_start_month, self.year_start_day)
 
     @property
+    def sentence_name(self) -> str:
+        return self.name_in_sentence or self.name
+
+    @property
     def comparison_name(self) -> str:
-        return self.short_name or self.name
+        return self.short_name or self.sentence_name
+
+    @property
+    def report_wording(self) -> dict[str, str]:
+        """Every configurable sentence template, by its key in organisation/wording.py."""
+        return {key: getattr(self, f"wording_{key}") for key in wording.DEFAULTS}
 
     def period_for_year(self, year: int) -> tuple[dt.date, dt.date]:
         """The reporting period that starts in `year`: both ends inclusive."""

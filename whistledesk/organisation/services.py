@@ -77,6 +77,7 @@ def organisation_configure(
     created = org is None
     org = org or Organisation()
     org.name = config.name
+    org.name_in_sentence = config.name_in_sentence
     org.short_name = config.short_name
     org.year_start_month = config.year_start_month
     org.year_start_day = config.year_start_day
@@ -85,6 +86,8 @@ def organisation_configure(
     org.functions_text = config.functions
     org.policy_url = config.policy_url
     org.public_guidance = config.public_guidance
+    for key, template in config.wording.items():
+        setattr(org, f"wording_{key}", template)
     org.save()
 
     s_created, s_updated, s_deactivated = _sync_ordered(

@@ -1,7 +1,10 @@
 """The report's sentences, built from counts and configured or staff-written text only.
 
 Every renderer (Markdown, HTML document, staff page) uses these, so the wording is written
-once. A paragraph is a sequence of parts: generated plain text, which renderers escape, and
+once. Sentences that differ between prescribed persons (the comparison with the year before,
+the largest categories, the disclosures taken no further) come from the organisation's
+templates (organisation/wording.py); the statutory sentence keeps the Regulations' terms.
+A paragraph is a sequence of parts: generated plain text, which renderers escape, and
 staff-written Markdown (examples, impact, functions), which they keep or render safely.
 """
 
@@ -10,18 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from whistledesk.reports.report import AnnualReport, ServiceRow
+from whistledesk.organisation import wording
+from whistledesk.reports.report import AnnualReport, ServiceRow, year_label
 
 # The law requires these sections; an empty one is shown so staff notice before publishing.
 NOT_WRITTEN = "[Not yet written: {what} must be added before this report is published.]"
-
-# Names that read as a title and take "the" in a sentence ("the Care Quality Commission");
-# a one-word or acronym name does not ("Ofsted received ...").
-_THE_NOUNS = {
-    "agency", "authority", "board", "bureau", "commission", "commissioner", "committee",
-    "council", "department", "executive", "inspectorate", "institute", "office", "ombudsman",
-    "panel", "regulator", "service", "society", "trust", "unit",
-}  # fmt: skip
 
 
 # Spelt out rather than strftime("%B"), which follows the process locale.
@@ -50,11 +46,20 @@ class Part:
 Paragraph = tuple[Part, ...]
 
 
-def with_article(name: str) -> str:
-    words = name.split()
-    if len(words) > 1 and words[0].lower() != "the" and words[-1].lower() in _THE_NOUNS:
-        return f"the {name}"
-    return name
+def sentence_name(report: AnnualReport) -> str:
+    """The organisation inside a sentence: configured ('the Care Quality Commission')."""
+    return report.organisation_in_sentence or report.organisation
+
+
+def _say(report: AnnualReport, key: str, **values: str) -> str:
+    """The organisation's template `key`, filled with `values` and the common placeholders."""
+    common = {
+        "organisation": sentence_name(report),
+        "short_name": report.comparison_name or sentence_name(report),
+        "year": report.year_label,
+        "noun": report.disclosure_noun,
+    }
+    return wording.fill(key, report.wording.get(key, ""), common | values)
 
 
 def capitalised(text: str) -> str:
@@ -91,21 +96,28 @@ def _join(items: list[str]) -> str:
 
 
 def _comparison(report: AnnualReport) -> str:
+    now, before = report.received, report.previous_period_received
     if not report.has_previous_figure:
-        return "there is no figure for the year before to compare with"
-    who = with_article(report.comparison_name)
-    before = f"{report.previous_period_received:,}" if report.previous_period_received else "none"
-    if report.received > report.previous_period_received:
-        return f"this is an increase from the year before when {who} received {before}"
-    if report.received < report.previous_period_received:
-        return f"this is a decrease from the year before when {who} received {before}"
-    return f"this is the same as the year before when {who} also received {before}"
+        key = "comparison_none"
+    elif now > before:
+        key = "comparison_increase"
+    elif now < before:
+        key = "comparison_decrease"
+    else:
+        key = "comparison_same"
+    return _say(
+        report,
+        key,
+        count=f"{now:,}",
+        previous_count=f"{before:,}" if before else "none",
+        previous_year=year_label(report.year - 1, period_start=report.period_start),
+    )
 
 
 def _statutory(report: AnnualReport) -> str:
     """Regulation 4: how many are qualifying, and on how many further action was taken."""
     q, fa = report.qualifying, report.further_action
-    org = capitalised(with_article(report.organisation))
+    org = capitalised(sentence_name(report))
     if q == 0:
         return (
             f"{org} does not believe that any of them were qualifying disclosures within "
@@ -150,21 +162,21 @@ def _categories(report: AnnualReport) -> list[Part]:
         return []
     top = [r for r in ranked if r.count == ranked[0].count]
     parts: list[Part] = []
+    count = f"{top[0].count:,}"
     if len(top) == 1:
-        lead = "The largest category this year has been disclosures relating to"
-        parts.append(Part(f"{lead} {top[0].phrase}."))
+        lead = _say(report, "largest_category", category=top[0].phrase, count=count)
     else:
-        parts.append(
-            Part(
-                f"The largest categories this year, with {top[0].count:,} each, have been "
-                f"disclosures relating to {_join([r.phrase for r in top])}."
-            )
-        )
+        phrases = _join([r.phrase for r in top])
+        lead = _say(report, "largest_categories_tied", categories=phrases, count=count)
+    parts.append(Part(capitalised(lead)))
     parts += [Part(r.description) for r in top if r.description]
     rest = ranked[len(top) :]
     if len(top) == 1 and rest:
         second = rest[0]
-        parts.append(Part(f"The second largest category related to {second.phrase}."))
+        sentence = _say(
+            report, "second_largest_category", category=second.phrase, count=f"{second.count:,}"
+        )
+        parts.append(Part(capitalised(sentence)))
         if second.description:
             parts.append(Part(second.description))
     return parts
@@ -172,15 +184,12 @@ def _categories(report: AnnualReport) -> list[Part]:
 
 def _no_further_action(report: AnnualReport) -> str:
     n = report.no_further_action
-    if n == 1:
-        return "There was 1 referral that ended in no action beyond advice."
-    if n == 0:
-        return "There were no referrals that ended in no action beyond advice."
-    return f"There were {n:,} referrals that ended in no action beyond advice."
+    key = {0: "no_further_action_none", 1: "no_further_action_one"}.get(n, "no_further_action")
+    return capitalised(_say(report, key, count=f"{n:,}"))
 
 
 def activity_paragraphs(report: AnnualReport) -> list[Paragraph]:
-    org = with_article(report.organisation)
+    org = sentence_name(report)
     paragraphs: list[Paragraph] = [
         (
             Part(

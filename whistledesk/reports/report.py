@@ -7,7 +7,7 @@ disclosure itself, so no renderer can leak a reference, summary or narrative.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # Rows shown only when they hold disclosures, so every table adds up to `qualifying`.
@@ -60,6 +60,11 @@ class AnnualReport:
     impact_text: str = ""
     further_action_example: str = ""
     no_further_action_example: str = ""
+    # The organisation as written inside a sentence ("the Care Quality Commission").
+    organisation_in_sentence: str = ""
+    # The organisation's sentence templates by key (organisation/wording.py); a key left
+    # out takes the neutral default.
+    wording: dict[str, str] = field(default_factory=dict)
 
     @property
     def year_label(self) -> str:

@@ -201,6 +201,8 @@ def annual_report_get(*, organisation: Organisation, year: int) -> AnnualReport:
         impact_text=texts.impact_text if texts else "",
         further_action_example=texts.further_action_example if texts else "",
         no_further_action_example=texts.no_further_action_example if texts else "",
+        organisation_in_sentence=organisation.sentence_name,
+        wording=organisation.report_wording,
     )
 
 
