@@ -166,3 +166,104 @@ def test_read_config_refuses_a_missing_or_non_utf8_file(tmp_path) -> None:
     latin.write_bytes(MINIMAL.replace("Minimal", "Mínimal").encode("latin-1"))
     with pytest.raises(ConfigError, match="line 3: the file is not UTF-8"):
         read_config(latin)
+
+
+WORDED = (
+    MINIMAL.replace(
+        'name = "Minimal Body"',
+        'name = "Care Quality Commission"\nname_in_sentence = "the Care Quality Commission"',
+    )
+    + """
+[wording]
+no_further_action = "{organisation} closed {count} {noun} after advice alone."
+largest_category = "Most disclosures in {year} were about {category}."
+"""
+)
+
+
+def test_wording_and_the_name_in_a_sentence_are_read() -> None:
+    config = parse_config(WORDED)
+    assert config.name_in_sentence == "the Care Quality Commission"
+    assert config.wording["no_further_action"] == (
+        "{organisation} closed {count} {noun} after advice alone."
+    )
+    assert config.wording["largest_category"] == "Most disclosures in {year} were about {category}."
+    # Keys left out take the neutral default.
+    assert config.wording["no_further_action_one"] == (
+        "1 disclosure was closed without further action."
+    )
+
+
+def test_without_wording_every_sentence_takes_the_neutral_default() -> None:
+    config = parse_config(MINIMAL)
+    assert config.name_in_sentence == ""
+    assert config.wording["no_further_action"] == (
+        "{count} disclosures were closed without further action."
+    )
+    assert "referral" not in " ".join(config.wording.values())
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            'no_further_action = "{total} were closed."',
+            "wording.no_further_action: unknown placeholder {total} (allowed: {count}, {noun}, "
+            "{organisation}, {short_name}, {year})",
+        ),
+        (
+            'second_largest_category = "Then {categories}."',
+            "wording.second_largest_category: unknown placeholder {categories}",
+        ),
+        (
+            'comparison_same = "as before ({previous_count)"',
+            "wording.comparison_same: expected '}' before end of string "
+            "(write {{ or }} for a literal brace)",
+        ),
+        (
+            'comparison_none = "none before}"',
+            "wording.comparison_none: Single '}' encountered",
+        ),
+        (
+            'largest_category = "{category.__class__}"',
+            "wording.largest_category: unknown placeholder {category.__class__}",
+        ),
+        ('largest_category = "{0}"', "wording.largest_category: name the placeholder"),
+        ("largest_category = 3", "wording.largest_category must be a string"),
+        ('closing = "Thanks."', "wording: unknown key 'closing'"),
+        (
+            'no_further_action = "' + "x" * 401 + '"',
+            "wording.no_further_action is 401 characters long; the most is 400",
+        ),
+    ],
+)
+def test_a_bad_template_is_refused_naming_its_key(line: str, expected: str) -> None:
+    problems = problems_of(MINIMAL + "\n[wording]\n" + line + "\n")
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_every_bad_template_is_listed_at_once() -> None:
+    text = MINIMAL + '\n[wording]\nlargest_category = "{x}"\nno_further_action = "{y"\n'
+    problems = problems_of(text)
+    assert len(problems) == 2, problems
+
+
+def test_wording_must_be_a_table() -> None:
+    text = 'wording = "plain"\n' + MINIMAL
+    assert "wording must be a table" in problems_of(text)
+
+
+def test_the_shipped_configuration_carries_the_seed_wording() -> None:
+    from pathlib import Path
+
+    import whistledesk.organisation
+
+    cco = Path(whistledesk.organisation.__file__).parent / "demo" / "cco.toml"
+    config = read_config(cco)[0]
+    assert config.name_in_sentence == "the Children's Commissioner's Office"
+    assert config.wording["no_further_action"] == (
+        "There were {count} referrals that ended in no action beyond advice."
+    )
+    assert config.wording["comparison_increase"] == (
+        "this is an increase from the year before when {short_name} received {previous_count}"
+    )

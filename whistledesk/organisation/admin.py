@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from whistledesk.organisation import wording
 from whistledesk.organisation.models import Organisation, Outcome, ReportYear, ServiceCategory
@@ -20,6 +21,8 @@ class OutcomeInline(admin.TabularInline):
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "year_start_month", "year_start_day"]
     inlines = [ServiceInline, OutcomeInline]
+    # Django 6 makes https the default for a typed-in address without a scheme; do so now.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (
             None,
