@@ -158,22 +158,27 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         private_key = staff_private_key(request)
         if form.is_valid():
-            message_send_to_source(
-                actor=_staff(request),
-                disclosure=disclosure,
-                text=form.cleaned_data["text"],
-                private_key=private_key,
-            )
-            messages.success(request, "Your message has been sent to the whistleblower")
-            return redirect("casefiles:detail", reference=reference)
+            try:
+                message_send_to_source(
+                    actor=_staff(request),
+                    disclosure=disclosure,
+                    text=form.cleaned_data["text"],
+                    private_key=private_key,
+                )
+            except (KeyLocked, CaseFileLocked):
+                raise
+            except DomainError as exc:
+                form.add_error("text", exc.message)
+            else:
+                messages.success(request, "Your message has been sent to the whistleblower")
+                return redirect("casefiles:detail", reference=reference)
+        # Re-rendering opens the file again: someone without a key to it gets the locked
+        # page here, not a 500 from inside an error handler.
         return _render_case(request, disclosure, private_key, form)
     except KeyLocked as exc:
         return _locked(request, exc.message, sign_in_again=True)
     except CaseFileLocked as exc:
         return _locked(request, exc.message, sign_in_again=False)
-    except DomainError as exc:
-        form.add_error("text", exc.message)
-        return _render_case(request, disclosure, private_key, form)
 
 
 @never_cache
