@@ -21,8 +21,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.casefiles.conftest import private_key_of
-from tests.casefiles.conftest import recovery_private_key  # noqa: F401 - a fixture
+from tests.casefiles.conftest import (
+    private_key_of,
+    recovery_private_key,  # noqa: F401 - a fixture
+)
 from whistledesk.accounts.roles import Role
 from whistledesk.cases.models import Disclosure, ReferralBody, Status
 
@@ -35,15 +37,69 @@ HUGE = "A" * 1_000_000
 NUL = "before\x00after"
 SURROGATE = "lone\ud800surrogate"
 # Every field name a staff form uses, each given a hostile value; plus one nobody expects.
-FIELD_NAMES = (
-    "action actor anonymous body categories code confirm_address consent "
-    "consent_to_forwarding contact_how date_from date_to disclosure email eml file handler "
-    "identity identity_shared kind lifetime_days lift_reason local_authority name narrative "
-    "ofsted_urn on outcome phone public_interest q raised raised_times raised_with reason "
-    "receipt received_on reference risk risk_level role service setting_area setting_name "
-    "status summary text urgent user within_remit year referred_on responded_on decision "
-    "channel body_id referral_body shared_summary next page list"
-).split()
+FIELD_NAMES = [
+    "action",
+    "actor",
+    "anonymous",
+    "body",
+    "categories",
+    "code",
+    "confirm_address",
+    "consent",
+    "consent_to_forwarding",
+    "contact_how",
+    "date_from",
+    "date_to",
+    "disclosure",
+    "email",
+    "eml",
+    "file",
+    "handler",
+    "identity",
+    "identity_shared",
+    "kind",
+    "lifetime_days",
+    "lift_reason",
+    "local_authority",
+    "name",
+    "narrative",
+    "ofsted_urn",
+    "on",
+    "outcome",
+    "phone",
+    "public_interest",
+    "q",
+    "raised",
+    "raised_times",
+    "raised_with",
+    "reason",
+    "receipt",
+    "received_on",
+    "reference",
+    "risk",
+    "risk_level",
+    "role",
+    "service",
+    "setting_area",
+    "setting_name",
+    "status",
+    "summary",
+    "text",
+    "urgent",
+    "user",
+    "within_remit",
+    "year",
+    "referred_on",
+    "responded_on",
+    "decision",
+    "channel",
+    "body_id",
+    "referral_body",
+    "shared_summary",
+    "next",
+    "page",
+    "list",
+]
 QUERIES = [
     "page=abc",
     "page=-1",
@@ -140,7 +196,11 @@ def fill(route: str, values: dict[str, str]) -> str:
 
 @pytest.fixture
 def world(
-    organisation: Any, users: dict[str, Any], new_case: Any, walk: Any, recovery_private_key: Any
+    organisation: Any,
+    users: dict[str, Any],
+    new_case: Any,
+    walk: Any,
+    recovery_private_key: Any,  # noqa: F811 - the fixture imported above
 ) -> dict[str, Any]:
     """A case with a sealed file, a referral, a concern, an identity request, a hold, a
     token: a real value for every URL parameter."""
@@ -193,7 +253,7 @@ def world(
         "year": "2023",
         "fmt": "csv",
     }
-    return {"case": case, "values": values, "hold": hold}
+    return {"case": case, "values": values, "hold": hold, "concern": concern}
 
 
 def variants(route: str, params: list[tuple[str, str]], values: dict[str, str]) -> list[str]:
@@ -298,7 +358,7 @@ def test_list_pages_handle_odd_query_strings(
 ) -> None:
     failures = []
     for who in ["manager", "auditor", "caseworker"]:
-        for route, params in staff_patterns():
+        for route, _params in staff_patterns():
             url = fill(route, world["values"])
             if "sign-out" in url:
                 continue
@@ -307,3 +367,259 @@ def test_list_pages_handle_odd_query_strings(
             except AssertionError as exc:
                 failures.append(str(exc)[:300])
     assert not failures, "\n".join(failures[:20])
+
+
+# -- real forms: double submits, odd dates, closed and destroyed cases, a locked key -------
+
+
+def valid_posts(world: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(role, url, a form that passes validation) for every staff form that writes."""
+    from whistledesk.organisation.models import Outcome
+
+    case = world["case"]
+    v = world["values"]
+    ref = v["reference"]
+    users = world["users"]
+    base = f"/staff/casework/{ref}"
+    today = dt.date.today().isoformat()
+    body = ReferralBody.objects.get(kind="lado").pk
+    outcome = Outcome.objects.filter(organisation_id=case.organisation_id).first()
+    service = case.organisation.services.first()
+    return [
+        (
+            "caseworker",
+            f"{base}/action/",
+            {"kind": "advice", "summary": "Advice.", "taken_on": today},
+        ),
+        ("caseworker", f"{base}/concern/", {"summary": "Another worry."}),
+        (
+            "safeguarding_lead",
+            f"{base}/concern/{v['concern_id']}/confirm/",
+            {"action_taken": "Called.", "action_taken_by": "Duty team", "action_taken_on": today},
+        ),
+        (
+            "caseworker",
+            f"{base}/refer/",
+            {"body": body, "shared_summary": "Staffing.", "referred_on": today},
+        ),
+        (
+            "caseworker",
+            f"{base}/referral/{v['referral_id']}/response/",
+            {"received_on": today, "summary": "They visited."},
+        ),
+        (
+            "caseworker",
+            f"{base}/consent/",
+            {"given_by": "Them", "scope": "Share", "given_on": today, "reason": "To refer."},
+        ),
+        ("manager", f"{base}/assign/", {"handler": users["caseworker"].pk}),
+        ("manager", f"{base}/conflict/", {"user": users["caseworker2"].pk, "reason": "Knows them"}),
+        ("caseworker", f"{base}/take/", {}),
+        (
+            "caseworker",
+            f"{base}/assess/",
+            {
+                "categories": ["health_safety"],
+                "public_interest": "yes",
+                "within_remit": "yes",
+                "service": service.pk if service else "",
+                "risk_level": "medium",
+            },
+        ),
+        (
+            "caseworker",
+            f"{base}/move/closed/",
+            {"outcome": outcome.pk if outcome else "", "reason": "Done."},
+        ),
+        ("caseworker", f"/staff/cases/{ref}/reply/", {"text": "Thank you for telling us."}),
+        ("caseworker", f"/staff/identity/ask/{ref}/", {"reason": "To call them back."}),
+        (
+            "custodian",
+            f"/staff/identity/requests/{v['pk']}/",
+            {"action": "approve", "reason": "Ok"},
+        ),
+        ("manager", "/staff/retention/holds/", {"reference": ref, "reason": "A claim."}),
+        ("manager", f"/staff/retention/holds/{world['hold'].pk}/lift/", {"lift_reason": "Over."}),
+        ("manager", "/staff/account/api-tokens/", {"name": "Again", "lifetime_days": "30"}),
+        ("manager", f"/staff/account/api-tokens/{v['token_id']}/revoke/", {}),
+        (
+            "intake_officer",
+            "/staff/record/helpline/",
+            {
+                "received_on": today,
+                "call_notes": "A call.",
+                "anonymity_discussion": "Anonymous.",
+            },
+        ),
+    ]
+
+
+def close(world: dict[str, Any]) -> None:
+    """The safeguarding action recorded, so the case may be closed."""
+    from whistledesk.cases.safeguarding import safeguarding_action_confirm
+
+    lead = world["users"]["safeguarding_lead"]
+    safeguarding_action_confirm(
+        actor=lead,
+        concern=world["concern"],
+        action_taken="Called the duty team.",
+        action_taken_by="Duty team",
+        action_taken_on=dt.date.today(),
+        private_key=private_key_of(lead),
+    )
+
+
+@pytest.fixture
+def full_world(world: dict[str, Any], users: dict[str, Any]) -> dict[str, Any]:
+    return {**world, "users": users}
+
+
+def test_every_form_posted_twice_is_handled_and_stores_one_thing_per_press(
+    full_world: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    # Given real, valid forms; When each is sent twice (a double click or a resent page)
+    failures = []
+    for who, url, data in valid_posts(full_world):
+        for attempt in (1, 2):
+            try:
+                assert_handled(clients[who].post(url, data), (who, url, attempt))
+            except AssertionError as exc:
+                failures.append(str(exc)[:300])
+    # Then neither press is a server error
+    assert not failures, "\n".join(failures[:20])
+
+
+@pytest.mark.parametrize("day", ["2023-02-30", "0001-01-01", "9999-12-31", "31/12/9999", "0"])
+def test_odd_dates_in_date_fields_say_what_to_fix(
+    full_world: dict[str, Any], clients: dict[str, Client], day: str
+) -> None:
+    failures = []
+    for who, url, data in valid_posts(full_world):
+        dated = {
+            k: (day if k.endswith("_on") or k == "received_on" else v) for k, v in data.items()
+        }
+        if dated == data:
+            continue
+        try:
+            response = clients[who].post(url, dated)
+            assert_handled(response, (who, url, day))
+            assert response.status_code != 302 or day == "0001-01-01", (who, url, day, "saved")
+        except AssertionError as exc:
+            failures.append(str(exc)[:300])
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_forms_posted_after_the_case_is_closed(
+    full_world: dict[str, Any], clients: dict[str, Client], walk: Any
+) -> None:
+    from whistledesk.cases.workflow import disclosure_transition
+    from whistledesk.organisation.models import Outcome
+
+    case = full_world["case"]
+    outcome = Outcome.objects.filter(organisation_id=case.organisation_id).first()
+    close(full_world)
+    disclosure_transition(
+        actor=full_world["users"]["caseworker"], disclosure=case, to=Status.CLOSED, outcome=outcome
+    )
+    failures = []
+    for who, url, data in valid_posts(full_world):
+        try:
+            assert_handled(clients[who].post(url, data), (who, url))
+            assert_handled(clients[who].get(url), (who, url))
+        except AssertionError as exc:
+            failures.append(str(exc)[:300])
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_forms_posted_after_the_case_is_destroyed(
+    full_world: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    from whistledesk.cases.workflow import disclosure_transition
+    from whistledesk.organisation.models import Outcome
+    from whistledesk.retention.destruction import disclosure_destroy
+    from whistledesk.retention.models import LegalHold, RetentionPolicy
+
+    case = full_world["case"]
+    outcome = Outcome.objects.filter(organisation_id=case.organisation_id).first()
+    close(full_world)
+    disclosure_transition(
+        actor=full_world["users"]["caseworker"], disclosure=case, to=Status.CLOSED, outcome=outcome
+    )
+    LegalHold.objects.filter(disclosure=case).delete()
+    RetentionPolicy.objects.create(organisation=case.organisation, outcome=None, keep_years=1)
+    disclosure_destroy(actor="system", disclosure_id=case.pk, today=dt.date(2999, 1, 1))
+    failures = []
+    for who, url, data in valid_posts(full_world):
+        try:
+            assert_handled(clients[who].post(url, data), (who, url))
+            assert_handled(clients[who].get(url), (who, url))
+        except AssertionError as exc:
+            failures.append(str(exc)[:300])
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_a_session_without_the_vault_cookie_is_told_to_sign_in_again(
+    full_world: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    from whistledesk.core.session_vault import COOKIE_NAME
+
+    failures = []
+    for who, url, data in valid_posts(full_world):
+        client = clients[who]
+        # Given a signed-in member of staff whose key is locked (the vault cookie is gone)
+        if COOKIE_NAME in client.cookies:
+            del client.cookies[COOKIE_NAME]
+        try:
+            assert_handled(client.get(url), (who, url))
+            assert_handled(client.post(url, data), (who, url))
+        except AssertionError as exc:
+            failures.append(str(exc)[:300])
+    assert not failures, "\n".join(failures[:20])
+
+
+def _zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("a.txt", "hello")
+    return out.getvalue()
+
+
+EML = (
+    b"From: Someone <someone@example.org>\r\nTo: us@example.org\r\nSubject: A worry\r\n"
+    b"Date: Mon, 6 Mar 2023 10:00:00 +0000\r\n\r\n"
+)
+UPLOADS = {
+    "eml 5 MB": ("email", "eml", "big.eml", EML + b"x" * 5_000_000),
+    "eml binary garbage": ("email", "eml", "junk.eml", bytes(range(256)) * 200),
+    "eml that is a zip": ("email", "eml", "mail.eml", _zip()),
+    "eml with a NUL filename": ("email", "eml", "a\x00b.eml", EML + b"hi"),
+    "ET1 that is not a PDF": ("tribunal", "et1", "et1.pdf", b"MZ\x90\x00 not a pdf at all"),
+    "ET1 that is a zip": ("tribunal", "et1", "et1.pdf", _zip()),
+    "ET1 empty": ("tribunal", "et1", "et1.pdf", b""),
+    "scan that is garbage": ("letter", "scans", "scan.jpg", b"\xff\xd8\xff garbage"),
+}
+
+
+@pytest.mark.parametrize("case", list(UPLOADS), ids=list(UPLOADS))
+def test_bad_uploads_when_recording_say_what_to_fix_and_store_nothing(
+    full_world: dict[str, Any], clients: dict[str, Client], case: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    channel, field, name, data = UPLOADS[case]
+    before = Disclosure.objects.count()
+    form = {
+        "received_on": dt.date.today().isoformat(),
+        "claim_reference": "1234567/2023",
+        "consent_to_forwarding": "on",
+        field: SimpleUploadedFile(name.replace("\x00", ""), data),
+    }
+    response = clients["intake_officer"].post(f"/staff/record/{channel}/", form)
+    assert_handled(response, case)
+    if response.status_code == 302:
+        # Accepted (an email with a body of noise is still an email): one disclosure
+        assert Disclosure.objects.count() == before + 1
+    else:
+        body = text(response)
+        assert "There is a problem" in body, body[:2000]
+        assert Disclosure.objects.count() == before

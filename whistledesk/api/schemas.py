@@ -17,17 +17,22 @@ from whistledesk.reports.selectors import MAX_YEAR, MIN_YEAR
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+# Bounds the database can hold: a larger number overflowed SQLite's integers (a 500).
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 2**31 - 1
 
 
 class DisclosureQuery(Schema):
     year: int | None = Field(
         None, ge=MIN_YEAR, le=MAX_YEAR, description="Reporting year starting in YYYY."
     )
-    service: int | None = Field(None, ge=1, description="Service category id.")
-    outcome: int | None = Field(None, ge=0, description="Outcome id; 0 = not yet decided.")
+    service: int | None = Field(None, ge=1, le=MAX_ID, description="Service category id.")
+    outcome: int | None = Field(
+        None, ge=0, le=MAX_ID, description="Outcome id; 0 = not yet decided."
+    )
     status: Status | None = None
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class DisclosureOut(Schema):
