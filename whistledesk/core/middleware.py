@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 # Everything is served from our own origin: no third-party requests, no analytics.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -35,3 +35,23 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class NulInPathMiddleware:
+    """A NUL byte (%00) is never part of one of our addresses: answer "not found" at once.
+
+    Without this a %00 in a reference reaches the database, which PostgreSQL refuses with
+    an error (a 500) instead of finding nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Not found."}, status=404)
+            from whistledesk.core.views import page_not_found
+
+            return page_not_found(request)
+        return self.get_response(request)
