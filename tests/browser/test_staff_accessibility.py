@@ -103,7 +103,10 @@ def _sign_in(page: Any, base: str, username: str) -> None:
 
 
 def _submit(page: Any, name: str) -> None:
-    page.locator("main").get_by_role("button", name=name, exact=True).click()
+    # Wait for the page the form leads to, stylesheet included: axe on a half-loaded page
+    # measures unstyled targets.
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main").get_by_role("button", name=name, exact=True).click()
 
 
 def _web_disclosure() -> str:

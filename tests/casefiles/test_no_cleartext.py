@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
 
+from tests.at_rest import database_bytes
 from tests.casefiles.conftest import private_key_of
 from tests.casefiles.test_attachments import jpeg_with_gps
 from whistledesk.casefiles import services
@@ -80,22 +77,7 @@ def test_no_column_of_any_table_holds_content_or_the_receipt(
 
 
 def _raw_database_bytes() -> bytes:
-    """The SQLite file (with its WAL), or a pg_dump of the PostgreSQL test database."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        path = Path(settings["NAME"])
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        files = (path, Path(f"{path}-wal"), Path(f"{path}-journal"))
-        return b"".join(p.read_bytes() for p in files if p.exists())
-    if shutil.which("pg_dump") is None:
-        pytest.skip("pg_dump is not installed")
-    env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
-    command = ["pg_dump", "--no-owner", "-h", settings.get("HOST") or "127.0.0.1"]
-    command += ["-p", str(settings.get("PORT") or 5432), "-U", settings.get("USER") or "postgres"]
-    return subprocess.run(
-        [*command, settings["NAME"]], capture_output=True, check=True, env=env, timeout=120
-    ).stdout
+    return database_bytes()
 
 
 @pytest.mark.django_db(transaction=True)

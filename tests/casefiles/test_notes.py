@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 
+from tests.at_rest import database_bytes
 from tests.casefiles.conftest import private_key_of
 from whistledesk.accounts.roles import Role
 from whistledesk.casefiles.notes import NOTE_UNREADABLE
@@ -203,10 +203,7 @@ def _needles() -> list[bytes]:
 )
 def test_sqlite_file_holds_no_note(organisation: Any, staff: dict[str, Any]) -> None:
     d = _case_with_every_note(organisation, staff)
-    connection.close()
-    path = Path(connection.settings_dict["NAME"])
-    files = [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal")) if p.exists()]
-    raw = b"".join(p.read_bytes() for p in files)
+    raw = database_bytes()
     assert d.reference.encode() in raw  # the search works
     for needle in _needles():
         assert needle not in raw

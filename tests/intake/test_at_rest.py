@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 
+from tests.at_rest import database_bytes
 from tests.intake.conftest import CANARY_EMAIL, CANARY_NAME, CANARY_SENTENCE, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,10 +50,7 @@ def _fill(organisation: Any) -> tuple[bytes, list[bytes]]:
 )
 def test_sqlite_files_hold_no_canary(organisation: Any, _role_groups: None) -> None:
     reference, needles = _fill(organisation)
-    connection.close()  # let SQLite write everything out; the WAL is read too
-    path = Path(connection.settings_dict["NAME"])
-    files = [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal")) if p.exists()]
-    raw = b"".join(p.read_bytes() for p in files)
+    raw = database_bytes()  # the file and its WAL
     assert reference in raw  # the search works: the clear register column is found
     assert b"Thistlewood House" not in raw  # the setting's name is sealed too
     for needle in needles:
