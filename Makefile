@@ -48,6 +48,7 @@ run: venv assets
 
 test: venv assets system-deps
 	$(BIN)/ruff check .
+	$(BIN)/mypy whistledesk
 	BIN=$(BIN) bash scripts/security-checks.sh
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 

@@ -125,15 +125,19 @@ def consent_ledger(
             )
         )
     consents = list(Consent.objects.filter(disclosure=disclosure).select_related("recorded_by"))
+    # notes_attach sets the opened texts as plain attributes (the columns are sealed), so the
+    # type checker cannot see them: hence the attr-defined ignores below.
     notes_attach(consents, reader, ("given_by", "scope", "reason"))
     for c in consents:
         entries.append(
-            LedgerEntry("consent", c.given_on, c.given_by, c.scope, c.reason, str(c.recorded_by))
+            LedgerEntry(
+                "consent", c.given_on, c.given_by, c.scope, c.reason, str(c.recorded_by)  # type: ignore[attr-defined]
+            )
         )
         if c.withdrawn_on is not None:
             entries.append(
                 LedgerEntry(
-                    "consent_withdrawn", c.withdrawn_on, c.given_by, c.scope, "", "Casework"
+                    "consent_withdrawn", c.withdrawn_on, c.given_by, c.scope, "", "Casework"  # type: ignore[attr-defined]
                 )
             )
     for r in Referral.objects.filter(disclosure=disclosure, identity_shared=True).select_related(
@@ -168,7 +172,7 @@ def consent_ledger(
                     _day(q.decided_at),
                     f"{q.requester} (staff)",
                     "Identity and contact details",
-                    q.reason,
+                    q.reason,  # type: ignore[attr-defined]
                     f"Approved by {q.decided_by}",
                 )
             )
@@ -179,7 +183,7 @@ def consent_ledger(
                     _day(q.ended_at),
                     f"{q.requester} (staff)",
                     "Identity and contact details",
-                    q.end_reason,
+                    q.end_reason,  # type: ignore[attr-defined]
                     f"Revoked by {q.ended_by}",
                 )
             )
