@@ -76,9 +76,3 @@ def staff_private_key(request: HttpRequest) -> bytes:
         vault.delete(VAULT_NAME)
         raise KeyLocked()
     return private
-
-
-def staff_key_forget(request: HttpRequest) -> None:
-    vault = getattr(request, "vault", None)
-    if vault is not None:
-        vault.delete(VAULT_NAME)

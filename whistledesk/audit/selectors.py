@@ -61,10 +61,6 @@ def audit_event_list(*, filters: AuditFilters | None = None) -> QuerySet[AuditEv
     return qs
 
 
-def audit_actions() -> list[str]:
-    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
-
-
 def audit_events_for_disclosure(disclosure_id: int) -> QuerySet[AuditEvent]:
     """A case's history, oldest first, for the case page (`audit/_case_history.html`)."""
     return AuditEvent.objects.filter(disclosure_id=disclosure_id).order_by("seq")

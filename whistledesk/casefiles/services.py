@@ -69,10 +69,10 @@ from whistledesk.casefiles.models import (
     KeyScope,
     Message,
     RecipientKind,
-    RecoveryKey,
     SealedDocument,
     SourceAccount,
 )
+from whistledesk.casefiles.selectors import active_recovery_key
 from whistledesk.cases.models import Disclosure
 from whistledesk.core import crypto
 from whistledesk.core.exceptions import DomainError, NotPermitted
@@ -340,7 +340,7 @@ def casefile_create(
     with transaction.atomic():
         if KeyGrant.objects.filter(disclosure=disclosure).exists():
             raise DomainError("This disclosure already has a case file.")
-        recovery = RecoveryKey.objects.filter(active=True).first()
+        recovery = active_recovery_key()
         if recovery is None:
             if getattr(settings, "WHISTLEDESK_REQUIRE_RECOVERY_KEY", False):
                 raise RecoveryKeyMissing()

@@ -207,7 +207,7 @@ class ConsentForm(forms.Form):
 class ReferralForm(forms.Form):
     body = forms.ModelChoiceField(
         label="Body",
-        queryset=ReferralBody.objects.filter(active=True),
+        queryset=ReferralBody.objects.filter(active=True).order_by("name"),
         widget=forms.Select(attrs=_SELECT),
     )
     shared_summary = _area(

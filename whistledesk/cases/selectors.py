@@ -14,7 +14,7 @@ from django.utils import timezone
 from whistledesk.casefiles.notes import NotesReader, notes_attach
 from whistledesk.cases.assessment import normalise_setting, normalise_urn
 from whistledesk.cases.clock import acknowledgement_due
-from whistledesk.cases.models import Disclosure, ReferralBody, Status
+from whistledesk.cases.models import Disclosure, Status
 from whistledesk.organisation.models import Organisation
 
 OPEN = ~Q(status=Status.CLOSED)
@@ -217,7 +217,3 @@ SEALED_NOTES: dict[str, tuple[str, ...]] = {
     "conflicts": ("reason",),
     "history": ("reason",),
 }
-
-
-def referral_body_list() -> list[ReferralBody]:
-    return list(ReferralBody.objects.filter(active=True).order_by("name"))
