@@ -67,8 +67,9 @@ def test_empty_log_verifies() -> None:
         {"disclosure_id": 999},
         {"object_id": "999"},
         {"actor_roles": "custodian"},
+        {"object_type": "message"},
     ],
-    ids=["action", "details", "actor_label", "disclosure", "object", "roles"],
+    ids=["action", "details", "actor_label", "disclosure", "object", "roles", "object_type"],
 )
 def test_edited_event_is_named(change: dict[str, Any]) -> None:
     _append(5)
@@ -217,3 +218,53 @@ def test_verify_streams_in_chunks(django_assert_max_num_queries: Any) -> None:
     _append(30)
     with django_assert_max_num_queries(5):
         assert verify_chain().ok
+
+
+def test_deleted_head_row_fails() -> None:
+    # Given a log of three events
+    _append(3)
+    # When someone deletes the head row
+    AuditHead.objects.all().delete()
+    # Then verification fails and says the head is missing (it used to pass, "0 events")
+    message = _verify_fails()
+    assert "missing head: the head row is gone but events 1-3 exist" in message
+    assert verify_chain().kind == "head"
+
+
+def test_head_wound_back_over_remaining_events_fails() -> None:
+    # Given five events
+    events = _append(5)
+    # When the head is wound back consistently to seq 3 while events 4 and 5 remain
+    AuditHead.objects.filter(id=1).update(last_seq=3, last_hash=events[2].hash)
+    # Then verification names the events beyond the head (it used to pass, "3 events")
+    message = _verify_fails()
+    assert "events beyond the head: the head names seq 3 but events 4-5 exist" in message
+    assert verify_chain().broken_seq == 4
+
+
+def test_head_naming_an_earlier_event_with_a_wrong_hash_fails() -> None:
+    events = _append(4)
+    AuditHead.objects.filter(id=1).update(last_seq=4, last_hash=events[2].hash)
+    assert "head mismatch" in _verify_fails()
+
+
+def test_event_appended_during_a_run_is_not_a_break() -> None:
+    # Given a verifier that read the head at seq 3 (simulated by winding it back for the
+    # walk) while an honest append moved it on before the final check
+    from whistledesk.audit import verify as verify_module
+
+    _append(3)
+    real = verify_module._events_beyond_the_head
+
+    def append_then_check(head_seq: int) -> tuple[int, int] | None:
+        _append(1)  # commits event 4 and moves the head to 4
+        return real(head_seq)
+
+    verify_module._events_beyond_the_head = append_then_check  # type: ignore[assignment]
+    try:
+        result = verify_chain()
+    finally:
+        verify_module._events_beyond_the_head = real  # type: ignore[assignment]
+    # Then the run passes with what it walked; event 4 is left for the next run
+    assert result.ok and result.verified == 3
+    assert "4 events verified" in _verify()

@@ -8,8 +8,10 @@ log of millions of events verifies in constant memory. Each event is checked thr
    were reordered; otherwise the previous row's hash or this row's link was altered);
 3. its `hash` is the SHA-256 of the previous hash and its own fields (else it was edited).
 
-Finally the head row must name the last event (else the tail was cut off or the head forged),
-and every anchor given (`SEQ:HASH`, published earlier) must still be on the chain.
+Finally the head row must exist when there are events, must name the last event (else the
+tail was cut off or the head forged), no event may lie beyond it (else the head was wound
+back over events that remain), and every anchor given (`SEQ:HASH`, published earlier) must
+still be on the chain.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ class VerifyResult:
     head_hash: str
     problem: str = ""
     broken_seq: int | None = None
-    kind: str = ""  # edited | deleted | reordered | relinked | truncated | head | anchor
+    # edited | deleted | reordered | relinked | truncated | head | beyond | anchor
+    kind: str = ""
     anchors_checked: list[Anchor] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -72,6 +75,25 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
     # The head is read first: events appended while we walk lie beyond it and are left for
     # the next run, so a busy system never reports a false truncation.
     head = AuditHead.objects.filter(id=1).values_list("last_seq", "last_hash").first()
+    if head is None and AuditEvent.objects.exists():
+        # No head is normal only before the first event (which creates it in its own
+        # transaction, hence the second look); with events and still no head, it was deleted.
+        head = AuditHead.objects.filter(id=1).values_list("last_seq", "last_hash").first()
+        first = AuditEvent.objects.order_by("seq").values_list("seq", flat=True).first()
+        if head is None and first is not None:
+            last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+            return VerifyResult(
+                ok=False,
+                verified=0,
+                head_seq=0,
+                head_hash="",
+                problem=(
+                    f"missing head: the head row is gone but events {first}-{last} exist "
+                    "(the head was deleted)"
+                ),
+                broken_seq=first,
+                kind="head",
+            )
     head_seq, head_hash = head if head else (0, GENESIS_HASH)
 
     prev_seq, prev_hash, count = 0, GENESIS_HASH, 0
@@ -146,6 +168,14 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
             f"head mismatch: the head names {head_seq}:{head_hash} but the last event is "
             f"{prev_seq}:{prev_hash}",
         )
+    beyond = _events_beyond_the_head(head_seq)
+    if beyond is not None:
+        return broken(
+            "beyond",
+            beyond[0],
+            f"events beyond the head: the head names seq {head_seq} but events "
+            f"{beyond[0]}-{beyond[1]} exist after it (the head was wound back)",
+        )
     missing_anchors = [a for s, a in wanted.items() if s > prev_seq]
     if missing_anchors:
         return broken(
@@ -161,6 +191,25 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
         head_hash=head_hash,
         anchors_checked=list(wanted.values()),
     )
+
+
+def _events_beyond_the_head(head_seq: int) -> tuple[int, int] | None:
+    """(first, last) seq of events the head does not cover, or None.
+
+    An append writes its event and moves the head in one transaction, so an event that was
+    committed while we walked has a committed head at or after it. Reading the events first
+    and the head again afterwards therefore tells a concurrent append (the new head covers
+    them: left for the next run) from a head wound back over events that remain.
+    """
+    later = AuditEvent.objects.filter(seq__gt=head_seq)
+    last = later.order_by("-seq").values_list("seq", flat=True).first()
+    if last is None:
+        return None
+    now = AuditHead.objects.filter(id=1).values_list("last_seq", flat=True).first()
+    if now is not None and now >= last:
+        return None
+    first = later.order_by("seq").values_list("seq", flat=True).first()
+    return (first if first is not None else last), last
 
 
 def _seq_of_hash(hash_value: str) -> int | None:
