@@ -89,6 +89,7 @@ __all__ = [
     "casefile_create",
     "casefile_grant",
     "casefile_open",
+    "casefile_prepare",
     "casefile_revoke",
     "message_from_source",
     "message_list_for_source",
@@ -298,24 +299,80 @@ def _staff_data_key(disclosure: Disclosure, user: Any, private_key: bytes) -> by
         raise CaseFileLocked() from exc
 
 
-def _new_source_account(disclosure: Disclosure, data_key: bytes) -> str:
-    public, private = crypto.generate_keypair()
-    # A collision of two 90-bit receipts is not a real risk; the unique column would refuse it.
-    receipt = crypto.new_receipt()
-    salt = crypto.new_salt()
+@dataclass(frozen=True)
+class SourceCredentials:
+    """A whistleblower's new account, derived from a fresh receipt (two Argon2id runs)."""
+
+    receipt: str = field(repr=False)
+    receipt_lookup: str = field(repr=False)
+    public_key: bytes
+    wrapped_private_key: bytes = field(repr=False)
+    salt: bytes
+
+    @classmethod
+    def new(cls) -> SourceCredentials:
+        public, private = crypto.generate_keypair()
+        # A collision of two 90-bit receipts is not a real risk; the unique column refuses it.
+        receipt = crypto.new_receipt()
+        salt = crypto.new_salt()
+        return cls(
+            receipt=receipt,
+            receipt_lookup=crypto.receipt_lookup(receipt),
+            public_key=public,
+            wrapped_private_key=crypto.wrap_private_key(private, receipt, salt),
+            salt=salt,
+        )
+
+
+@dataclass(frozen=True)
+class PreparedCaseFile:
+    """A case file's slow work done ahead: documents checked, files cleaned, receipt derived.
+
+    Made by `casefile_prepare` before the caller opens its transaction, so neither mat2 nor
+    Argon2id runs while the transaction holds the audit chain's head row (or, on SQLite,
+    the database's write lock): the lock is held only to append (docs/adr/0003).
+    """
+
+    documents: Mapping[str, str]
+    files: list[CleanAttachment]
+    source: SourceCredentials | None
+
+
+def casefile_prepare(
+    *,
+    documents: Mapping[str, str],
+    attachments: Sequence[UploadedAttachment] = (),
+    with_source: bool = True,
+) -> PreparedCaseFile:
+    """Check and clean a new case file's content and derive its receipt. Writes nothing.
+
+    Call it outside any transaction; AttachmentRejected or DomainError say what to fix.
+    """
+    _check_documents(documents)
+    files = clean_attachments(attachments)
+    return PreparedCaseFile(
+        documents=dict(documents),
+        files=files,
+        source=SourceCredentials.new() if with_source else None,
+    )
+
+
+def _new_source_account(
+    disclosure: Disclosure, data_key: bytes, credentials: SourceCredentials
+) -> str:
     SourceAccount.objects.create(
         disclosure=disclosure,
-        receipt_lookup=crypto.receipt_lookup(receipt),
-        public_key=public,
-        encrypted_private_key=crypto.wrap_private_key(private, receipt, salt),
-        key_salt=salt,
+        receipt_lookup=credentials.receipt_lookup,
+        public_key=credentials.public_key,
+        encrypted_private_key=credentials.wrapped_private_key,
+        key_salt=credentials.salt,
     )
     KeyGrant.objects.create(
         disclosure=disclosure,
         kind=RecipientKind.SOURCE,
-        sealed_key=crypto.seal_to(public, crypto.conversation_key(data_key)),
+        sealed_key=crypto.seal_to(credentials.public_key, crypto.conversation_key(data_key)),
     )
-    return receipt
+    return credentials.receipt
 
 
 # -- case files ---------------------------------------------------------------------------
@@ -325,18 +382,24 @@ def casefile_create(
     *,
     actor: Any,
     disclosure: Disclosure,
-    documents: Mapping[str, str],
+    documents: Mapping[str, str] | None = None,
     attachments: Sequence[UploadedAttachment] = (),
     with_source: bool = True,
+    prepared: PreparedCaseFile | None = None,
 ) -> str | None:
     """Seal a new disclosure's content. Returns the receipt (the only time it exists).
 
     Runs inside the caller's transaction, so the register row, the content and the audit
-    event commit together or not at all. Attachments are checked and cleaned first: a
-    refused file raises AttachmentRejected before anything is written.
+    event commit together or not at all. Pass `prepared` (from `casefile_prepare`, made
+    before the transaction) so that cleaning files and deriving the receipt's keys do not
+    run under the audit lock; without it they are done here, first: a refused file raises
+    AttachmentRejected before anything is written.
     """
-    _check_documents(documents)
-    files = clean_attachments(attachments)
+    if prepared is None:
+        prepared = casefile_prepare(
+            documents=documents or {}, attachments=attachments, with_source=with_source
+        )
+    documents, files = prepared.documents, prepared.files
     with transaction.atomic():
         if KeyGrant.objects.filter(disclosure=disclosure).exists():
             raise DomainError("This disclosure already has a case file.")
@@ -368,7 +431,11 @@ def casefile_create(
         _, identity_grants = identity_keypair_create(disclosure, recorder=actor, recovery=recovery)
         _store_documents(disclosure, data_key, documents, actor)
         _store_attachments(disclosure, data_key, files, author=actor)
-        receipt = _new_source_account(disclosure, data_key) if with_source else None
+        receipt = (
+            _new_source_account(disclosure, data_key, prepared.source)
+            if prepared.source is not None
+            else None
+        )
         # casefiles cannot import identity at module level (identity builds on casefiles).
         from whistledesk.identity.ledger import consent_from_web_form
 
@@ -385,7 +452,7 @@ def casefile_create(
                 "staff_grants": len(grants) - (1 if recovery else 0),
                 "identity_grants": identity_grants,
                 "recovery_fingerprint": recovery.fingerprint if recovery else None,
-                "source_account": with_source,
+                "source_account": prepared.source is not None,
             },
         )
     return receipt

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from whistledesk.casefiles.attachments import UploadedAttachment
-from whistledesk.casefiles.services import casefile_create
+from whistledesk.casefiles.services import casefile_create, casefile_prepare
 from whistledesk.cases.models import Channel
 from whistledesk.cases.services import disclosure_record
 from whistledesk.core.crypto import DecryptionFailed, secret_decrypt, secret_encrypt
@@ -101,6 +101,14 @@ def submission_create(
     send_key: bytes = b"",
 ) -> Submission:
     organisation = organisation_get()
+    # The slow work (cleaning files, two Argon2id runs for the receipt) before the
+    # transaction: once it has appended its first audit event it holds the chain's head row,
+    # and every other writer of the installation waits until it commits (docs/adr/0003).
+    prepared = casefile_prepare(
+        documents=sealed_documents(answers, organisation=organisation),
+        attachments=[UploadedAttachment(filename=f.name, data=f.data) for f in attachments],
+        with_source=True,
+    )
     with transaction.atomic():
         claim = None
         if send_token and send_key:
@@ -128,13 +136,7 @@ def submission_create(
             urgent=answers.get("risk") == "yes",
             summary="",  # staff write the non-identifying summary after reading it
         )
-        receipt = casefile_create(
-            actor=PUBLIC_ACTOR,
-            disclosure=disclosure,
-            documents=sealed_documents(answers, organisation=organisation),
-            attachments=[UploadedAttachment(filename=f.name, data=f.data) for f in attachments],
-            with_source=True,
-        )
+        receipt = casefile_create(actor=PUBLIC_ACTOR, disclosure=disclosure, prepared=prepared)
         if claim is not None and receipt:
             payload = json.dumps({"reference": disclosure.reference, "receipt": receipt})
             claim.sealed = secret_encrypt(send_key, payload.encode())
