@@ -214,12 +214,11 @@ def _check_documents(documents: Mapping[str, str]) -> None:
         _check_text(text, MAX_DOCUMENT_CHARS, DocumentKind(kind).label.lower())
 
 
-def _staff_recipients(actor: Any) -> list[User]:
+def _staff_recipients(actor: Any, extra_roles: Sequence[Role] = ()) -> list[User]:
+    roles = [r.value for r in (*ENTITLED_TO_NEW_CASES, *extra_roles)]
     users = list(
         User.objects.filter(
-            is_active=True,
-            public_key__isnull=False,
-            groups__name__in=[r.value for r in ENTITLED_TO_NEW_CASES],
+            is_active=True, public_key__isnull=False, groups__name__in=roles
         ).distinct()
     )
     # Staff recording a letter or a call can read back what they typed.
@@ -386,6 +385,7 @@ def casefile_create(
     attachments: Sequence[UploadedAttachment] = (),
     with_source: bool = True,
     prepared: PreparedCaseFile | None = None,
+    extra_roles: Sequence[Role] = (),
 ) -> str | None:
     """Seal a new disclosure's content. Returns the receipt (the only time it exists).
 
@@ -393,7 +393,9 @@ def casefile_create(
     event commit together or not at all. Pass `prepared` (from `casefile_prepare`, made
     before the transaction) so that cleaning files and deriving the receipt's keys do not
     run under the audit lock; without it they are done here, first: a refused file raises
-    AttachmentRejected before anything is written.
+    AttachmentRejected before anything is written. Holders of `extra_roles` get the case
+    key as well as those ENTITLED_TO_NEW_CASES (e.g. safeguarding leads, when the caller
+    knows a child is reported at immediate risk).
     """
     if prepared is None:
         prepared = casefile_prepare(
@@ -416,7 +418,7 @@ def casefile_create(
                 user=user,
                 sealed_key=crypto.seal_to(bytes(user.public_key or b""), data_key),
             )
-            for user in _staff_recipients(actor)
+            for user in _staff_recipients(actor, extra_roles)
         ]
         if recovery is not None:
             grants.append(

@@ -14,6 +14,7 @@ from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.notes import note_seal
 from whistledesk.cases.models import ConflictOfInterest, Disclosure, RiskLevel, Section43B, Status
 from whistledesk.cases.permissions import Perm, require
+from whistledesk.cases.workflow import disclosure_transition
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.models import ServiceCategory
 
@@ -93,7 +94,12 @@ def disclosure_assess(
     local_authority: str = "",
 ) -> Disclosure:
     """Record the assessment. Qualifying = at least one s.43B category, in the public
-    interest, and within the prescribed matters (ERA 1996 s.43B, s.43F)."""
+    interest, and within the prescribed matters (ERA 1996 s.43B, s.43F).
+
+    Assessing an acknowledged case starts its assessment: the case moves to ASSESSING
+    through the workflow (its permission check, status history and audit event) in the
+    same transaction, as a caseworker who has just recorded one expects.
+    """
     locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     require(actor, Perm.ASSESS, locked)
     if locked.status not in (
@@ -123,7 +129,12 @@ def disclosure_assess(
     locked.service = service
     locked.risk_level = risk_level
     # Immediate risk to a child is always urgent, whatever the box says.
-    locked.urgent = urgent or risk_level == RiskLevel.IMMEDIATE
+    now_urgent = urgent or risk_level == RiskLevel.IMMEDIATE
+    if now_urgent != locked.urgent:
+        # Who marked it urgent is shown on the case page; unmarking forgets them.
+        locked.urgent_marked_by = actor if now_urgent else None
+        locked.urgent_marked_at = timezone.now() if now_urgent else None
+    locked.urgent = now_urgent
     locked.assessed_at = timezone.now()
     fields = [
         "s43b_categories",
@@ -133,6 +144,8 @@ def disclosure_assess(
         "service",
         "risk_level",
         "urgent",
+        "urgent_marked_by",
+        "urgent_marked_at",
         "assessed_at",
         "updated_at",
     ]
@@ -140,6 +153,8 @@ def disclosure_assess(
         _apply_setting(locked, setting_name, ofsted_urn, local_authority)
         fields += ["setting_name", "setting_key", "ofsted_urn", "local_authority"]
     locked.save(update_fields=fields)
+    if locked.status == Status.ACKNOWLEDGED:
+        locked = disclosure_transition(actor=actor, disclosure=locked, to=Status.ASSESSING)
     audit_record(
         actor=actor,
         action="disclosure.assessed",

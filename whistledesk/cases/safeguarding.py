@@ -1,5 +1,9 @@
 """The safeguarding gate: concerns raised on a case, and the lead's confirmation.
 
+A disclosure that reports a child at immediate risk (the web form's answer, or staff
+marking it urgent at intake) opens a concern by itself, in the intake's transaction
+(`safeguarding_concern_open_for_risk`): such a case is never closed on trust.
+
 A case with an open concern cannot be closed. The rule is checked by the transition
 service and, because `Disclosure.safeguarding_open` mirrors the open concerns, by a
 database check constraint that refuses a closed row with an open concern.
@@ -22,7 +26,7 @@ from whistledesk.accounts.roles import Role
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.notes import note_seal, notes_seal
 from whistledesk.casefiles.services import casefile_grant
-from whistledesk.cases.models import Disclosure, SafeguardingConcern
+from whistledesk.cases.models import ConcernReason, Disclosure, SafeguardingConcern
 from whistledesk.cases.permissions import Perm, require
 from whistledesk.core.exceptions import DomainError
 
@@ -76,6 +80,39 @@ def safeguarding_concern_raise(
         disclosure_id=locked.pk,
         object_type="safeguarding_concern",
         object_id=concern.pk,
+    )
+    return concern
+
+
+# The roles whose holders get the case key when a case opens with a concern on it: the
+# lead must read the case to sign the concern off (intake passes it to casefile_create).
+SAFEGUARDING_ROLES = (Role.SAFEGUARDING_LEAD,)
+
+
+@transaction.atomic
+def safeguarding_concern_open_for_risk(
+    *, actor: Any, disclosure: Disclosure, reason: ConcernReason
+) -> SafeguardingConcern:
+    """Open a concern because immediate risk was reported at intake. Not a choice: no
+    permission is checked (the actor may be the public form), and there is no summary to
+    write, the reason says why. Call it in the intake's transaction, after the case file."""
+    if reason == ConcernReason.STAFF:
+        raise ValueError("a concern raised by staff goes through safeguarding_concern_raise")
+    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    concern = SafeguardingConcern.objects.create(
+        disclosure=locked,
+        raised_by=actor if isinstance(actor, User) else None,
+        reason=reason,
+    )
+    _refresh_open_flag(locked)
+    disclosure.safeguarding_open = locked.safeguarding_open
+    audit_record(
+        actor=actor,
+        action="safeguarding.concern_raised",
+        disclosure_id=locked.pk,
+        object_type="safeguarding_concern",
+        object_id=concern.pk,
+        details={"opened_for": reason.value, "automatic": True},
     )
     return concern
 

@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from whistledesk.accounts.roles import Role
 from whistledesk.casefiles.notes import NotesReader, notes_attach
 from whistledesk.cases.assessment import normalise_setting, normalise_urn
 from whistledesk.cases.clock import acknowledgement_due
@@ -29,6 +30,9 @@ class DashboardList(enum.StrEnum):
     """The dashboard's tabs. Each is one indexed query (see Disclosure.Meta.indexes)."""
 
     ALL = "all"
+    # Cases waiting for a safeguarding lead: an unconfirmed concern, opened by hand or
+    # because a child was reported at immediate risk. First on a lead's dashboard.
+    IMMEDIATE_RISK = "immediate_risk"
     MINE = "mine"
     UNASSIGNED = "unassigned"
     URGENT = "urgent"
@@ -43,6 +47,7 @@ class DashboardList(enum.StrEnum):
 
 _LABELS = {
     DashboardList.ALL: "All disclosures",
+    DashboardList.IMMEDIATE_RISK: "Immediate risk",
     DashboardList.MINE: "My cases",
     DashboardList.UNASSIGNED: "Unassigned",
     DashboardList.URGENT: "Urgent",
@@ -108,6 +113,10 @@ def disclosure_list(
         qs = qs.filter(OPEN, handler=user)
     elif which == DashboardList.UNASSIGNED:
         qs = qs.filter(OPEN, handler__isnull=True)
+    elif which == DashboardList.IMMEDIATE_RISK:
+        # Longest waiting first. The check constraint keeps closed cases out already.
+        qs = qs.filter(OPEN, safeguarding_open=True)
+        order = ["received_on", "id"]
     elif which == DashboardList.URGENT:
         qs = qs.filter(OPEN, urgent=True)
     elif which == DashboardList.ACK_DUE:
@@ -125,6 +134,22 @@ def disclosure_list(
         qs = qs.filter(OPEN, next_reassurance_due__lt=today)
         order = ["next_reassurance_due", "id"]
     return _apply_filters(qs, organisation, filters).order_by(*order)
+
+
+def awaiting_safeguarding_count(*, organisation: Organisation) -> int:
+    """How many open cases wait for a safeguarding lead's confirmation (an indexed count)."""
+    return Disclosure.objects.filter(
+        OPEN, organisation=organisation, safeguarding_open=True
+    ).count()
+
+
+def dashboard_tabs(*, user: Any) -> list[DashboardList]:
+    """The dashboard's tabs in order: a safeguarding lead's own list comes first."""
+    tabs = list(DashboardList)
+    if user.has_role(Role.SAFEGUARDING_LEAD):
+        tabs.remove(DashboardList.IMMEDIATE_RISK)
+        tabs.insert(0, DashboardList.IMMEDIATE_RISK)
+    return tabs
 
 
 def disclosure_years(*, organisation: Organisation) -> list[int]:

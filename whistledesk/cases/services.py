@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from whistledesk.accounts.models import User
 from whistledesk.audit.services import audit_record
 from whistledesk.cases.clock import feedback_due
 from whistledesk.cases.models import Channel, Disclosure, Status
@@ -29,8 +30,16 @@ def disclosure_record(
     summary: str = "",
     reference: str = "",
     urgent: bool = False,
+    immediate_risk_answer: str = "",
 ) -> Disclosure:
-    """Add one disclosure to the register."""
+    """Add one disclosure to the register.
+
+    `immediate_risk_answer` is the web form's answer ("yes"/"no"). A member of staff who
+    records an urgent disclosure is kept as the one who marked it urgent.
+    """
+    if immediate_risk_answer not in ("", "yes", "no"):
+        raise DomainError("unknown answer about immediate risk", field="immediate_risk_answer")
+    marked_by = actor if urgent and isinstance(actor, User) else None
     if channel not in Channel.values:
         raise DomainError(f"unknown channel {channel!r}", field="channel")
     if received_on > dt.date.today() + dt.timedelta(days=1):
@@ -50,6 +59,9 @@ def disclosure_record(
                     outcome=outcome,
                     summary=summary,
                     urgent=urgent,
+                    immediate_risk_answer=immediate_risk_answer,
+                    urgent_marked_by=marked_by,
+                    urgent_marked_at=timezone.now() if marked_by else None,
                 )
                 audit_record(
                     actor=actor,
@@ -57,7 +69,7 @@ def disclosure_record(
                     disclosure_id=disclosure.pk,
                     object_type="disclosure",
                     object_id=disclosure.reference,
-                    details={"channel": str(channel)},
+                    details={"channel": str(channel), "urgent": urgent},
                 )
                 return disclosure
         except IntegrityError as exc:

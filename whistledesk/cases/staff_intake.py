@@ -20,10 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from whistledesk.casefiles.attachments import UploadedAttachment
-from whistledesk.casefiles.services import casefile_create
+from whistledesk.casefiles.services import PreparedCaseFile, casefile_create, casefile_prepare
 from whistledesk.cases.assessment import disclosure_set_setting
-from whistledesk.cases.models import Channel, Disclosure
+from whistledesk.cases.models import Channel, ConcernReason, Disclosure
 from whistledesk.cases.permissions import Perm, require
+from whistledesk.cases.safeguarding import SAFEGUARDING_ROLES, safeguarding_concern_open_for_risk
 from whistledesk.cases.services import disclosure_record
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.models import Organisation
@@ -159,19 +160,33 @@ class StaffIntake:
     attachments: list[UploadedAttachment] = field(default_factory=list)
 
 
-@transaction.atomic
 def disclosure_record_from_staff(
     *, actor: Any, organisation: Organisation, intake: StaffIntake
 ) -> Disclosure:
     """Register and seal a disclosure received by letter, email, call or tribunal claim.
 
     All-or-nothing: a refused attachment or missing key leaves no register row behind.
+    Marked urgent (a child may be at immediate risk), it opens a safeguarding concern in
+    the same transaction, so it cannot close until a safeguarding lead confirms.
     """
     require(actor, Perm.RECORD_DISCLOSURE)
     if intake.channel not in STAFF_CHANNELS:
         raise DomainError("Choose how the disclosure arrived.", field="channel")
     if not any(v.strip() for v in intake.documents.values()) and not intake.attachments:
         raise DomainError("Record what the disclosure says, or attach it.")
+    # Files are cleaned before the transaction: never under the audit chain's lock.
+    prepared = casefile_prepare(
+        documents={k: v for k, v in intake.documents.items() if v.strip()},
+        attachments=intake.attachments,
+        with_source=False,
+    )
+    with transaction.atomic():
+        return _record(actor, organisation, intake, prepared)
+
+
+def _record(
+    actor: Any, organisation: Organisation, intake: StaffIntake, prepared: PreparedCaseFile
+) -> Disclosure:
     disclosure = disclosure_record(
         actor=actor,
         organisation=organisation,
@@ -194,8 +209,11 @@ def disclosure_record_from_staff(
     casefile_create(
         actor=actor,
         disclosure=disclosure,
-        documents={k: v for k, v in intake.documents.items() if v.strip()},
-        attachments=intake.attachments,
-        with_source=False,
+        prepared=prepared,
+        extra_roles=SAFEGUARDING_ROLES if intake.urgent else (),
     )
+    if intake.urgent:
+        safeguarding_concern_open_for_risk(
+            actor=actor, disclosure=disclosure, reason=ConcernReason.MARKED_AT_INTAKE
+        )
     return disclosure

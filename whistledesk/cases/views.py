@@ -6,12 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from whistledesk.accounts.decorators import staff_required
+from whistledesk.accounts.roles import Role
 from whistledesk.cases.forms import DisclosureFilterForm
 from whistledesk.cases.permissions import Perm, has_perm
 from whistledesk.cases.selectors import (
     DashboardList,
     DisclosureFilters,
     IdFirstPaginator,
+    awaiting_safeguarding_count,
+    dashboard_tabs,
     disclosure_list,
     disclosure_years,
 )
@@ -37,6 +40,7 @@ def disclosure_list_view(request: HttpRequest) -> HttpResponse:
         which = DashboardList(request.GET.get("list", DashboardList.ALL))
     except ValueError:
         which = DashboardList.ALL
+    is_lead = request.user.has_role(Role.SAFEGUARDING_LEAD)  # type: ignore[union-attr]
     years = disclosure_years(organisation=organisation)
     form = DisclosureFilterForm(request.GET or None, organisation=organisation, years=years)
     filters = form.to_filters() if form.is_bound else DisclosureFilters()
@@ -57,7 +61,11 @@ def disclosure_list_view(request: HttpRequest) -> HttpResponse:
             "tab_query": tab_query.urlencode(),
             "total": page.paginator.count,
             "which": which,
-            "tabs": list(DashboardList),
+            "tabs": dashboard_tabs(user=request.user),
+            # The alert at the top of a safeguarding lead's dashboard.
+            "awaiting_lead": (
+                awaiting_safeguarding_count(organisation=organisation) if is_lead else 0
+            ),
             "can_record": has_perm(request.user, Perm.RECORD_DISCLOSURE),
         },
     )

@@ -20,7 +20,11 @@ from django.utils import timezone
 
 from whistledesk.casefiles.attachments import UploadedAttachment
 from whistledesk.casefiles.services import casefile_create, casefile_prepare
-from whistledesk.cases.models import Channel
+from whistledesk.cases.models import Channel, ConcernReason
+from whistledesk.cases.safeguarding import (
+    SAFEGUARDING_ROLES,
+    safeguarding_concern_open_for_risk,
+)
 from whistledesk.cases.services import disclosure_record
 from whistledesk.core.crypto import DecryptionFailed, secret_decrypt, secret_encrypt
 from whistledesk.intake.answers import sealed_documents, service_for
@@ -101,6 +105,7 @@ def submission_create(
     send_key: bytes = b"",
 ) -> Submission:
     organisation = organisation_get()
+    at_risk = answers.get("risk") == "yes"
     # The slow work (cleaning files, two Argon2id runs for the receipt) before the
     # transaction: once it has appended its first audit event it holds the chain's head row,
     # and every other writer of the installation waits until it commits (docs/adr/0003).
@@ -133,10 +138,23 @@ def submission_create(
             service=service_for(answers, organisation=organisation),
             qualifying=None,
             anonymous=answers.get("identity", "anonymous") == "anonymous",
-            urgent=answers.get("risk") == "yes",
+            urgent=at_risk,
+            immediate_risk_answer="yes" if at_risk else "no",
             summary="",  # staff write the non-identifying summary after reading it
         )
-        receipt = casefile_create(actor=PUBLIC_ACTOR, disclosure=disclosure, prepared=prepared)
+        receipt = casefile_create(
+            actor=PUBLIC_ACTOR,
+            disclosure=disclosure,
+            prepared=prepared,
+            # The safeguarding leads must read the case to sign its concern off.
+            extra_roles=SAFEGUARDING_ROLES if at_risk else (),
+        )
+        if at_risk:
+            # A child reported at immediate risk: the case cannot close until a
+            # safeguarding lead confirms the action taken (docs/adr/0006).
+            safeguarding_concern_open_for_risk(
+                actor=PUBLIC_ACTOR, disclosure=disclosure, reason=ConcernReason.WEB_ANSWER
+            )
         if claim is not None and receipt:
             payload = json.dumps({"reference": disclosure.reference, "receipt": receipt})
             claim.sealed = secret_encrypt(send_key, payload.encode())

@@ -150,6 +150,14 @@ class CaseAction(models.Model):
         return f"{self.get_kind_display()} on {self.taken_on:%d %b %Y}"
 
 
+class ConcernReason(models.TextChoices):
+    """Why a safeguarding concern was opened. Only STAFF concerns have a written summary."""
+
+    STAFF = "", "Raised by staff"
+    WEB_ANSWER = "web_answer", "The whistleblower said a child is at risk of immediate harm"
+    MARKED_AT_INTAKE = "marked_at_intake", "Marked urgent at intake: immediate risk to a child"
+
+
 class SafeguardingConcern(models.Model):
     """A concern for a child's safety. Open until a safeguarding lead confirms the action."""
 
@@ -157,8 +165,12 @@ class SafeguardingConcern(models.Model):
         Disclosure, on_delete=models.CASCADE, related_name="safeguarding_concerns"
     )
     summary_sealed = models.BinaryField(default=b"", blank=True)
+    # None when the service raised it on its own (see `reason`), never on trust.
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(
+        max_length=30, blank=True, choices=ConcernReason.choices, default=ConcernReason.STAFF
     )
     raised_at = models.DateTimeField(auto_now_add=True)
     action_taken_sealed = models.BinaryField(default=b"", blank=True)

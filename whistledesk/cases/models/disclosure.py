@@ -94,6 +94,20 @@ class Disclosure(TimeStampedModel):
     summary = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
     urgent = models.BooleanField(default=False)
+    # What the whistleblower answered on the web form to "Is a child at risk of immediate
+    # harm?" ("yes"/"no"; blank for other channels and web cases recorded before it was
+    # kept), and who marked the case urgent when staff did, so the case page can say which.
+    immediate_risk_answer = models.CharField(
+        max_length=3, blank=True, choices=[("yes", "Yes"), ("no", "No")]
+    )
+    urgent_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    urgent_marked_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -155,6 +169,11 @@ class Disclosure(TimeStampedModel):
             models.Index(
                 fields=["organisation", "next_reassurance_due", "status"],
                 name="disc_reassurance_due",
+            ),
+            # "Immediate risk": cases waiting for a safeguarding lead's confirmation.
+            models.Index(
+                fields=["organisation", "safeguarding_open", "received_on"],
+                name="disc_safeguarding",
             ),
             models.Index(fields=["setting_key"], name="disc_setting_key"),
             models.Index(fields=["organisation", "service", "received_on"], name="disc_service"),
