@@ -14,7 +14,9 @@ With --compare it also runs the old order (issue 9 item 8): the disclosure recor
 then the case file created with its receipt derived inside the transaction, i.e. while the
 audit chain's head row (PostgreSQL) or the write lock (SQLite) is held. There sends/s stay
 flat however many workers run; in the new order they grow with workers up to the number
-of cores. Not a test: nothing asserts.
+of free cores. Beside each figure: the median time a Send holds the lock (first statement
+of its transaction to commit), and the ceiling it sets, 1 / that time, which no number of
+workers or cores can pass. Not a test: nothing asserts.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -138,20 +143,50 @@ def _worker(
     from whistledesk.intake.services import submission_create
 
     connections.close_all()  # never share the parent's connection: each worker has its own
-    while time.monotonic() < start_at:
-        time.sleep(0.001)
-    sent = 0
-    while time.monotonic() < until:
-        if old_order:
-            _send_old_order(answers)
-        else:
-            submission_create(answers=answers)
-        sent += 1
+    held: list[float] = []
+    with connection.execute_wrapper(_LockTimer(held)):
+        while time.monotonic() < start_at:
+            time.sleep(0.001)
+        sent = 0
+        while time.monotonic() < until:
+            if old_order:
+                _send_old_order(answers)
+            else:
+                submission_create(answers=answers)
+            sent += 1
     connections.close_all()
-    q.put(sent)
+    q.put((sent, held))
 
 
-def measure(answers: dict[str, Any], workers: int, seconds: float, old_order: bool) -> float:
+class _LockTimer:
+    """Times each transaction from its first statement to its commit: the span in which a
+    Send holds the write lock (SQLite's IMMEDIATE transactions take it at BEGIN) or, from
+    its first audit event on, the audit head row (PostgreSQL). Unaffected by how busy the
+    machine's other cores are, unlike sends/s, so it shows the effect on a shared machine.
+    """
+
+    def __init__(self, held: list[float]) -> None:
+        self.held = held
+        self.started: float | None = None
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        from django.db import transaction
+
+        if self.started is None and connection.in_atomic_block:
+            self.started = time.perf_counter()
+            transaction.on_commit(self._committed)
+        return execute(sql, params, many, context)
+
+    def _committed(self) -> None:
+        if self.started is not None:
+            self.held.append(time.perf_counter() - self.started)
+        self.started = None
+
+
+def measure(
+    answers: dict[str, Any], workers: int, seconds: float, old_order: bool
+) -> tuple[float, float]:
+    """(sends per second, median milliseconds the lock was held per send)."""
     from django.db import connections
 
     connections.close_all()
@@ -165,12 +200,14 @@ def measure(answers: dict[str, Any], workers: int, seconds: float, old_order: bo
     ]
     for p in procs:
         p.start()
-    total = sum(q.get(timeout=seconds + 120) for _ in procs)
+    results = [q.get(timeout=seconds + 120) for _ in procs]
     for p in procs:
         p.join()
     # Sends still finishing after `until` are counted: divide by the time they really took.
     elapsed = max(time.monotonic() - start_at, seconds)
-    return total / elapsed
+    total = sum(sent for sent, _ in results)
+    held = [h for _, hs in results for h in hs]
+    return total / elapsed, 1000 * statistics.median(held) if held else 0.0
 
 
 def main() -> None:
@@ -191,9 +228,12 @@ def main() -> None:
         print(f"\n{label}")
         base = None
         for n in args.workers:
-            rate = measure(answers, n, args.seconds, old_order)
+            rate, held_ms = measure(answers, n, args.seconds, old_order)
             base = base or rate
-            print(f"  {n} worker(s): {rate:6.2f} sends/s  ({rate / base:4.2f}x one worker)")
+            print(
+                f"  {n} worker(s): {rate:6.2f} sends/s  ({rate / base:4.2f}x one worker); "
+                f"lock held {held_ms:6.1f} ms per send (ceiling {1000 / held_ms:6.1f} sends/s)"
+            )
     result = verify_chain()
     print(f"\naudit chain: {result.summary()}")
 
