@@ -47,7 +47,9 @@ def test_stored_database_holds_no_canary(organisation: Any, _role_groups: None) 
     reference, needles = _fill(organisation)
     raw = database_bytes()
     assert reference in raw  # the search works: the clear register column is found
-    assert b"Thistlewood House" not in raw  # the setting's name is sealed too
+    # The setting's name is a clear, searchable register column on purpose (ADR 0002,
+    # issue 8): the narrative that mentions it stays sealed (CANARY_SENTENCE below).
+    assert b"Thistlewood House" in raw
     for needle in needles:
         assert needle not in raw
     for needle in needles[:5]:

@@ -127,32 +127,70 @@ class AssessmentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply. None means it is not a qualifying disclosure.",
+        error_messages={
+            "invalid_choice": "Select what the information tends to show from the list",
+        },
     )
+    # Each field says what to do in its own words (GOV.UK "Select yes if..."): the generic
+    # "Select" + label made "Select is it within our prescribed matters".
     public_interest = forms.TypedChoiceField(
         label="Could the whistleblower reasonably believe it is in the public interest?",
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": (
+                "Select yes if the whistleblower could reasonably believe it is in the "
+                "public interest"
+            ),
+            "invalid_choice": "Select yes or no for the public interest",
+        },
     )
     within_remit = forms.TypedChoiceField(
         label="Is it within our prescribed matters?",
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select yes if the disclosure is within our prescribed matters",
+            "invalid_choice": "Select yes or no for our prescribed matters",
+        },
     )
     service = forms.ModelChoiceField(
         label="Service the disclosure relates to",
         queryset=ServiceCategory.objects.none(),
         required=False,
         widget=forms.Select(attrs=_SELECT),
+        error_messages={"invalid_choice": "Select a service from the list"},
     )
     risk_level = forms.ChoiceField(
-        label="Risk", choices=RiskLevel.choices, widget=forms.RadioSelect
+        label="Risk",
+        choices=RiskLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the risk to children: immediate, high, medium or low",
+            "invalid_choice": "Select the risk to children from the list",
+        },
     )
     urgent = forms.BooleanField(label="Urgent", required=False)
-    setting_name = _text("Setting or organisation", 200, required=False)
-    ofsted_urn = _text("Ofsted URN", 20, required=False)
-    local_authority = _text("Local authority", 100, required=False)
+    setting_name = _text(
+        "Setting or organisation",
+        200,
+        required=False,
+        error_messages={"max_length": "Setting or organisation must be 200 characters or fewer"},
+    )
+    ofsted_urn = _text(
+        "Ofsted URN",
+        20,
+        required=False,
+        error_messages={"max_length": "Ofsted URN must be 20 characters or fewer"},
+    )
+    local_authority = _text(
+        "Local authority",
+        100,
+        required=False,
+        error_messages={"max_length": "Local authority must be 100 characters or fewer"},
+    )
 
     def __init__(self, *args: Any, disclosure: Disclosure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -19,6 +20,8 @@ from whistledesk.cases.models import Disclosure, Status
 from whistledesk.organisation.models import Organisation
 
 OPEN = ~Q(status=Status.CLOSED)
+# A piece of a reference worth searching for: 3 or more of its characters.
+_REFERENCE_PART = re.compile(r"[0-9A-Z-]{3,40}")
 # Feedback shows as due this many days before the 3-month deadline.
 FEEDBACK_WARNING_DAYS = 14
 
@@ -82,9 +85,15 @@ def _apply_filters(
         qs = qs.filter(status=filters.status)
     term = filters.search.strip()[:100]
     if term:
-        # Clear fields only, each branch an indexed lookup: the reference, the Ofsted URN,
-        # or the start of the setting's normalised name ("st marys" finds "St Mary's ...").
+        # Clear fields only (docs/adr/0002, "What staff can search"): any part of the
+        # reference ("7F3K" finds WD-7F3K-9ABC; a scan of the narrow reference index), the
+        # Ofsted URN, or the start of the setting's normalised name ("st marys" finds
+        # "St Mary's ...", as typed by staff or by the whistleblower on the web form).
+        # Sealed content (the narrative, identity, notes) cannot be searched: no key here.
         q = Q(reference=term.upper())
+        fragment = re.sub(r"\s+", "", term.upper())
+        if _REFERENCE_PART.fullmatch(fragment):
+            q |= Q(reference__contains=fragment)
         urn = normalise_urn(term)
         if urn:
             q |= Q(ofsted_urn=urn)

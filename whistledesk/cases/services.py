@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from whistledesk.accounts.models import User
 from whistledesk.audit.services import audit_record
+from whistledesk.cases.assessment import normalise_setting
 from whistledesk.cases.clock import feedback_due
 from whistledesk.cases.models import Channel, Disclosure, Status
 from whistledesk.cases.references import new_reference
@@ -31,11 +32,14 @@ def disclosure_record(
     reference: str = "",
     urgent: bool = False,
     immediate_risk_answer: str = "",
+    setting_name: str = "",
 ) -> Disclosure:
     """Add one disclosure to the register.
 
     `immediate_risk_answer` is the web form's answer ("yes"/"no"). A member of staff who
-    records an urgent disclosure is kept as the one who marked it urgent.
+    records an urgent disclosure is kept as the one who marked it urgent. `setting_name`
+    (the web form's answer) goes in the clear setting columns, searchable and linked like
+    one staff type in (docs/adr/0002, "Kept in clear on purpose").
     """
     if immediate_risk_answer not in ("", "yes", "no"):
         raise DomainError("unknown answer about immediate risk", field="immediate_risk_answer")
@@ -62,6 +66,8 @@ def disclosure_record(
                     immediate_risk_answer=immediate_risk_answer,
                     urgent_marked_by=marked_by,
                     urgent_marked_at=timezone.now() if marked_by else None,
+                    setting_name=setting_name.strip()[:200],
+                    setting_key=normalise_setting(setting_name),
                 )
                 audit_record(
                     actor=actor,

@@ -133,7 +133,8 @@ class SettingForm(StepForm):
     setting_name = forms.CharField(
         label="Name of the organisation or setting",
         help_text="For example the name of the school, children's home, hospital ward or council "
-        "department.",
+        "department. We keep this name unencrypted so that we can find and link concerns about "
+        "the same place. Do not put your own name here.",
         max_length=SHORT_MAX,
         error_messages={
             "required": "Enter the name of the organisation or setting",

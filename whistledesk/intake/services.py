@@ -140,6 +140,8 @@ def submission_create(
             anonymous=answers.get("identity", "anonymous") == "anonymous",
             urgent=at_risk,
             immediate_risk_answer="yes" if at_risk else "no",
+            # Clear on purpose: staff search and link cases by the setting (ADR 0002).
+            setting_name=str(answers.get("setting_name", "")),
             summary="",  # staff write the non-identifying summary after reading it
         )
         receipt = casefile_create(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from whistledesk.cases.models.disclosure import Disclosure
+from whistledesk.cases.models.disclosure import Disclosure, Status
 
 
 class ConflictOfInterest(models.Model):
@@ -211,3 +211,16 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} -> {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(value: str) -> str:
+    """ "Awaiting reassurance" for "awaiting_reassurance"; an unknown code as it is."""
+    return str(Status(value).label) if value in Status.values else value
