@@ -154,3 +154,20 @@ def test_search_finds_the_setting_a_whistleblower_named_but_not_the_narrative(
     # but not by words of the sealed narrative
     assert reference not in lister.get("/staff/", {"q": "purple walrus"}).content.decode()
     assert "purple walrus" in CANARY_SENTENCE
+
+
+def test_history_details_never_show_none_or_iso_dates() -> None:
+    from whistledesk.audit.labels import describe_event
+
+    described = describe_event(
+        "identity.access_requested",
+        {"expires": "2026-12-07T09:52:00+00:00", "grant_deleted": None, "key_sealed": False},
+    )
+    assert described.title == "Access to the whistleblower's identity requested"
+    assert described.details == [
+        ("Expires", "7 December 2026 at 9:52am"),
+        ("Grant deleted", "–"),
+        ("Case key shared with the handler", "No"),
+    ]
+    # An action nobody labelled yet still reads as words
+    assert describe_event("retention.policy_created", {}).title == "Retention policy created"

@@ -8,9 +8,13 @@ turned into words, so a new event never disappears from the history.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from whistledesk.core.templatetags.govuk_dates import govuk_date, govuk_datetime
 
 ACTION_LABELS: dict[str, str] = {
     "disclosure.recorded": "Disclosure recorded",
@@ -114,7 +118,7 @@ DETAIL_LABELS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "automatic": ("Opened automatically", _yes_no),
     "opened_for": ("Why", lambda v: _CONCERN_WORDS.get(str(v), str(v))),
     "identity_shared": ("Identity shared", _yes_no),
-    "reassurance_due": ("Reassurance due", str),
+    "reassurance_due": ("Reassurance due", lambda v: _plain(v)),
 }
 # Internal ids that mean nothing to a reader of the case page (the audit log has them).
 _HIDDEN = {"handler_id", "previous_handler_id", "service_id", "outcome_id", "body_id", "user_id"}
@@ -130,12 +134,32 @@ def _words(code: str) -> str:
     return code.replace(".", " ").replace("_", " ").capitalize()
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _plain(value: Any) -> str:
+    """An unlabelled detail: no "None", and ISO dates ("2026-12-30T09:52:00+00:00") as
+    GOV.UK dates ("30 December 2026 at 9:52am")."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            if len(value) == 10:
+                return govuk_date(dt.date.fromisoformat(value))
+            return govuk_datetime(dt.datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
 def describe_event(action: str, details: dict[str, Any] | None) -> DescribedEvent:
     """The title and (label, value) lines for one event in a case's history."""
     lines = []
     for key, value in (details or {}).items():
         if key in _HIDDEN:
             continue
-        label, show = DETAIL_LABELS.get(key, (_words(key), lambda v: "–" if v is None else str(v)))
+        label, show = DETAIL_LABELS.get(key, (_words(key), _plain))
         lines.append((label, show(value)))
     return DescribedEvent(title=ACTION_LABELS.get(action, _words(action)), details=lines)
