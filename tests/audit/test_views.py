@@ -102,7 +102,9 @@ def test_case_history_include_shows_only_that_case() -> None:
     events = audit_events_for_disclosure(42)
     assert [e.action for e in events] == ["case.received", "case.acknowledged"]
     html = render_to_string("audit/_case_history.html", {"events": events})
-    assert "case.acknowledged" in html and "to: acknowledged" in html
+    # In words, not codes (issue 8): an unlabelled action is spelt out, the status named.
+    assert "Case acknowledged" in html and "To: Acknowledged" in html
+    assert "case.acknowledged" not in html
     empty = render_to_string("audit/_case_history.html", {"events": []})
     assert "Nothing has been recorded" in empty
 
