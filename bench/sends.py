@@ -161,8 +161,10 @@ def _worker(
 class _LockTimer:
     """Times each transaction from its first statement to its commit: the span in which a
     Send holds the write lock (SQLite's IMMEDIATE transactions take it at BEGIN) or, from
-    its first audit event on, the audit head row (PostgreSQL). Unaffected by how busy the
-    machine's other cores are, unlike sends/s, so it shows the effect on a shared machine.
+    its first audit event on, the audit head row (PostgreSQL: timed from the first statement,
+    so an upper bound that includes any wait for the head row). Much less affected than
+    sends/s by how busy the machine's other cores are, so it shows the effect on a shared
+    machine.
     """
 
     def __init__(self, held: list[float]) -> None:
