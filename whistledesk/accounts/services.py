@@ -239,11 +239,7 @@ def _roles_change(
     wanted = {r.value for r in _clean_roles(roles)}
     locked = User.objects.select_for_update().get(pk=user.pk)
     current = set(locked.groups.values_list("name", flat=True)) & set(Role.values)
-    if (
-        isinstance(actor, User)
-        and actor.pk == locked.pk
-        and Role.MANAGER.value in current - wanted
-    ):
+    if isinstance(actor, User) and actor.pk == locked.pk and Role.MANAGER.value in current - wanted:
         raise DomainError(
             "You cannot remove your own manager role. Another manager can.", field="roles"
         )

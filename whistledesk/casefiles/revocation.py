@@ -55,9 +55,11 @@ def staff_grants_revoke(
         scopes = sorted(set(scopes))
         if not scopes:
             continue
-        deleted, _ = staff_grants(user=user, disclosure_ids=[disclosure_id]).filter(
-            scope__in=scopes
-        ).delete()
+        deleted, _ = (
+            staff_grants(user=user, disclosure_ids=[disclosure_id])
+            .filter(scope__in=scopes)
+            .delete()
+        )
         if not deleted:
             continue
         total += deleted
