@@ -286,3 +286,37 @@ def test_an_approved_identity_request_survives_a_role_change_that_keeps_the_case
     manager.post(reverse("people:roles", args=[carl.pk]), {"roles": ["auditor"]})
     assert _grants(carl) == set()
     assert _revoked(carl) == [(case.reference, ["case", "identity"], "roles_changed")]
+
+
+def test_a_custodian_passes_older_identity_keys_to_a_new_custodian(
+    make_staff: Any, sealed_case: Any
+) -> None:
+    # Given two cases sealed while Kim was the only custodian, and a conflict for Kai on one
+    make_staff("meg", roles=[Role.MANAGER])
+    make_staff("kim", roles=[Role.CUSTODIAN])
+    kai = make_staff("kai", roles=[Role.AUDITOR])
+    clear, conflicted = sealed_case(), sealed_case()
+    manager = sign_in("meg")
+    manager.post(
+        reverse("cases:conflict", args=[conflicted.reference]),
+        {"user": kai.pk, "reason": "Used to work there."},
+    )
+    # When a manager appoints Kai, he holds none of the older identity keys
+    manager.post(reverse("people:custodian", args=[kai.pk]), {"appointment": "appoint"})
+    assert _grants(kai) == set()
+    # Then Kim passes hers on from the hand-over page
+    kim = sign_in("kim")
+    queue = kim.get(reverse("identity:queue")).content.decode()
+    assert reverse("identity:hand_over") in queue
+    page = kim.get(reverse("identity:hand_over")).content.decode()
+    assert "Pass on 1 key" in page
+    response = kim.post(reverse("identity:hand_over"), {"custodian": kai.pk}, follow=True)
+    assert "kai now holds the identity keys of 1 more case." in response.content.decode()
+    assert _grants(kai) == {(clear.reference, "identity")}
+    assert AuditEvent.objects.filter(
+        action="identity.custodian_added", object_id="kai", disclosure_id=clear.pk
+    ).exists()
+    handed = AuditEvent.objects.get(action="identity.keys_handed_over")
+    assert handed.actor_label == "kim" and handed.details == {"cases": 1}
+    # Only custodians reach the page
+    assert manager.get(reverse("identity:hand_over")).status_code == 403
