@@ -150,5 +150,17 @@ def test_a_manager_manages_a_person_who_keeps_their_keys(
     expect(page.locator("main")).to_contain_text("nia is deactivated")
     check("deactivated person")
 
-    assert len(check.checked) == 10, check.checked
+    # A custodian passes older identity keys to a custodian appointed after the case
+    make_staff("kim", roles=[Role.CUSTODIAN], password=PASSWORD)
+    _sealed_case()
+    make_staff("kai", roles=[Role.CUSTODIAN], password=PASSWORD)
+    _sign_in(page, base, "kim", PASSWORD)
+    page.goto(f"{base}/staff/identity/")
+    page.get_by_role("link", name="Pass identity keys to a newly appointed custodian").click()
+    check("identity key hand-over")
+    _submit(page, "Pass on 1 key to kai")
+    expect(page.locator("main")).to_contain_text("kai now holds the identity keys of 1 more case.")
+    assert KeyGrant.objects.filter(user__username="kai", scope="identity").count() == 1
+
+    assert len(check.checked) == 11, check.checked
     assert not check.problems, "\n\n".join(check.problems)
