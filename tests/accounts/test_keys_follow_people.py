@@ -286,6 +286,17 @@ def test_an_approved_identity_request_survives_a_role_change_that_keeps_the_case
     manager.post(reverse("people:roles", args=[carl.pk]), {"roles": ["auditor"]})
     assert _grants(carl) == set()
     assert _revoked(carl) == [(case.reference, ["case", "identity"], "roles_changed")]
+    # The request says so (and is no longer live, so he may ask again once the case is his)
+    request.refresh_from_db()
+    assert request.status == "revoked"
+    ended = AuditEvent.objects.get(action="identity.access_revoked")
+    assert ended.details == {"requester": "carl", "grant_deleted": True, "cause": "roles_changed"}
+    manager.post(reverse("people:roles", args=[carl.pk]), {"roles": ["caseworker"]})
+    manager.post(reverse("cases:assign", args=[case.reference]), {"handler": carl.pk})
+    assert _grants(carl) == {(case.reference, "case")}
+    identity_access_request(
+        actor=carl, disclosure=case, reason="Asking again.", private_key=private_key_of(carl)
+    )
 
 
 def test_a_custodian_passes_older_identity_keys_to_a_new_custodian(

@@ -110,7 +110,16 @@ def keys_settle(
         return 0
     due = _keys_due_chunked(user=user, disclosure_ids=list(held))
     undue = {pk: scopes - due.get(pk, set()) for pk, scopes in held.items()}
-    return staff_grants_revoke(actor=actor, user=user, revoke=undue, cause=cause)
+    revoked = staff_grants_revoke(actor=actor, user=user, revoke=undue, cause=cause)
+    identity_gone = [pk for pk, scopes in undue.items() if IDENTITY in scopes]
+    if identity_gone:
+        # An approved identity request without its key is over: say so on the request.
+        from whistledesk.identity.services import identity_access_end_with_key
+
+        identity_access_end_with_key(
+            actor=actor, user=user, disclosure_ids=identity_gone, cause=cause
+        )
+    return revoked
 
 
 def _keys_due_chunked(*, user: User, disclosure_ids: list[int]) -> dict[int, set[str]]:
