@@ -352,3 +352,20 @@ def test_own_password_page_needs_sign_in(client: Any) -> None:
     response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_list_runs_the_same_few_queries_for_many_people(client: Any, make_staff: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_staff("meg", roles=[Role.MANAGER]))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("people:list")).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for i in range(30):
+        make_staff(f"person{i}", roles=[Role.CASEWORKER, Role.AUDITOR])
+    assert queries() == few <= 12
