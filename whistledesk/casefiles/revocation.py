@@ -2,9 +2,9 @@
 
 This module stores and revokes; it does not decide. Which grants a person should keep is
 `cases.key_custody`, called by the services whose change makes a key undue (recording a
-conflict, reassigning, changing roles, deactivating). Each revoked case is one
-`casefile.revoked` audit event, inside the caller's transaction, saying which scopes went
-and why (`cause`, a short label such as "conflict" or "roles_changed").
+conflict, reassigning, changing roles, deactivating). Each revocation is one
+`casefile.revoked` audit event, inside the caller's transaction, saying which scopes went,
+on how many cases, and why (`cause`, a short label such as "conflict" or "roles_changed").
 """
 
 from __future__ import annotations
@@ -49,26 +49,38 @@ def staff_grants_revoke(
 
     Once deleted, the database never gives the person that key again, even with their
     password and a copy of the database. What they already read cannot be unread.
+
+    One `casefile.revoked` event per call, carrying the case when there is exactly one (a
+    conflict, a reassignment) and otherwise the counts: a deactivated intake officer may
+    hold the keys of every case, and an event per case would make that one change take
+    minutes (each audit append locks and rewrites the chain head).
     """
-    total = 0
-    for disclosure_id, scopes in sorted(revoke.items()):
-        scopes = sorted(set(scopes))
-        if not scopes:
-            continue
-        deleted, _ = (
-            staff_grants(user=user, disclosure_ids=[disclosure_id])
-            .filter(scope__in=scopes)
-            .delete()
-        )
-        if not deleted:
-            continue
-        total += deleted
+    by_scope: dict[str, list[int]] = {}
+    for disclosure_id, scopes in revoke.items():
+        for scope in set(scopes):
+            by_scope.setdefault(scope, []).append(disclosure_id)
+    deleted: dict[str, int] = {}
+    cases: set[int] = set()
+    for scope, ids in sorted(by_scope.items()):
+        ids.sort()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            grants = staff_grants(user=user, disclosure_ids=chunk).filter(scope=scope)
+            cases.update(grants.values_list("disclosure_id", flat=True))
+            deleted[scope] = deleted.get(scope, 0) + grants.delete()[0]
+    total = sum(deleted.values())
+    if total:
         audit_record(
             actor=actor,
             action="casefile.revoked",
-            disclosure_id=disclosure_id,
+            disclosure_id=next(iter(cases)) if len(cases) == 1 else None,
             object_type="user",
             object_id=user.get_username(),
-            details={"scopes": scopes, "cause": cause},
+            details={
+                "scopes": sorted(scope for scope, n in deleted.items() if n),
+                "cases": len(cases),
+                "grants": total,
+                "cause": cause,
+            },
         )
     return total

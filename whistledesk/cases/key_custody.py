@@ -101,8 +101,8 @@ def keys_settle(
     *, actor: Any, user: User, cause: str, disclosure_ids: Iterable[int] | None = None
 ) -> int:
     """Revoke every grant `user` holds (on `disclosure_ids`, or on any case) that is no
-    longer due. Run inside the caller's transaction; audited per case. Returns how many
-    grants were revoked."""
+    longer due. Run inside the caller's transaction; audited by casefiles.revocation.
+    Returns how many grants were revoked."""
     from whistledesk.casefiles.revocation import staff_grants_held, staff_grants_revoke
 
     held = staff_grants_held(user=user, disclosure_ids=disclosure_ids)
