@@ -220,7 +220,7 @@ def test_reset_page_says_what_happens_to_keys_and_how_to_get_them_back(
     sealed_case()
     page = _page(client, reverse("people:reset_password", args=[ivy.pk]))
     assert "A reset deletes every key ivy holds: now 1 case key and 0 identity keys." in page
-    assert "a manager assigns the case to them again" in page
+    assert 'a manager uses "Give back case keys" on their page or assigns the case' in page
     assert "whistledesk recover_case" in page
     assert 'change it themselves on their "Change your password" page and keep every key' in page
 
@@ -270,6 +270,13 @@ def test_a_reset_deletes_the_keys_signs_out_and_lets_them_in_with_the_new_passwo
     # New cases are sealed to her new key as usual
     later = sealed_case()
     assert NARRATIVE in fresh.get(case_file_url(later.reference)).content.decode()
+    # And the manager gives back, with his own key, the older keys her role entitles her to
+    restored = manager.post(reverse("people:keys_restore", args=[ivy.pk]), follow=True)
+    assert "1 case key sealed to ivy again with your key." in restored.content.decode()
+    assert NARRATIVE in fresh.get(case_file_url(case.reference)).content.decode()
+    granted = AuditEvent.objects.get(action="casefile.granted", object_id="ivy")
+    assert granted.actor_label == "meg"
+    assert granted.details == {"scopes": ["case"], "cases": 1, "cause": "restored"}
 
 
 def test_a_manager_cannot_reset_their_own_password_there(client: Any, make_staff: Any) -> None:
@@ -369,3 +376,32 @@ def test_the_list_runs_the_same_few_queries_for_many_people(client: Any, make_st
     for i in range(30):
         make_staff(f"person{i}", roles=[Role.CASEWORKER, Role.AUDITOR])
     assert queries() == few <= 12
+
+
+def test_giving_back_keys_seals_only_what_the_roles_entitle(
+    make_staff: Any, sealed_case: Any
+) -> None:
+    # A caseworker gets back the case she handles, not every case the manager holds
+    make_staff("meg", roles=[Role.MANAGER])
+    carl = make_staff("carl", roles=[Role.CASEWORKER])
+    handled, other = sealed_case(), sealed_case()
+    manager = sign_in("meg")
+    manager.post(reverse("cases:assign", args=[handled.reference]), {"handler": carl.pk})
+    manager.post(reverse("people:deactivate", args=[carl.pk]))
+    manager.post(reverse("people:reactivate", args=[carl.pk]))
+    assert not KeyGrant.objects.filter(user=carl).exists()
+    manager.post(reverse("people:keys_restore", args=[carl.pk]))
+    assert set(KeyGrant.objects.filter(user=carl).values_list("disclosure_id", "scope")) == {
+        (handled.pk, "case")
+    }
+    assert NARRATIVE in sign_in("carl").get(case_file_url(handled.reference)).content.decode()
+    assert NARRATIVE not in sign_in("carl").get(case_file_url(other.reference)).content.decode()
+
+
+def test_giving_back_keys_needs_the_managers_unlocked_key(
+    client: Any, make_staff: Any, sealed_case: Any
+) -> None:
+    ivy = make_staff("ivy", roles=[Role.INTAKE_OFFICER])
+    client.force_login(make_staff("meg", roles=[Role.MANAGER]))  # no key in this session
+    response = client.post(reverse("people:keys_restore", args=[ivy.pk]), follow=True)
+    assert "Sign in again to unlock case files." in response.content.decode()

@@ -212,6 +212,19 @@ def user_deactivate(*, actor: Any, user: User) -> User:
 
 
 @transaction.atomic
+def user_case_keys_restore(*, actor: Any, user: User, private_key: bytes) -> int:
+    """A manager seals to `user` again, with the manager's own key, every case key the
+    person's roles and cases entitle them to and that they lack (after a reset or a
+    reactivation). Returns how many. Audited as `casefile.granted` with the count."""
+    from whistledesk.cases.key_custody import case_keys_restore  # cases builds on accounts
+
+    _require_manager(actor, "give case keys back")
+    if not isinstance(actor, User):
+        raise NotPermitted("Only a manager, with their own key, can give case keys back.")
+    return case_keys_restore(actor=actor, private_key=private_key, user=user)
+
+
+@transaction.atomic
 def user_reactivate(*, actor: Any, user: User) -> User:
     """Let a deactivated person sign in again. Their old keys are gone: new cases are sealed
     to them as to anyone in their roles, and a key holder (a manager assigning a case, a

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/custodian/", views_people.person_custodian_view, name="custodian"),
     path("<int:pk>/deactivate/", views_people.person_deactivate_view, name="deactivate"),
     path("<int:pk>/reactivate/", views_people.person_reactivate_view, name="reactivate"),
+    path("<int:pk>/keys/", views_people.person_keys_restore_view, name="keys_restore"),
     path(
         "<int:pk>/reset-password/",
         views_people.person_password_reset_view,

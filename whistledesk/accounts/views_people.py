@@ -18,10 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from whistledesk.accounts.decorators import role_required
 from whistledesk.accounts.forms_people import PasswordResetForm, PersonAddForm, RolesForm
+from whistledesk.accounts.keyring import KeyLocked, staff_private_key
 from whistledesk.accounts.models import User
 from whistledesk.accounts.roles import Role
 from whistledesk.accounts.selectors import role_values, staff_get, staff_list
 from whistledesk.accounts.services import (
+    user_case_keys_restore,
     user_create,
     user_custodian_appoint,
     user_custodian_end,
@@ -223,3 +225,23 @@ def person_password_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
         "identity_keys": _keys(person.identity_keys, "identity"),  # type: ignore[attr-defined]
     }
     return render(request, "accounts/people/reset_password.html", context)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def person_keys_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(pk)
+    try:
+        restored = user_case_keys_restore(
+            actor=request.user, user=person, private_key=staff_private_key(request)
+        )
+    except KeyLocked as exc:
+        messages.error(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"{_keys(restored, 'case')} sealed to {person.get_username()} again with your key.",
+        )
+    return redirect("people:detail", pk=person.pk)

@@ -1,10 +1,12 @@
 """Keys follow people: which of a member of staff's key grants are still due, and
 revoking the rest.
 
-A grant is only ever *kept* by this rule, never created: new grants come from the normal
-sealing path (case creation, assignment, a safeguarding concern, an approved identity
-request, a custodian passing the identity key on). The services whose change can make a key
-undue call `keys_settle` inside their own transaction:
+The rule never creates a grant by itself: new grants come from the normal sealing path
+(case creation, assignment, a safeguarding concern, an approved identity request, a
+custodian passing the identity key on), and from a manager giving a person back the case
+keys this rule says are due to them (`case_keys_restore`, after a reset or reactivation).
+The services whose change can make a key undue call `keys_settle` inside their own
+transaction:
 
 - recording a conflict of interest (cases.assessment.conflict_record),
 - reassigning a case away from its handler (cases.assessment.disclosure_assign),
@@ -120,6 +122,24 @@ def keys_settle(
             actor=actor, user=user, disclosure_ids=identity_gone, cause=cause
         )
     return revoked
+
+
+def case_keys_restore(*, actor: User, private_key: bytes, user: User) -> int:
+    """Seal to `user` again, with the actor's key, every case key that is due to them (by
+    their roles, the cases they handle, a safeguarding concern) and that they lack: after a
+    password reset or a reactivation. Returns how many. Identity keys are not restored
+    here: a custodian passes them on, and anyone else asks again."""
+    from whistledesk.casefiles.resealing import case_keys_seal_to
+    from whistledesk.casefiles.revocation import staff_grants_held
+
+    actor_holds = [pk for pk, scopes in staff_grants_held(user=actor).items() if CASE in scopes]
+    due = _keys_due_chunked(user=user, disclosure_ids=actor_holds)
+    return case_keys_seal_to(
+        actor=actor,
+        private_key=private_key,
+        user=user,
+        disclosure_ids=[pk for pk, scopes in due.items() if CASE in scopes],
+    )
 
 
 def _keys_due_chunked(*, user: User, disclosure_ids: list[int]) -> dict[int, set[str]]:
