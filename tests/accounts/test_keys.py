@@ -164,7 +164,7 @@ def test_deactivation_revokes_case_keys(make_staff: Any, organisation: Any) -> N
             actor=officer, disclosure=disclosure, private_key=private_key_of(officer)
         )
     event = AuditEvent.objects.get(action="user.deactivated")
-    assert event.details == {"grants_revoked": 1}
+    assert event.details == {"grants_revoked": 1, "sessions_ended": 0}
 
 
 @pytest.mark.django_db

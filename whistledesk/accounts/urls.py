@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from whistledesk.accounts import views_security
+from whistledesk.accounts import views_password, views_security
 from whistledesk.accounts.forms import StaffAuthenticationForm
 
 app_name = "accounts"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("two-factor/", views_security.two_factor_verify_view, name="two_factor_verify"),
     path("two-factor/set-up/", views_security.two_factor_setup_view, name="two_factor_setup"),
     path("security/", views_security.account_security_view, name="security"),
+    path("password/", views_password.password_change_view, name="password_change"),
     path(
         "sign-out-everywhere/",
         views_security.sign_out_everywhere_view,

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from whistledesk.accounts.models import User
 from whistledesk.accounts.roles import Role
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.notes import note_seal
@@ -204,13 +205,30 @@ def disclosure_assign(
     locked.handler = handler
     locked.save(update_fields=["handler", "updated_at"])
     sealed = _grant_case_key(actor=actor, disclosure=locked, user=handler, private_key=private_key)
+    revoked = 0
+    if previous is not None and previous != handler.pk:
+        # Keys follow people: the old handler keeps the case key only if something else
+        # entitles them to it (their role, a safeguarding concern).
+        from whistledesk.cases.key_custody import keys_settle
+
+        revoked = keys_settle(
+            actor=actor,
+            user=User.objects.get(pk=previous),
+            cause="reassigned",
+            disclosure_ids=[locked.pk],
+        )
     audit_record(
         actor=actor,
         action="disclosure.assigned",
         disclosure_id=locked.pk,
         object_type="disclosure",
         object_id=locked.reference,
-        details={"handler_id": handler.pk, "previous_handler_id": previous, "key_sealed": sealed},
+        details={
+            "handler_id": handler.pk,
+            "previous_handler_id": previous,
+            "key_sealed": sealed,
+            "previous_grants_revoked": revoked,
+        },
     )
     return locked
 
@@ -264,12 +282,16 @@ def conflict_record(
     if locked.handler_id == user.pk:
         locked.handler = None
         locked.save(update_fields=["handler", "updated_at"])
+    # Keys follow people: a conflicted person keeps no key to the case (case or identity).
+    from whistledesk.cases.key_custody import keys_settle
+
+    revoked = keys_settle(actor=actor, user=user, cause="conflict", disclosure_ids=[locked.pk])
     audit_record(
         actor=actor,
         action="disclosure.conflict_recorded",
         disclosure_id=locked.pk,
         object_type="conflict",
         object_id=conflict.pk,
-        details={"user_id": user.pk},
+        details={"user_id": user.pk, "grants_revoked": revoked},
     )
     return conflict

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("whistledesk.intake.urls")),
     path("staff/cases/", include("whistledesk.casefiles.urls_staff")),
     path("staff/identity/", include("whistledesk.identity.urls")),
+    path("staff/people/", include("whistledesk.accounts.urls_people")),
     path("staff/", include("whistledesk.cases.urls")),
     path("staff/reports/", include("whistledesk.reports.urls")),
     path("staff/account/", include("whistledesk.accounts.urls")),

@@ -310,3 +310,28 @@ def identity_custodian_add(
             object_id=custodian.get_username(),
         )
     return created
+
+
+@transaction.atomic
+def identity_access_end_with_key(
+    *, actor: Any, user: User, disclosure_ids: list[int], cause: str
+) -> int:
+    """Mark `user`'s approved requests on these cases revoked: their identity key was just
+    revoked because they no longer hold the case (keys follow people, cases.key_custody).
+
+    Without this the request would stay "approved" and, being live, stop them asking again
+    once the case is theirs again. No reason is sealed (none was written); the audit event
+    says why. Returns how many requests were ended.
+    """
+    ended = list(
+        IdentityAccessRequest.objects.select_for_update()
+        .select_related("requester")
+        .filter(requester=user, status=RequestStatus.APPROVED, disclosure_id__in=disclosure_ids)
+    )
+    for request in ended:
+        request.status = RequestStatus.REVOKED
+        request.ended_by = actor if isinstance(actor, User) else None
+        request.ended_at = timezone.now()
+        request.save(update_fields=["status", "ended_by", "ended_at"])
+        _audit(actor, "identity.access_revoked", request, grant_deleted=True, cause=cause)
+    return len(ended)
