@@ -125,7 +125,7 @@ def test_lists_are_paginated(client: Any, new_case: Any, users: Any) -> None:
     first = client.get("/staff/")
     assert "Page 1 of 2" in first.content.decode()
     second = client.get("/staff/?page=2")
-    assert second.content.decode().count("/staff/casework/WD-") == 5
+    assert second.content.decode().count("/staff/cases/WD-") == 5
 
 
 def test_a_member_of_staff_with_no_role_sees_nothing(

@@ -380,7 +380,7 @@ def valid_posts(world: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     v = world["values"]
     ref = v["reference"]
     users = world["users"]
-    base = f"/staff/casework/{ref}"
+    base = f"/staff/cases/{ref}"
     today = dt.date.today().isoformat()
     body = ReferralBody.objects.get(kind="lado").pk
     outcome = Outcome.objects.filter(organisation_id=case.organisation_id).first()

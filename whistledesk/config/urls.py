@@ -8,7 +8,6 @@ admin.site.__class__ = StaffAdminSite
 
 urlpatterns = [
     path("", include("whistledesk.intake.urls")),
-    path("staff/cases/", include("whistledesk.casefiles.urls_staff")),
     path("staff/identity/", include("whistledesk.identity.urls")),
     path("staff/", include("whistledesk.cases.urls")),
     path("staff/reports/", include("whistledesk.reports.urls")),
