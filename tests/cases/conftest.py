@@ -78,7 +78,11 @@ def walk(organisation: Any, users: dict[str, Any]) -> Any:
                     shared_summary="Concerns about staffing levels at the setting.",
                     referred_on=dt.date.today(),
                 )
-            disclosure = disclosure_transition(actor=actor, disclosure=disclosure, to=step)
+            # Acknowledging a web disclosure writes to its inbox, under the case key.
+            key = private_key_of(actor) if step == Status.ACKNOWLEDGED else None
+            disclosure = disclosure_transition(
+                actor=actor, disclosure=disclosure, to=step, private_key=key
+            )
         return disclosure
 
     return go

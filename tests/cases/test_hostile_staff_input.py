@@ -283,7 +283,8 @@ def clients(users: dict[str, Any]) -> Iterator[dict[str, Client]]:
 
 def test_the_walk_finds_the_staff_pages() -> None:
     routes = {route for route, _ in staff_patterns()}
-    assert "staff/casework/<str:reference>/assess/" in routes
+    assert "staff/cases/<str:reference>/assess/" in routes
+    assert "staff/cases/<str:reference>/content/" in routes
     assert "staff/cases/<str:reference>/reply/" in routes
     assert len(routes) > 30
 

@@ -60,7 +60,7 @@ def test_case_page_links_to_the_case_file_and_warns_when_the_handler_cannot_read
     # When a manager opens the case page
     html = _as(client, users["manager"]).get(f"/staff/cases/{case.reference}/").content.decode()
     # Then it links to the case file and warns that the handler cannot read it yet
-    assert f'href="/staff/cases/{case.reference}/"' in html
+    assert f'href="/staff/cases/{case.reference}/content/"' in html
     assert "Read the disclosure and messages" in html
     assert "caseworker cannot read this case file yet" in html
 
@@ -71,6 +71,9 @@ def test_walk_a_case_through_the_pages(
     c = _as(client, users["caseworker"])
     ref = new_case().reference
     base = f"/staff/cases/{ref}"
+    # Only the handler works on a case: the caseworker takes it first.
+    assert c.post(f"{base}/move/acknowledged/").status_code == 403
+    assert c.post(f"{base}/take/").status_code == 302
     assert c.post(f"{base}/move/acknowledged/").status_code == 302
     assert c.post(f"{base}/move/assessing/").status_code == 302
     school = organisation.services.get(label="Schools")
@@ -189,7 +192,9 @@ def test_safeguarding_lead_confirms_through_the_page(
         ("auditor", "assess/", False),
         ("auditor", "refer/", False),
         ("intake_officer", "refer/", False),
-        ("intake_officer", "concern/", True),
+        ("intake_officer", "concern/", False),  # assigned: out of triage
+        ("intake_officer", "", True),
+        ("safeguarding_lead", "concern/", True),
         ("caseworker", "assign/", False),
         ("manager", "assign/", True),
         ("caseworker", "conflict/", False),

@@ -132,7 +132,9 @@ def transition_view(request: HttpRequest, reference: str, to: str) -> HttpRespon
     if disclosure is None:
         raise Http404
     label = TRANSITION_LABELS.get((Status(disclosure.status), target), "Change status")
-    perm = TRANSITIONS.get((Status(disclosure.status), target), Perm.PROGRESS)
+    # Not a move from here: the service refuses it and the page says why (e.g. pressing
+    # "Acknowledge" twice), rather than a misleading "your role does not allow".
+    perm = TRANSITIONS.get((Status(disclosure.status), target), Perm.VIEW_CASE)
 
     def run(d: Disclosure, data: dict[str, Any]) -> Any:
         return disclosure_transition(
