@@ -170,7 +170,6 @@ def test_no_concern_on_a_closed_case(new_case: Any, walk: Any, users: Any) -> No
 
 def test_admin_cannot_change_or_bulk_close(flagged: Any, client: Any, make_staff: Any) -> None:
     from django.contrib.auth import get_user_model
-
     from django.contrib.auth.models import Group
 
     admin_user = get_user_model().objects.create_superuser("root", password="pw-long-enough-1")

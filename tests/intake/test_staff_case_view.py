@@ -8,8 +8,8 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from tests.intake.conftest import CANARY_NAME, CANARY_SENTENCE, submit, walk
 from whistledesk.audit.models import AuditEvent
