@@ -131,6 +131,10 @@ def disclosure_transition(
         )
     require(actor, perm, locked)
     _check_rules(locked, target, reason, outcome)
+    # A web disclosure's acknowledgement is a message sealed under the case key.
+    write_acknowledgement = target == S.ACKNOWLEDGED and has_source_inbox(locked)
+    if write_acknowledgement and private_key is None:
+        raise KeyLocked()
 
     now = timezone.now()
     fields = ["status", "updated_at"]
@@ -148,9 +152,7 @@ def disclosure_transition(
         fields.append("closed_at")
     locked.status = target
     locked.save(update_fields=fields)
-    if target == S.ACKNOWLEDGED and has_source_inbox(locked):
-        if private_key is None:
-            raise KeyLocked()
+    if write_acknowledgement and private_key is not None:  # (None was refused above)
         message_send_to_source(
             actor=actor,
             disclosure=locked,
