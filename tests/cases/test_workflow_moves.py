@@ -182,3 +182,52 @@ def test_a_private_key_is_needed_to_acknowledge_a_web_disclosure(
         actor=ivy, disclosure=case, to=Status.ACKNOWLEDGED, private_key=private_key_of(ivy)
     )
     assert Message.objects.get().author == ivy
+
+
+def test_a_caseworker_acts_on_an_unassigned_case_only_after_taking_it(
+    organisation: Any, manager: Any, make_staff: Any
+) -> None:
+    from whistledesk.accounts.roles import Role
+
+    caseworker = make_staff("carl", roles=[Role.CASEWORKER])
+    carl = Client()
+    carl.post("/staff/account/sign-in/", {"username": "carl", "password": PASSWORD})
+    _, token = api_token_create(actor=caseworker, user=caseworker, name="carl")
+    api = {"Authorization": f"Bearer {token}"}
+    received = _case_in("received", organisation, manager)
+    assessing = _case_in("assessing", organisation, manager)
+    outcome = organisation.outcomes.first().pk
+    assessment = {
+        "categories": ["health_safety"],
+        "public_interest": "yes",
+        "within_remit": "yes",
+        "service": organisation.services.first().pk,
+        "risk_level": "low",
+    }
+    # Given unassigned cases the caseworker cannot read, when they acknowledge, assess,
+    # move on or close them, on the page or through the API, they are refused
+    tries = [
+        (received, "move/acknowledged/", {}),
+        (assessing, "assess/", assessment),
+        (assessing, "move/action/", {}),
+        (assessing, "move/closed/", {"outcome": outcome}),
+    ]
+    for case, page, data in tries:
+        response = carl.post(f"/staff/cases/{case.reference}/{page}", data)
+        assert response.status_code == 403, page
+        assert "Take this case first" in response.content.decode()
+    for case, to in [(received, "acknowledged"), (assessing, "action"), (assessing, "closed")]:
+        response = Client().post(
+            f"/api/v1/disclosures/{case.reference}/transition",
+            json.dumps({"to": to, "outcome": outcome}),
+            content_type="application/json",
+            headers=api,
+        )
+        assert response.status_code == 403, to
+    received.refresh_from_db()
+    assessing.refresh_from_db()
+    assert (received.status, assessing.status) == (Status.RECEIVED, Status.ASSESSING)
+    assert assessing.risk_level == ""
+    # Once they take it, it is theirs to work on
+    assert carl.post(f"/staff/cases/{assessing.reference}/take/").status_code == 302
+    assert carl.post(f"/staff/cases/{assessing.reference}/move/action/").status_code == 302
