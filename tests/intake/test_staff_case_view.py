@@ -141,3 +141,27 @@ def test_public_cannot_see_case_pages(client: Any, organisation: Any) -> None:
     response = client.get(f"/staff/cases/{reference}/content/")
     assert response.status_code == 302
     assert "/staff/account/sign-in/" in response["Location"]
+
+
+def test_an_email_case_file_shows_the_email_not_an_empty_what_happened(
+    organisation: Any, officer: Any, officer_client: Any
+) -> None:
+    from django.db import transaction
+
+    from tests.factories import DisclosureFactory
+    from whistledesk.casefiles.services import casefile_create
+
+    # Given a disclosure recorded from an email: its text is the email, no narrative
+    d = DisclosureFactory(organisation=organisation, channel="email")
+    with transaction.atomic():
+        casefile_create(
+            actor=officer,
+            disclosure=d,
+            documents={"email": "From: a nurse\n\nThe night rota leaves ward 7 alone."},
+            with_source=False,
+        )
+    page = officer_client.get(f"/staff/cases/{d.reference}/content/").content.decode()
+    # Then the page shows the email under its own heading, and no empty "What happened"
+    assert "What happened" not in page
+    assert 'id="narrative"' not in page
+    assert "Email (" in page and "The night rota leaves ward 7 alone." in page
