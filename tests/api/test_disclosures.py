@@ -148,7 +148,11 @@ def test_detail(api_as: Any, register: Any) -> None:
     body = response.json()
     assert set(body) == DETAIL_KEYS
     assert body["service"] == "Hospitals"
-    assert body["transitions"] == ["acknowledged"]
+    # A caseworker may not act on an unassigned case (they take it first); an intake
+    # officer triages it, so acknowledging is the move they may make.
+    assert body["transitions"] == []
+    triage = api_as("intake_officer").get("/disclosures/WD-B").json()
+    assert triage["transitions"] == ["acknowledged"]
 
 
 def test_detail_of_an_unknown_reference_is_a_json_404(api_as: Any, register: Any) -> None:

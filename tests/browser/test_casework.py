@@ -63,8 +63,10 @@ def test_helpline_disclosure_from_call_to_closure_and_the_report(
     reference = Disclosure.objects.get().reference
     expect(page.locator("#case-status")).to_have_text("Received")
 
-    # Acknowledged and assessed.
+    # Acknowledged (the intake officer's triage), taken on as caseworker, and assessed.
     _click(page, "Acknowledge")
+    _click(page, "Take this case")
+    expect(page.locator("#handler")).to_have_text("casey")
     _click(page, "Start assessment")
     page.get_by_role("link", name="Assess").click()
     page.check("text=Danger to the health or safety of any individual")
@@ -104,7 +106,7 @@ def test_helpline_disclosure_from_call_to_closure_and_the_report(
 
     # The safeguarding lead records the action taken.
     _sign_in(page, base, "sam")
-    page.goto(f"{base}/staff/casework/{reference}/")
+    page.goto(f"{base}/staff/cases/{reference}/")
     page.get_by_role("link", name="Confirm safeguarding action").click()
     page.fill("#id_action_taken", "Strategy discussion; ward staffing checked by the LA.")
     page.fill("#id_action_taken_by", "Local authority children's services")
@@ -114,7 +116,7 @@ def test_helpline_disclosure_from_call_to_closure_and_the_report(
 
     # Now the caseworker closes it with an outcome.
     _sign_in(page, base, "casey")
-    page.goto(f"{base}/staff/casework/{reference}/")
+    page.goto(f"{base}/staff/cases/{reference}/")
     page.get_by_role("link", name="Close case").click()
     page.select_option("#id_outcome", str(referred.pk))
     _click(page, "Close case")

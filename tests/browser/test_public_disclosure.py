@@ -110,6 +110,13 @@ def staff_reply(browser: Any, base: str, reference: str, text: str, *, file_name
     staff.fill("#id_password", STAFF_PASSWORD)
     staff.click("button[type=submit]")
     staff.goto(f"{base}/staff/cases/{reference}/")
+    # Acknowledging is a button on the case page (opening a page changes nothing)
+    acknowledge = staff.get_by_role("button", name="Acknowledge")
+    if acknowledge.count():
+        acknowledge.click()
+        expect(staff.locator("#case-status")).to_have_text("Acknowledged")
+    staff.get_by_role("link", name="Read the disclosure and messages").click()
+    expect(staff.get_by_role("link", name="Back to the case")).to_be_visible()
     expect(staff.locator("#narrative")).to_contain_text(NARRATIVE)
     if file_name:
         expect(staff.locator("main")).to_contain_text(file_name)

@@ -168,7 +168,7 @@ def _form_with_errors(page: Any, check: Checker, url: str, name: str, submit: st
 
 
 def _casework(page: Any, base: str, check: Checker, reference: str) -> None:
-    case = f"{base}/staff/casework/{reference}"
+    case = f"{base}/staff/cases/{reference}"
     page.goto(f"{case}/")
     check("case page, received")
     _submit(page, "Acknowledge")
@@ -206,7 +206,7 @@ def _casework(page: Any, base: str, check: Checker, reference: str) -> None:
 
 
 def _case_file(page: Any, base: str, check: Checker, reference: str) -> None:
-    page.goto(f"{base}/staff/cases/{reference}/")
+    page.goto(f"{base}/staff/cases/{reference}/content/")
     expect(page.locator("#narrative")).to_contain_text(NARRATIVE)
     check("case file")
     _submit(page, "Send message")
@@ -244,7 +244,7 @@ def _oversight(page: Any, base: str, check: Checker) -> None:
     check("two-factor set-up with error")
     page.goto(f"{base}/staff/no-such-page/")
     check("404")
-    page.goto(f"{base}/staff/casework/WD-0000-0000/")
+    page.goto(f"{base}/staff/cases/WD-0000-0000/")
     check("404 for a case")
 
 
@@ -283,7 +283,7 @@ def test_every_staff_page_has_no_axe_violations(
     _sign_in(page, base, "casey")
     page.goto(f"{base}/staff/audit/")
     check("403")
-    page.goto(f"{base}/staff/casework/{reference}/assign/")
+    page.goto(f"{base}/staff/cases/{reference}/assign/")
     expect(page.locator("h1")).to_have_text("You cannot do this")
     check("403 for assigning")
 

@@ -157,7 +157,7 @@ def test_every_note_reads_back_on_the_case_page_for_key_holders_only(
     organisation: Any, staff: dict[str, Any]
 ) -> None:
     d = _case_with_every_note(organisation, staff)
-    url = f"/staff/casework/{d.reference}/"
+    url = f"/staff/cases/{d.reference}/"
     # Key holders (handler, manager, the lead) read every note
     for who in ("worker", "manager", "lead"):
         html = _sign_in(staff[who]).get(url).content.decode()
@@ -184,7 +184,7 @@ def test_writing_a_note_without_the_key_asks_to_sign_in_again(
     client = Client()
     client.force_login(staff["worker"])  # no key unlocked in this browser
     r = client.post(
-        f"/staff/casework/{d.reference}/action/",
+        f"/staff/cases/{d.reference}/action/",
         {"kind": "advice", "summary": "x", "taken_on": dt.date.today().isoformat()},
     )
     assert r.status_code == 403

@@ -60,6 +60,8 @@ def test_grant_then_revoke(
         user=caseworker,
         private_key=private_key_of(intake_officer),
     )
+    disclosure.handler = caseworker  # a key opens only what the access policy allows
+    disclosure.save(update_fields=["handler"])
     opened = services.casefile_open(
         actor=caseworker, disclosure=disclosure, private_key=private_key_of(caseworker)
     )

@@ -44,7 +44,7 @@ def new_case(organisation: Any, users: dict[str, Any]) -> Any:
 def walk(organisation: Any, users: dict[str, Any]) -> Any:
     """Move a case through the workflow up to `status`, as a caseworker."""
     from whistledesk.cases.actions import referral_record
-    from whistledesk.cases.assessment import disclosure_assess
+    from whistledesk.cases.assessment import disclosure_assess, disclosure_assign
     from whistledesk.cases.models import ReferralBody, Status
     from whistledesk.cases.workflow import disclosure_transition
 
@@ -52,6 +52,9 @@ def walk(organisation: Any, users: dict[str, Any]) -> Any:
 
     def go(disclosure: Any, status: str, actor: Any = None) -> Any:
         actor = actor or users["caseworker"]
+        if disclosure.handler_id is None and not actor.has_role(Role.MANAGER):
+            # Only the handler (or a manager) works on a case: a caseworker takes it first.
+            disclosure = disclosure_assign(actor=actor, disclosure=disclosure, handler=actor)
         for step in order:
             if disclosure.status == status:
                 break
@@ -75,7 +78,11 @@ def walk(organisation: Any, users: dict[str, Any]) -> Any:
                     shared_summary="Concerns about staffing levels at the setting.",
                     referred_on=dt.date.today(),
                 )
-            disclosure = disclosure_transition(actor=actor, disclosure=disclosure, to=step)
+            # Acknowledging a web disclosure writes to its inbox, under the case key.
+            key = private_key_of(actor) if step == Status.ACKNOWLEDGED else None
+            disclosure = disclosure_transition(
+                actor=actor, disclosure=disclosure, to=step, private_key=key
+            )
         return disclosure
 
     return go

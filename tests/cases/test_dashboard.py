@@ -30,10 +30,11 @@ def cases(new_case: Any, walk: Any, users: Any) -> dict[str, Any]:
         "urgent": new_case(urgent=True),
     }
     disclosure_assign(actor=users["manager"], disclosure=out["mine"], handler=users["caseworker"])
-    overdue = walk(new_case(), Status.ACTION)
+    # Walked by a manager, so they stay unassigned (a caseworker would take them first).
+    overdue = walk(new_case(), Status.ACTION, users["manager"])
     referral_record(
-        actor=users["caseworker"],
-        private_key=private_key_of(users["caseworker"]),
+        actor=users["manager"],
+        private_key=private_key_of(users["manager"]),
         disclosure=overdue,
         body=ReferralBody.objects.get(kind="ofsted"),
         shared_summary="Concerns passed on",
@@ -41,7 +42,9 @@ def cases(new_case: Any, walk: Any, users: Any) -> dict[str, Any]:
         reassurance_due=TODAY - dt.timedelta(days=1),
     )
     out["reassurance_overdue"] = overdue
-    feedback = walk(new_case(received_on=TODAY - dt.timedelta(days=100)), Status.ASSESSING)
+    feedback = walk(
+        new_case(received_on=TODAY - dt.timedelta(days=100)), Status.ASSESSING, users["manager"]
+    )
     Disclosure.objects.filter(pk=feedback.pk).update(feedback_due_on=TODAY + dt.timedelta(days=3))
     out["feedback_due"] = feedback
     return out
@@ -69,8 +72,8 @@ def test_feedback_given_leaves_the_feedback_list(
     client: Any, cases: dict[str, Any], users: Any
 ) -> None:
     action_record(
-        actor=users["caseworker"],
-        private_key=private_key_of(users["caseworker"]),
+        actor=users["manager"],
+        private_key=private_key_of(users["manager"]),
         disclosure=cases["feedback_due"],
         kind="feedback",
         summary="Told them the matter was referred",
@@ -87,8 +90,8 @@ def test_response_received_leaves_the_overdue_list(
 
     referral = cases["reassurance_overdue"].referrals.get()
     referral_response_record(
-        actor=users["caseworker"],
-        private_key=private_key_of(users["caseworker"]),
+        actor=users["manager"],
+        private_key=private_key_of(users["manager"]),
         referral=referral,
         received_on=TODAY,
         summary="Assured",
@@ -125,7 +128,7 @@ def test_lists_are_paginated(client: Any, new_case: Any, users: Any) -> None:
     first = client.get("/staff/")
     assert "Page 1 of 2" in first.content.decode()
     second = client.get("/staff/?page=2")
-    assert second.content.decode().count("/staff/casework/WD-") == 5
+    assert second.content.decode().count("/staff/cases/WD-") == 5
 
 
 def test_a_member_of_staff_with_no_role_sees_nothing(

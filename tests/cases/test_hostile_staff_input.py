@@ -283,7 +283,8 @@ def clients(users: dict[str, Any]) -> Iterator[dict[str, Client]]:
 
 def test_the_walk_finds_the_staff_pages() -> None:
     routes = {route for route, _ in staff_patterns()}
-    assert "staff/casework/<str:reference>/assess/" in routes
+    assert "staff/cases/<str:reference>/assess/" in routes
+    assert "staff/cases/<str:reference>/content/" in routes
     assert "staff/cases/<str:reference>/reply/" in routes
     assert len(routes) > 30
 
@@ -380,7 +381,7 @@ def valid_posts(world: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     v = world["values"]
     ref = v["reference"]
     users = world["users"]
-    base = f"/staff/casework/{ref}"
+    base = f"/staff/cases/{ref}"
     today = dt.date.today().isoformat()
     body = ReferralBody.objects.get(kind="lado").pk
     outcome = Outcome.objects.filter(organisation_id=case.organisation_id).first()

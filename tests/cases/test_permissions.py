@@ -27,18 +27,20 @@ IN, C, S, M, A, X = (
 )
 
 # action -> (status the case must be in first, roles allowed). Written out independently of
-# cases.permissions so a change to the table shows up here as a failure.
+# cases.permissions so a change to the table shows up here as a failure. A case in
+# RECEIVED is unassigned (triage: intake officers acknowledge, a caseworker must take it
+# first); any later one was walked there by the caseworker `C`, who took it (its handler).
 EXPECTED: dict[str, tuple[str, set[str]]] = {
-    "acknowledge": (Status.RECEIVED, {IN, C, M}),
+    "acknowledge": (Status.RECEIVED, {IN, M}),
     "start_assessment": (Status.ACKNOWLEDGED, {C, M}),
     "assess": (Status.ASSESSING, {C, M}),
     "assign_other": (Status.ASSESSING, {M}),
-    "take_case": (Status.ASSESSING, {C, M}),
+    "take_case": (Status.RECEIVED, {C, M}),
     "record_conflict": (Status.ASSESSING, {M}),
     "refer": (Status.ACTION, {C, M}),
     "record_action": (Status.ACTION, {C, M}),
     "record_consent": (Status.ACTION, {C, M}),
-    "raise_concern": (Status.ACTION, {IN, C, S, M}),
+    "raise_concern": (Status.ACTION, {C, S, M}),
     "confirm_safeguarding": (Status.ACTION, {S}),
     "close": (Status.ACTION, {C, M}),
     "reopen": (Status.CLOSED, {M}),

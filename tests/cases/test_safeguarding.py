@@ -170,9 +170,13 @@ def test_no_concern_on_a_closed_case(new_case: Any, walk: Any, users: Any) -> No
 
 def test_admin_cannot_change_or_bulk_close(flagged: Any, client: Any, make_staff: Any) -> None:
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
     admin_user = get_user_model().objects.create_superuser("root", password="pw-long-enough-1")
+    # Being a superuser is not enough to see a case: the access policy wants a role.
     client.force_login(admin_user)
+    assert client.get(f"/admin/cases/disclosure/{flagged.pk}/change/").status_code == 403
+    admin_user.groups.add(Group.objects.get(name="manager"))
     # The change form is read-only and posting to it changes nothing.
     url = f"/admin/cases/disclosure/{flagged.pk}/change/"
     page = client.get(url)

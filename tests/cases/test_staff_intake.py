@@ -87,7 +87,7 @@ def test_email_upload_is_registered_and_sealed(client: Any, officer: Any) -> Non
     )
     assert r.status_code == 302, r.content.decode()[:3000]
     d = Disclosure.objects.get()
-    assert r["Location"] == f"/staff/casework/{d.reference}/"
+    assert r["Location"] == f"/staff/cases/{d.reference}/"
     assert d.channel == Channel.EMAIL
     # The email's own date, not today's.
     assert d.received_on == dt.date(2023, 3, 14)

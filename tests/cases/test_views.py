@@ -30,7 +30,7 @@ def test_case_page_links_to_the_sealed_file_and_shows_next_step(
     client: Any, new_case: Any, users: Any
 ) -> None:
     case = new_case(summary="Staffing concerns")
-    page = _as(client, users["caseworker"]).get(f"/staff/casework/{case.reference}/")
+    page = _as(client, users["caseworker"]).get(f"/staff/cases/{case.reference}/")
     assert page.status_code == 200
     html = page.content.decode()
     # A disclosure with no sealed case file (e.g. imported) says so instead of linking
@@ -58,9 +58,9 @@ def test_case_page_links_to_the_case_file_and_warns_when_the_handler_cannot_read
         )
     Disclosure.objects.filter(pk=case.pk).update(handler=users["caseworker"])
     # When a manager opens the case page
-    html = _as(client, users["manager"]).get(f"/staff/casework/{case.reference}/").content.decode()
+    html = _as(client, users["manager"]).get(f"/staff/cases/{case.reference}/").content.decode()
     # Then it links to the case file and warns that the handler cannot read it yet
-    assert f'href="/staff/cases/{case.reference}/"' in html
+    assert f'href="/staff/cases/{case.reference}/content/"' in html
     assert "Read the disclosure and messages" in html
     assert "caseworker cannot read this case file yet" in html
 
@@ -70,7 +70,10 @@ def test_walk_a_case_through_the_pages(
 ) -> None:
     c = _as(client, users["caseworker"])
     ref = new_case().reference
-    base = f"/staff/casework/{ref}"
+    base = f"/staff/cases/{ref}"
+    # Only the handler works on a case: the caseworker takes it first.
+    assert c.post(f"{base}/move/acknowledged/").status_code == 403
+    assert c.post(f"{base}/take/").status_code == 302
     assert c.post(f"{base}/move/acknowledged/").status_code == 302
     assert c.post(f"{base}/move/assessing/").status_code == 302
     school = organisation.services.get(label="Schools")
@@ -131,7 +134,7 @@ def test_closing_page_refuses_with_open_concern(
     )
     # When the caseworker submits the close form
     r = _as(client, users["caseworker"]).post(
-        f"/staff/casework/{case.reference}/move/closed/",
+        f"/staff/cases/{case.reference}/move/closed/",
         {"outcome": organisation.outcomes.first().pk},
     )
     # Then the page explains why, and the case is still open
@@ -145,14 +148,14 @@ def test_close_without_outcome_is_a_form_error(
     client: Any, new_case: Any, walk: Any, users: Any
 ) -> None:
     case = walk(new_case(), Status.ACTION)
-    r = _as(client, users["caseworker"]).post(f"/staff/casework/{case.reference}/move/closed/")
+    r = _as(client, users["caseworker"]).post(f"/staff/cases/{case.reference}/move/closed/")
     assert r.status_code == 200
     assert "Choose an outcome" in r.content.decode()
 
 
 def test_invalid_move_shows_a_clear_message(client: Any, new_case: Any, users: Any) -> None:
     case = new_case()
-    r = _as(client, users["manager"]).post(f"/staff/casework/{case.reference}/move/action/")
+    r = _as(client, users["manager"]).post(f"/staff/cases/{case.reference}/move/action/")
     assert r.status_code == 200
     assert "cannot be moved to action under way" in r.content.decode()
 
@@ -167,7 +170,7 @@ def test_safeguarding_lead_confirms_through_the_page(
         disclosure=case,
         summary="Risk",
     )
-    url = f"/staff/casework/{case.reference}/concern/{concern.pk}/confirm/"
+    url = f"/staff/cases/{case.reference}/concern/{concern.pk}/confirm/"
     data = {
         "action_taken": "Child protection enquiry opened",
         "action_taken_by": "LA duty team",
@@ -189,7 +192,9 @@ def test_safeguarding_lead_confirms_through_the_page(
         ("auditor", "assess/", False),
         ("auditor", "refer/", False),
         ("intake_officer", "refer/", False),
-        ("intake_officer", "concern/", True),
+        ("intake_officer", "concern/", False),  # assigned: out of triage
+        ("intake_officer", "", True),
+        ("safeguarding_lead", "concern/", True),
         ("caseworker", "assign/", False),
         ("manager", "assign/", True),
         ("caseworker", "conflict/", False),
@@ -202,7 +207,7 @@ def test_pages_follow_the_permission_table(
     client: Any, new_case: Any, walk: Any, users: Any, role: str, page: str, allowed: bool
 ) -> None:
     case = walk(new_case(), Status.ACTION)
-    r = _as(client, users[role]).get(f"/staff/casework/{case.reference}/{page}")
+    r = _as(client, users[role]).get(f"/staff/cases/{case.reference}/{page}")
     assert r.status_code == (200 if allowed else 403)
     if not allowed:
         assert "You cannot do this" in r.content.decode()
@@ -210,7 +215,7 @@ def test_pages_follow_the_permission_table(
 
 def test_auditor_sees_no_action_links(client: Any, new_case: Any, walk: Any, users: Any) -> None:
     case = walk(new_case(), Status.ACTION)
-    html = _as(client, users["auditor"]).get(f"/staff/casework/{case.reference}/").content
+    html = _as(client, users["auditor"]).get(f"/staff/cases/{case.reference}/").content
     assert b"Record a referral" not in html
     assert b"Close case" not in html
 
@@ -228,7 +233,7 @@ def test_excluded_user_cannot_open_the_case(
         user=users["caseworker"],
         reason="x",
     )
-    r = _as(client, users["caseworker"]).get(f"/staff/casework/{case.reference}/")
+    r = _as(client, users["caseworker"]).get(f"/staff/cases/{case.reference}/")
     assert r.status_code == 403
     assert "conflict of interest" in r.content.decode()
 
@@ -256,7 +261,7 @@ def test_case_page_says_how_often_the_setting_was_raised_before(
         setting_name="Saint Mary's Primary School",
         ofsted_urn="sc123456",
     )
-    html = _as(client, users["caseworker"]).get(f"/staff/casework/{latest.reference}/")
+    html = _as(client, users["caseworker"]).get(f"/staff/cases/{latest.reference}/")
     assert "raised 2 times before" not in html.content.decode()
     assert "raised 1 time before" not in html.content.decode()
     # Two by name ("st" = "saint", "ltd" and punctuation dropped) and one by URN.
@@ -264,4 +269,4 @@ def test_case_page_says_how_often_the_setting_was_raised_before(
 
 
 def test_unknown_case_is_404(client: Any, users: Any) -> None:
-    assert _as(client, users["manager"]).get("/staff/casework/WD-NOPE-0000/").status_code == 404
+    assert _as(client, users["manager"]).get("/staff/cases/WD-NOPE-0000/").status_code == 404

@@ -153,9 +153,3 @@ def test_acknowledging_starts_the_feedback_clock(new_case: Any, users: Any) -> N
     assert 89 <= (case.feedback_due_on - today).days <= 92
 
 
-def test_the_acknowledge_service_sets_the_same_clock(new_case: Any, users: Any) -> None:
-    from whistledesk.cases.services import disclosure_acknowledge
-
-    case = disclosure_acknowledge(actor=users["caseworker"], disclosure=new_case())
-    assert case.status == Status.ACKNOWLEDGED
-    assert case.feedback_due_on is not None

@@ -127,6 +127,8 @@ def test_custodian_cannot_approve_their_own_request(
     # Given a custodian who is also a caseworker with the case key, asking for themselves
     both = make_staff("bea", roles=[Role.CASEWORKER, Role.CUSTODIAN])
     casefile_grant(actor=manager, disclosure=case, user=both, private_key=private_key_of(manager))
+    case.handler = both  # only the handler (or a manager) may ask
+    case.save(update_fields=["handler"])
     request = _ask(both, case)
     # When they try to approve it themselves, they are refused
     with pytest.raises(NotPermitted, match="your own request"):
@@ -162,9 +164,14 @@ def test_caseworker_without_the_case_key_or_with_a_conflict_may_not_ask(
 ) -> None:
     from whistledesk.cases.models import ConflictOfInterest
 
+    # A caseworker who is not the handler may not ask (the access policy), and a manager
+    # appointed after the case arrived holds no key to it yet.
     stranger = make_staff("sid", roles=[Role.CASEWORKER])
-    with pytest.raises(NotPermitted, match="access to the case file"):
+    with pytest.raises(NotPermitted, match="assigned to another member of staff"):
         _ask(stranger, case)
+    keyless = make_staff("kim", roles=[Role.MANAGER])
+    with pytest.raises(NotPermitted, match="access to the case file"):
+        _ask(keyless, case)
     ConflictOfInterest.objects.create(disclosure=case, user=handler, recorded_by=manager)
     with pytest.raises(NotPermitted, match="conflict of interest"):
         _ask(handler, case)
@@ -179,6 +186,8 @@ def test_anonymous_case_has_no_identity_to_ask_for(
     d = DisclosureFactory(organisation=organisation)
     casefile_create(actor="public", disclosure=d, documents={"narrative": "x"})
     casefile_grant(actor=manager, disclosure=d, user=handler, private_key=private_key_of(manager))
+    d.handler = handler
+    d.save(update_fields=["handler"])
     assert not _open(handler, d).identity_hidden
     with pytest.raises(DomainError, match="no identity"):
         _ask(handler, d)

@@ -31,18 +31,24 @@ def test_receipt_opens_inbox_showing_received(client: Any, organisation: Any) ->
     assert "No messages yet" in page
 
 
-def test_staff_opening_acknowledges_and_reply_reaches_the_source(
+def test_staff_acknowledge_and_reply_and_both_reach_the_source(
     client: Any, organisation: Any, officer_client: Any
 ) -> None:
     reference, receipt = submit(client, organisation)
-    # Staff open the case: the whistleblower now sees "Acknowledged"
-    assert officer_client.get(f"/staff/cases/{reference}/").status_code == 200
+    # Staff open the case file: that alone acknowledges nothing
+    assert officer_client.get(f"/staff/cases/{reference}/content/").status_code == 200
+    assert ">Received<" in _sign_in(receipt).get("/follow-up/inbox/").content.decode()
+    # They press Acknowledge and write a question
+    move = officer_client.post(f"/staff/cases/{reference}/move/acknowledged/")
+    assert move.status_code == 302
     officer_client.post(
         f"/staff/cases/{reference}/reply/", {"text": "Which ward was this on, please?"}
     )
+    # The whistleblower sees "Acknowledged", the acknowledgement and the question
     source = _sign_in(receipt)
     page = source.get("/follow-up/inbox/").content.decode()
     assert ">Acknowledged<" in page
+    assert f"We have received your disclosure {reference}" in page
     assert "Which ward was this on, please?" in page
     # The source answers, with a file
     response = source.post(
@@ -51,10 +57,10 @@ def test_staff_opening_acknowledges_and_reply_reaches_the_source(
     )
     assert response["Location"] == "/follow-up/inbox/"
     assert "Ward 7, on the night shift." in source.get("/follow-up/inbox/").content.decode()
-    staff_page = officer_client.get(f"/staff/cases/{reference}/").content.decode()
+    staff_page = officer_client.get(f"/staff/cases/{reference}/content/").content.decode()
     assert "Ward 7, on the night shift." in staff_page
     assert "rota.txt" in staff_page
-    assert Message.objects.count() == 2
+    assert Message.objects.count() == 3  # acknowledgement, question, answer
 
 
 def test_inbox_needs_sign_in_and_sign_out_ends_it(client: Any, organisation: Any) -> None:

@@ -71,7 +71,8 @@ def test_receipt_never_logged_nor_stored(
     caplog.set_level(logging.DEBUG)
     # When a disclosure is sent, staff read and reply, and the source signs in and replies
     reference, receipt = submit(client, organisation)
-    officer_client.get(f"/staff/cases/{reference}/")
+    officer_client.get(f"/staff/cases/{reference}/content/")
+    officer_client.post(f"/staff/cases/{reference}/move/acknowledged/")
     officer_client.post(f"/staff/cases/{reference}/reply/", {"text": "Thanks"})
     source = Client()
     source.post("/follow-up/", {"receipt": receipt})

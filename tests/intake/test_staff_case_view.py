@@ -1,4 +1,5 @@
-"""The staff case file page: decrypts, acknowledges, shows due dates, downloads, replies."""
+"""The staff case file page: decrypts, shows due dates, downloads, replies; acknowledging is
+a button on the case page, never a side effect of opening a page."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from tests.intake.conftest import CANARY_NAME, CANARY_SENTENCE, submit, walk
 from whistledesk.audit.models import AuditEvent
@@ -20,7 +22,7 @@ def test_case_page_shows_decrypted_answers_and_due_dates(
     client: Any, organisation: Any, officer_client: Any
 ) -> None:
     reference, _ = submit(client, organisation, identity="confidential", risk="yes")
-    page = officer_client.get(f"/staff/cases/{reference}/").content.decode()
+    page = officer_client.get(f"/staff/cases/{reference}/content/").content.decode()
     assert CANARY_SENTENCE in page
     # Identity is sealed to custodians only (issue 5 item 2): the officer asks for it.
     assert CANARY_NAME not in page
@@ -33,16 +35,36 @@ def test_case_page_shows_decrypted_answers_and_due_dates(
     assert 'id="feedback-due"' in page
 
 
-def test_opening_acknowledges_once_and_is_audited(
+def test_opening_acknowledges_nothing_and_the_button_acknowledges_once(
     client: Any, organisation: Any, officer_client: Any
 ) -> None:
-    reference, _ = submit(client, organisation)
-    officer_client.get(f"/staff/cases/{reference}/")
-    officer_client.get(f"/staff/cases/{reference}/")
+    reference, receipt = submit(client, organisation)
+    # Given the case file is opened twice (a GET, by a person or a link checker)
+    officer_client.get(f"/staff/cases/{reference}/content/")
+    officer_client.get(f"/staff/cases/{reference}/content/")
+    # Then nothing changed: still received, no acknowledgement, both reads audited
     d = Disclosure.objects.get()
-    assert d.status == Status.ACKNOWLEDGED
-    assert AuditEvent.objects.filter(action="disclosure.acknowledged").count() == 1
+    assert d.status == Status.RECEIVED and d.acknowledged_at is None
+    assert not AuditEvent.objects.filter(action="disclosure.status_changed").exists()
     assert AuditEvent.objects.filter(action="casefile.read").count() == 2
+    # The case page offers the button; pressing it is the workflow move, with its history
+    page = officer_client.get(f"/staff/cases/{reference}/").content.decode()
+    assert f'action="/staff/cases/{reference}/move/acknowledged/"' in page
+    assert officer_client.post(f"/staff/cases/{reference}/move/acknowledged/").status_code == 302
+    d.refresh_from_db()
+    assert d.status == Status.ACKNOWLEDGED and d.acknowledged_at is not None
+    assert d.status_changes.get().to_status == Status.ACKNOWLEDGED
+    assert AuditEvent.objects.filter(action="disclosure.status_changed").count() == 1
+    # And the acknowledgement is in the whistleblower's inbox
+    source = Client()
+    source.post("/follow-up/", {"receipt": receipt})
+    assert f"We have received your disclosure {reference}" in (
+        source.get("/follow-up/inbox/").content.decode()
+    )
+    # A second press is refused: the case is no longer "received"
+    again = officer_client.post(f"/staff/cases/{reference}/move/acknowledged/")
+    assert again.status_code == 200 and "cannot be moved" in again.content.decode()
+    assert AuditEvent.objects.filter(action="disclosure.status_changed").count() == 1
 
 
 def test_register_leads_to_the_case_file(
@@ -50,11 +72,14 @@ def test_register_leads_to_the_case_file(
 ) -> None:
     reference, _ = submit(client, organisation)
     page = officer_client.get("/staff/").content.decode()
-    # The register links to the casework page, which links to the sealed case file
+    # The register links to the case page, which links to the sealed case file, which
+    # links back to the case
     link = re.search(rf'href="([^"]+)">{reference}<', page)
-    assert link
+    assert link and link.group(1) == f"/staff/cases/{reference}/"
     casework = officer_client.get(link.group(1)).content.decode()
-    assert f'href="/staff/cases/{reference}/"' in casework
+    assert f'href="/staff/cases/{reference}/content/"' in casework
+    casefile = officer_client.get(f"/staff/cases/{reference}/content/").content.decode()
+    assert f'href="/staff/cases/{reference}/" class="govuk-back-link"' in casefile
 
 
 def test_file_download_is_audited_and_an_attachment(
@@ -68,7 +93,7 @@ def test_file_download_is_audited_and_an_attachment(
     client.post("/report/files/", {"action": "continue"})
     client.post("/report/check/", {})
     d = Disclosure.objects.get()
-    page = officer_client.get(f"/staff/cases/{d.reference}/").content.decode()
+    page = officer_client.get(f"/staff/cases/{d.reference}/content/").content.decode()
     assert "note.txt" in page
     from whistledesk.casefiles.models import Attachment
 
@@ -87,7 +112,7 @@ def test_signed_in_without_unlocked_key_is_asked_to_sign_in_again(
     reference, _ = submit(client, organisation)
     staff = Client()
     staff.force_login(officer)  # a session with no unlocked key
-    response = staff.get(f"/staff/cases/{reference}/")
+    response = staff.get(f"/staff/cases/{reference}/content/")
     assert response.status_code == 403
     assert "Sign in again" in response.content.decode()
     assert Disclosure.objects.get().status == Status.RECEIVED  # not acknowledged
@@ -101,10 +126,11 @@ def test_staff_without_a_key_to_the_case_are_told(
     from whistledesk.accounts.roles import Role
 
     reference, _ = submit(client, organisation)
-    make_staff("carl", roles=[Role.CASEWORKER], password="another-long-password")
+    # A manager appointed after the case arrived: allowed to read it, but holds no key yet
+    make_staff("carl", roles=[Role.MANAGER], password="another-long-password")
     staff = Client()
     staff.post("/staff/account/sign-in/", {"username": "carl", "password": "another-long-password"})
-    response = staff.get(f"/staff/cases/{reference}/")
+    response = staff.get(f"/staff/cases/{reference}/content/")
     assert response.status_code == 403
     assert "You do not have a key to this case file" in response.content.decode()
     assert CANARY_SENTENCE not in response.content.decode()
@@ -112,6 +138,30 @@ def test_staff_without_a_key_to_the_case_are_told(
 
 def test_public_cannot_see_case_pages(client: Any, organisation: Any) -> None:
     reference, _ = submit(client, organisation)
-    response = client.get(f"/staff/cases/{reference}/")
+    response = client.get(f"/staff/cases/{reference}/content/")
     assert response.status_code == 302
     assert "/staff/account/sign-in/" in response["Location"]
+
+
+def test_an_email_case_file_shows_the_email_not_an_empty_what_happened(
+    organisation: Any, officer: Any, officer_client: Any
+) -> None:
+    from django.db import transaction
+
+    from tests.factories import DisclosureFactory
+    from whistledesk.casefiles.services import casefile_create
+
+    # Given a disclosure recorded from an email: its text is the email, no narrative
+    d = DisclosureFactory(organisation=organisation, channel="email")
+    with transaction.atomic():
+        casefile_create(
+            actor=officer,
+            disclosure=d,
+            documents={"email": "From: a nurse\n\nThe night rota leaves ward 7 alone."},
+            with_source=False,
+        )
+    page = officer_client.get(f"/staff/cases/{d.reference}/content/").content.decode()
+    # Then the page shows the email under its own heading, and no empty "What happened"
+    assert "What happened" not in page
+    assert 'id="narrative"' not in page
+    assert "Email (" in page and "The night rota leaves ward 7 alone." in page

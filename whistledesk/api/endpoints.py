@@ -37,6 +37,11 @@ NO_KEY_FOR_REASON = (
     "A reason is sealed under the case key, which the API does not hold. Make this move "
     "on the case page, or make it here without a reason where the move does not need one."
 )
+# Acknowledging a web disclosure writes to the whistleblower's inbox, under the case key.
+NO_KEY_FOR_ACKNOWLEDGEMENT = (
+    "Acknowledging a web disclosure puts a message in the whistleblower's inbox, sealed "
+    "under the case key, which the API does not hold. Acknowledge it on the case page."
+)
 
 
 def _load(request: HttpRequest, reference: str) -> Disclosure:
@@ -116,6 +121,8 @@ def transition_disclosure(
             outcome=outcome,
         )
     except KeyLocked as exc:
+        if body.to == Status.ACKNOWLEDGED:
+            raise DomainError(NO_KEY_FOR_ACKNOWLEDGEMENT) from exc
         raise DomainError(NO_KEY_FOR_REASON, field="reason") from exc
     return _detail(request, disclosure_get(reference=moved.reference) or moved)
 

@@ -28,6 +28,7 @@ from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.models import KeyGrant
 from whistledesk.casefiles.services import CaseFileLocked, _staff_data_key, casefile_create
 from whistledesk.cases.models import Disclosure
+from whistledesk.cases.permissions import Perm, can_act_on
 from whistledesk.core import crypto
 
 NOTE_UNREADABLE = "[you do not hold this case's key]"
@@ -67,6 +68,8 @@ def note_open(*, disclosure: Disclosure, token: bytes, private_key: bytes, actor
     token = bytes(token or b"")
     if not token:
         return ""
+    if not can_act_on(actor, Perm.OPEN_CONTENT, disclosure):
+        raise CaseFileLocked("You may not read this case's notes.")
     key = crypto.notes_key(_staff_data_key(disclosure, actor, private_key))
     try:
         return crypto.decrypt_text(key, token)
@@ -98,8 +101,9 @@ class NotesReader:
 
 
 def notes_key_of(*, disclosure: Disclosure, user: Any, private_key: bytes | None) -> bytes | None:
-    """The case's notes key for `user`, or None (no key to hand, no grant, wrong key)."""
-    if private_key is None:
+    """The case's notes key for `user`, or None (no key to hand, no grant, wrong key, or the
+    access policy refuses them the case's content: a key alone is not enough)."""
+    if private_key is None or not can_act_on(user, Perm.OPEN_CONTENT, disclosure):
         return None
     try:
         return crypto.notes_key(_staff_data_key(disclosure, user, private_key))

@@ -10,6 +10,7 @@ from whistledesk.casefiles.models import (
     KeyScope,
     RecipientKind,
     RecoveryKey,
+    SourceAccount,
 )
 from whistledesk.cases.models import Disclosure
 
@@ -28,3 +29,8 @@ def key_holders(disclosure: Disclosure) -> QuerySet[KeyGrant]:
     """Who can open the case (scope CASE) or its identity (scope IDENTITY): staff grants
     (with users), the recovery key, the source."""
     return KeyGrant.objects.filter(disclosure=disclosure).select_related("user", "recovery_key")
+
+
+def has_source_inbox(disclosure: Disclosure) -> bool:
+    """Whether the whistleblower has a follow-up inbox (a web disclosure) to write to."""
+    return SourceAccount.objects.filter(disclosure=disclosure).exists()

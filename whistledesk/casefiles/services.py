@@ -74,6 +74,7 @@ from whistledesk.casefiles.models import (
 )
 from whistledesk.casefiles.selectors import active_recovery_key
 from whistledesk.cases.models import Disclosure
+from whistledesk.cases.permissions import Perm, refusal
 from whistledesk.core import crypto
 from whistledesk.core.exceptions import DomainError, NotPermitted
 
@@ -109,11 +110,13 @@ SOURCE_ACTOR = "source"
 
 
 class CaseFileLocked(NotPermitted):
-    """The actor holds no key to this case file (or their key does not open it)."""
+    """The actor may not open this case file: no key (or their key does not open it), or
+    the access policy (cases.permissions) refuses them although they hold one."""
 
-    def __init__(self) -> None:
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(
-            "You do not have a key to this case file. Ask a manager to give you access."
+            message
+            or "You do not have a key to this case file. Ask a manager to give you access."
         )
 
 
@@ -296,6 +299,13 @@ def _staff_data_key(disclosure: Disclosure, user: Any, private_key: bytes) -> by
         return crypto.unseal(private_key, bytes(grant.sealed_key))
     except crypto.DecryptionFailed as exc:
         raise CaseFileLocked() from exc
+
+
+def _require(actor: Any, perm: Perm, disclosure: Disclosure) -> None:
+    """The key is necessary, never sufficient: the one access policy decides first."""
+    message = refusal(actor, perm, disclosure)
+    if message is not None:
+        raise CaseFileLocked(message)
 
 
 @dataclass(frozen=True)
@@ -543,10 +553,13 @@ def casefile_open(*, actor: User, disclosure: Disclosure, private_key: bytes) ->
     Identity and contact documents are included only if the actor holds the identity key;
     otherwise `identity_hidden` says they exist. Whether they were opened is in the audit.
     """
+    _require(actor, Perm.OPEN_CONTENT, disclosure)
     data_key = _staff_data_key(disclosure, actor, private_key)
     docs = list(SealedDocument.objects.filter(disclosure=disclosure))
     identity_private: bytes | None = None
-    if any(d.scope == KeyScope.IDENTITY for d in docs):
+    if any(d.scope == KeyScope.IDENTITY for d in docs) and (
+        refusal(actor, Perm.SEE_IDENTITY, disclosure) is None
+    ):
         try:
             identity_private = identity_private_key(
                 disclosure=disclosure, user=actor, private_key=private_key
@@ -597,6 +610,7 @@ def attachment_open(
     *, actor: User, attachment: Attachment, private_key: bytes
 ) -> tuple[str, str, bytes]:
     """(file name, content type, bytes) of one attachment. Audited."""
+    _require(actor, Perm.DOWNLOAD_FILES, attachment.disclosure)
     key = _attachment_key(_staff_data_key(attachment.disclosure, actor, private_key), attachment)
     info = _attachment_info(key, attachment)
     data = crypto.secret_decrypt(key, bytes(attachment.ciphertext))
@@ -623,6 +637,7 @@ def message_send_to_source(
     _check_text(text, MAX_MESSAGE_CHARS, "message")
     if not SourceAccount.objects.filter(disclosure=disclosure).exists():
         raise DomainError("This whistleblower has no follow-up inbox to send a message to.")
+    _require(actor, Perm.MESSAGE_SOURCE, disclosure)
     data_key = _staff_data_key(disclosure, actor, private_key)
     message = Message.objects.create(
         disclosure=disclosure,
@@ -662,6 +677,7 @@ def message_list_for_staff(
     *, actor: User, disclosure: Disclosure, private_key: bytes
 ) -> list[OpenedMessage]:
     """The whole conversation, oldest first; marks the whistleblower's messages read."""
+    _require(actor, Perm.OPEN_CONTENT, disclosure)
     data_key = _staff_data_key(disclosure, actor, private_key)
     opened = _open_messages(disclosure, crypto.conversation_key(data_key))
     Message.objects.filter(

@@ -2,13 +2,15 @@
 
 Every change to a case goes through the services and their audit, so no case or casework
 model can be added, changed, deleted or bulk-actioned here (the safeguarding gate has no
-way round through the admin).
+way round through the admin). Who may see a disclosure here is the access policy's
+decision (cases.permissions), as on the staff pages: being a superuser is not enough.
 """
 
 from django.contrib import admin
 from django.http import HttpRequest
 
 from whistledesk.cases.models import Disclosure, ReferralBody
+from whistledesk.cases.permissions import Perm, can_act_on, has_perm
 
 
 @admin.register(Disclosure)
@@ -17,6 +19,14 @@ class DisclosureAdmin(admin.ModelAdmin):
     list_filter = ["channel", "status", "service"]
     search_fields = ["reference"]
     actions = None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_perm(request.user, Perm.VIEW_REGISTER)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        if obj is None:
+            return has_perm(request.user, Perm.VIEW_REGISTER)
+        return can_act_on(request.user, Perm.VIEW_CASE, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,10 +1,40 @@
-"""Who may do what in casework: the one permission table, used by services and views.
+"""The one authority over who may see or do what with a case.
 
-Roles come from `accounts.roles.Role`. A user holding several roles may do what any of
-them allows. Two rules sit on top of the table, in `can_act_on`:
-- a member of staff recorded as having a conflict of interest may neither open nor act on
-  the case, whatever their role;
-- a caseworker changes only cases assigned to them or not yet assigned (managers any).
+Every staff page, file download, reply, API endpoint, admin view and service asks here
+(`require`, `refusal`, `can_act_on`, `allowed_perms`); nothing else decides. Holding a case
+key is necessary to open sealed content, never sufficient: the sealed-storage services
+(`casefiles.services`, `casefiles.notes`) ask this module before they unseal anything, so
+a person who still holds a key grant (after a reassignment, a conflict or a role change)
+is refused anyway.
+
+A user holding several roles may do what any of them allows. Each role allows a
+permission on a *scope* of cases:
+- ANY: every case;
+- HANDLER: only the case they are the handler of (a role change or a reassignment ends it);
+- UNASSIGNED: only a case with no handler yet (triage).
+On top of the table: a member of staff recorded as having a conflict of interest with a
+case may do nothing with it (not even see its register entry), and an inactive account
+may do nothing at all.
+
+The decided matrix (also in docs/adr/0002, "Who may open a case"). I intake officer,
+C caseworker, S safeguarding lead, M manager, A auditor; "-" everyone else (custodians):
+
+| decision                                       | I          | C          | S   | M   | A   |
+|------------------------------------------------|------------|------------|-----|-----|-----|
+| see the register entry and case page           | any        | any        | any | any | any |
+| open sealed content (narrative, messages, notes) | unassigned | handler  | any | any | -   |
+| download files                                 | unassigned | handler    | any | any | -   |
+| message the whistleblower                      | unassigned | handler    | -   | any | -   |
+| see identity (with the identity key, ADR 0004) | unassigned | handler    | any | any | -   |
+| ask a custodian for the identity               | -          | handler    | -   | any | -   |
+| acknowledge                                    | unassigned | handler    | -   | any | -   |
+| take an unassigned case                        | -          | unassigned | -   | unassigned | - |
+| assess, move on, refer, actions, consent, close | -         | handler    | -   | any | -   |
+| raise a safeguarding concern                   | unassigned | handler    | any | any | -   |
+| confirm safeguarding action                    | -          | -          | any | -   | -   |
+| assign, record a conflict, reopen              | -          | -          | -   | any | -   |
+
+Custodians decide identity requests (whistledesk.identity), which needs no case content.
 """
 
 from __future__ import annotations
@@ -18,7 +48,12 @@ from whistledesk.core.exceptions import NotPermitted
 
 class Perm(enum.StrEnum):
     VIEW_REGISTER = "view_register"
-    VIEW_CASE = "view_case"
+    VIEW_CASE = "view_case"  # the case's register entry and casework page
+    OPEN_CONTENT = "open_content"  # narrative, documents, messages, casework notes
+    DOWNLOAD_FILES = "download_files"
+    MESSAGE_SOURCE = "message_source"  # write to the whistleblower's inbox
+    SEE_IDENTITY = "see_identity"  # and then only with the identity key (ADR 0004)
+    REQUEST_IDENTITY = "request_identity"
     RECORD_DISCLOSURE = "record_disclosure"
     ACKNOWLEDGE = "acknowledge"
     ASSESS = "assess"
@@ -35,6 +70,12 @@ class Perm(enum.StrEnum):
     REOPEN = "reopen"
 
 
+class Scope(enum.Enum):
+    ANY = "any"
+    HANDLER = "handler"
+    UNASSIGNED = "unassigned"
+
+
 _I, _C, _S, _M, _A = (
     Role.INTAKE_OFFICER,
     Role.CASEWORKER,
@@ -42,40 +83,44 @@ _I, _C, _S, _M, _A = (
     Role.MANAGER,
     Role.AUDITOR,
 )
+ANY, HANDLER, UNASSIGNED = Scope.ANY, Scope.HANDLER, Scope.UNASSIGNED
 
-PERMISSIONS: dict[Perm, frozenset[Role]] = {
-    Perm.VIEW_REGISTER: frozenset({_I, _C, _S, _M, _A}),
-    Perm.VIEW_CASE: frozenset({_I, _C, _S, _M, _A}),
-    Perm.RECORD_DISCLOSURE: frozenset({_I, _C, _M}),
-    Perm.ACKNOWLEDGE: frozenset({_I, _C, _M}),
-    Perm.ASSESS: frozenset({_C, _M}),
-    Perm.ASSIGN: frozenset({_M}),
-    Perm.TAKE_CASE: frozenset({_C, _M}),
-    Perm.RECORD_CONFLICT: frozenset({_M}),
-    Perm.PROGRESS: frozenset({_C, _M}),
-    Perm.REFER: frozenset({_C, _M}),
-    Perm.RECORD_ACTION: frozenset({_C, _M}),
-    Perm.RECORD_CONSENT: frozenset({_C, _M}),
-    # Anyone who meets the case may spot a risk to a child; only the lead signs it off.
-    Perm.RAISE_CONCERN: frozenset({_I, _C, _S, _M}),
-    Perm.CONFIRM_SAFEGUARDING: frozenset({_S}),
-    Perm.CLOSE: frozenset({_C, _M}),
-    Perm.REOPEN: frozenset({_M}),
-}
+_CASEWORK = {_C: HANDLER, _M: ANY}  # the handler's work; managers step in on any case
+_CONTENT = {_I: UNASSIGNED, _C: HANDLER, _S: ANY, _M: ANY}
 
-# Changes that a caseworker may make only on their own (or unassigned) cases.
-_HANDLER_BOUND = {
-    Perm.ASSESS,
-    Perm.PROGRESS,
-    Perm.REFER,
-    Perm.RECORD_ACTION,
-    Perm.RECORD_CONSENT,
-    Perm.CLOSE,
+POLICY: dict[Perm, dict[Role, Scope]] = {
+    Perm.VIEW_REGISTER: {_I: ANY, _C: ANY, _S: ANY, _M: ANY, _A: ANY},
+    Perm.VIEW_CASE: {_I: ANY, _C: ANY, _S: ANY, _M: ANY, _A: ANY},
+    Perm.OPEN_CONTENT: _CONTENT,
+    Perm.DOWNLOAD_FILES: _CONTENT,
+    Perm.MESSAGE_SOURCE: {_I: UNASSIGNED, _C: HANDLER, _M: ANY},
+    Perm.SEE_IDENTITY: _CONTENT,
+    Perm.REQUEST_IDENTITY: _CASEWORK,
+    Perm.RECORD_DISCLOSURE: {_I: ANY, _C: ANY, _M: ANY},
+    Perm.ACKNOWLEDGE: {_I: UNASSIGNED, _C: HANDLER, _M: ANY},
+    Perm.ASSESS: _CASEWORK,
+    Perm.ASSIGN: {_M: ANY},
+    Perm.TAKE_CASE: {_C: UNASSIGNED, _M: UNASSIGNED},
+    Perm.RECORD_CONFLICT: {_M: ANY},
+    Perm.PROGRESS: _CASEWORK,
+    Perm.REFER: _CASEWORK,
+    Perm.RECORD_ACTION: _CASEWORK,
+    Perm.RECORD_CONSENT: _CASEWORK,
+    # Anyone who may read the case may spot a risk to a child; only a lead signs it off.
+    Perm.RAISE_CONCERN: _CONTENT,
+    Perm.CONFIRM_SAFEGUARDING: {_S: ANY},
+    Perm.CLOSE: _CASEWORK,
+    Perm.REOPEN: {_M: ANY},
 }
 
 _MESSAGES = {
     Perm.VIEW_REGISTER: "see the register",
     Perm.VIEW_CASE: "open this case",
+    Perm.OPEN_CONTENT: "read this case's content",
+    Perm.DOWNLOAD_FILES: "download this case's files",
+    Perm.MESSAGE_SOURCE: "write to the whistleblower",
+    Perm.SEE_IDENTITY: "see the whistleblower's identity",
+    Perm.REQUEST_IDENTITY: "ask to see the whistleblower's identity",
     Perm.RECORD_DISCLOSURE: "record disclosures",
     Perm.ACKNOWLEDGE: "acknowledge disclosures",
     Perm.ASSESS: "assess disclosures",
@@ -92,51 +137,73 @@ _MESSAGES = {
     Perm.REOPEN: "reopen cases (managers only)",
 }
 
+CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _scopes(user: Any, perm: Perm) -> set[Scope]:
+    return {scope for role, scope in POLICY[perm].items() if user.has_role(role)}
+
+
+def _in_scope(scope: Scope, user: Any, disclosure: Any) -> bool:
+    if scope is ANY:
+        return True
+    if scope is HANDLER:
+        return bool(disclosure.handler_id is not None and disclosure.handler_id == user.pk)
+    return disclosure.handler_id is None
+
 
 def has_perm(user: Any, perm: Perm) -> bool:
-    """Does the user's role allow `perm` at all (ignoring the case-specific rules)?"""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return any(user.has_role(role) for role in PERMISSIONS[perm])
+    """Does the user's role allow `perm` on some case (ignoring which case)?"""
+    return _active(user) and bool(_scopes(user, perm))
 
 
 def is_excluded(user: Any, disclosure: Any) -> bool:
     return disclosure.conflicts.filter(user_id=user.pk).exists()
 
 
+def _refusal(user: Any, perm: Perm, disclosure: Any, *, excluded: bool | None) -> str | None:
+    if not _active(user):
+        return "Sign in as an active member of staff."
+    scopes = _scopes(user, perm)
+    if not scopes:
+        return f"Your role does not allow you to {_MESSAGES[perm]}."
+    if disclosure is None:
+        return None
+    if excluded if excluded is not None else is_excluded(user, disclosure):
+        return CONFLICT_MESSAGE
+    if any(_in_scope(scope, user, disclosure) for scope in scopes):
+        return None
+    if disclosure.handler_id is None:
+        return f"Take this case first: only its handler or a manager can {_MESSAGES[perm]}."
+    if HANDLER in scopes:
+        return "This case is assigned to another member of staff."
+    return f"This case has a handler now: only they or a manager can {_MESSAGES[perm]}."
+
+
+def refusal(user: Any, perm: Perm, disclosure: Any = None) -> str | None:
+    """Why `user` may not do `perm` (on `disclosure`), in words they can act on; None if
+    they may. Without a disclosure, whether their role allows it on some case."""
+    return _refusal(user, perm, disclosure, excluded=None)
+
+
 def can_act_on(user: Any, perm: Perm, disclosure: Any) -> bool:
-    if not has_perm(user, perm) or is_excluded(user, disclosure):
-        return False
-    if perm in _HANDLER_BOUND and not user.has_role(Role.MANAGER):
-        return disclosure.handler_id in (None, user.pk)
-    return True
+    return refusal(user, perm, disclosure) is None
 
 
 def require(user: Any, perm: Perm, disclosure: Any = None) -> None:
     """Raise NotPermitted with a message the person can act on."""
-    if disclosure is not None and has_perm(user, perm) and is_excluded(user, disclosure):
-        raise NotPermitted("You are recorded as having a conflict of interest with this case.")
-    allowed = has_perm(user, perm) if disclosure is None else can_act_on(user, perm, disclosure)
-    if allowed:
-        return
-    if has_perm(user, perm):
-        raise NotPermitted("This case is assigned to another member of staff.")
-    raise NotPermitted(f"Your role does not allow you to {_MESSAGES[perm]}.")
+    message = refusal(user, perm, disclosure)
+    if message is not None:
+        raise NotPermitted(message)
 
 
 def allowed_perms(user: Any, disclosure: Any) -> set[Perm]:
     """Every permission the user holds on this case (one exclusion query, then the table)."""
-    if is_excluded(user, disclosure):
+    if not _active(user):
         return set()
-    out = set()
-    for perm in Perm:
-        if not has_perm(user, perm):
-            continue
-        if (
-            perm in _HANDLER_BOUND
-            and not user.has_role(Role.MANAGER)
-            and disclosure.handler_id not in (None, user.pk)
-        ):
-            continue
-        out.add(perm)
-    return out
+    excluded = is_excluded(user, disclosure)
+    return {p for p in Perm if _refusal(user, p, disclosure, excluded=excluded) is None}

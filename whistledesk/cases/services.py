@@ -11,8 +11,7 @@ from django.utils import timezone
 from whistledesk.accounts.models import User
 from whistledesk.audit.services import audit_record
 from whistledesk.cases.assessment import normalise_setting
-from whistledesk.cases.clock import feedback_due
-from whistledesk.cases.models import Channel, Disclosure, Status
+from whistledesk.cases.models import Channel, Disclosure
 from whistledesk.cases.references import new_reference
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
@@ -84,26 +83,3 @@ def disclosure_record(
                     f"reference {ref} is already in the register", field="reference"
                 ) from exc
     raise AssertionError("unreachable")
-
-
-@transaction.atomic
-def disclosure_acknowledge(*, actor: Any, disclosure: Disclosure) -> Disclosure:
-    """A member of staff has opened the case: the whistleblower now sees "acknowledged".
-
-    Idempotent: only the first opening acknowledges (EU Directive Art 9: within 7 days).
-    """
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
-    if locked.status != Status.RECEIVED:
-        return locked
-    locked.status = Status.ACKNOWLEDGED
-    locked.acknowledged_at = timezone.now()
-    locked.feedback_due_on = feedback_due(timezone.localdate(locked.acknowledged_at))
-    locked.save(update_fields=["status", "acknowledged_at", "feedback_due_on", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="disclosure.acknowledged",
-        disclosure_id=locked.pk,
-        object_type="disclosure",
-        object_id=locked.reference,
-    )
-    return locked

@@ -1,33 +1,43 @@
-from django.urls import path
+from django.urls import path, re_path
+from django.views.generic.base import RedirectView
 
-from whistledesk.cases import views, views_case, views_intake
+from whistledesk.cases import views, views_case, views_casefile, views_intake
 
 app_name = "cases"
 
-# Casework pages live under casework/<reference>/: /staff/cases/<reference>/ is the sealed
-# case file (casefiles.views_staff), which the case page links to.
+# One URL space per case, /staff/cases/<reference>/: the case page, its casework forms, and
+# its sealed case file (content/, reply/, files/<id>/).
 urlpatterns = [
     path("", views.disclosure_list_view, name="list"),
     path("record/", views_intake.record_start_view, name="record"),
     path("record/<str:channel>/", views_intake.record_view, name="record_channel"),
-    path("casework/<str:reference>/", views_case.case_detail_view, name="detail"),
-    path("casework/<str:reference>/move/<str:to>/", views_case.transition_view, name="move"),
-    path("casework/<str:reference>/assess/", views_case.assess_view, name="assess"),
-    path("casework/<str:reference>/assign/", views_case.assign_view, name="assign"),
-    path("casework/<str:reference>/take/", views_case.take_view, name="take"),
-    path("casework/<str:reference>/conflict/", views_case.conflict_view, name="conflict"),
-    path("casework/<str:reference>/consent/", views_case.consent_view, name="consent"),
-    path("casework/<str:reference>/refer/", views_case.referral_view, name="refer"),
+    path("cases/<str:reference>/", views_case.case_detail_view, name="detail"),
+    path("cases/<str:reference>/content/", views_casefile.case_file_view, name="casefile"),
+    path("cases/<str:reference>/reply/", views_casefile.case_reply_view, name="casefile_reply"),
     path(
-        "casework/<str:reference>/referral/<int:referral_id>/response/",
+        "cases/<str:reference>/files/<int:attachment_id>/",
+        views_casefile.case_file_download_view,
+        name="casefile_download",
+    ),
+    path("cases/<str:reference>/move/<str:to>/", views_case.transition_view, name="move"),
+    path("cases/<str:reference>/assess/", views_case.assess_view, name="assess"),
+    path("cases/<str:reference>/assign/", views_case.assign_view, name="assign"),
+    path("cases/<str:reference>/take/", views_case.take_view, name="take"),
+    path("cases/<str:reference>/conflict/", views_case.conflict_view, name="conflict"),
+    path("cases/<str:reference>/consent/", views_case.consent_view, name="consent"),
+    path("cases/<str:reference>/refer/", views_case.referral_view, name="refer"),
+    path(
+        "cases/<str:reference>/referral/<int:referral_id>/response/",
         views_case.response_view,
         name="response",
     ),
-    path("casework/<str:reference>/action/", views_case.action_view, name="action"),
-    path("casework/<str:reference>/concern/", views_case.concern_view, name="concern"),
+    path("cases/<str:reference>/action/", views_case.action_view, name="action"),
+    path("cases/<str:reference>/concern/", views_case.concern_view, name="concern"),
     path(
-        "casework/<str:reference>/concern/<int:concern_id>/confirm/",
+        "cases/<str:reference>/concern/<int:concern_id>/confirm/",
         views_case.confirm_view,
         name="confirm",
     ),
+    # Bookmarks of the old casework address lead to the same page (a GET changes nothing).
+    re_path(r"^casework/(?P<rest>.+)$", RedirectView.as_view(url="/staff/cases/%(rest)s")),
 ]

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from whistledesk.accounts.decorators import staff_required
@@ -30,9 +29,9 @@ from whistledesk.cases.forms import (
     TransitionForm,
 )
 from whistledesk.cases.models import Disclosure, Status
-from whistledesk.cases.permissions import Perm, allowed_perms, require
+from whistledesk.cases.permissions import Perm, allowed_perms, refusal, require
 from whistledesk.cases.selectors import case_detail, disclosure_get, related_disclosures
-from whistledesk.cases.views_permissions import refused
+from whistledesk.cases.views_permissions import locked, refused
 from whistledesk.cases.workflow import (
     TRANSITION_LABELS,
     TRANSITIONS,
@@ -77,6 +76,7 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "related": related[:10],
         **case_detail(disclosure=disclosure, notes=notes),
         "notes_key_locked": private_key is None,
+        "content_refusal": refusal(request.user, Perm.OPEN_CONTENT, disclosure),
         **_casefile_state(disclosure),
         "audit_events": audit_events_for_disclosure(disclosure.pk),
     }
@@ -132,7 +132,9 @@ def transition_view(request: HttpRequest, reference: str, to: str) -> HttpRespon
     if disclosure is None:
         raise Http404
     label = TRANSITION_LABELS.get((Status(disclosure.status), target), "Change status")
-    perm = TRANSITIONS.get((Status(disclosure.status), target), Perm.PROGRESS)
+    # Not a move from here: the service refuses it and the page says why (e.g. pressing
+    # "Acknowledge" twice), rather than a misleading "your role does not allow".
+    perm = TRANSITIONS.get((Status(disclosure.status), target), Perm.VIEW_CASE)
 
     def run(d: Disclosure, data: dict[str, Any]) -> Any:
         return disclosure_transition(
@@ -192,16 +194,7 @@ def assess_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _sign_in_again(request: HttpRequest, message: str) -> HttpResponse:
-    return render(
-        request,
-        "casefiles/locked.html",
-        {
-            "message": message,
-            "sign_in_again": True,
-            "next": reverse("accounts:login") + "?next=" + request.path,
-        },
-        status=403,
-    )
+    return locked(request, message, sign_in_again=True)
 
 
 def _casefile_state(disclosure: Disclosure) -> dict[str, Any]:

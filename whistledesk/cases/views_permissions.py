@@ -1,4 +1,5 @@
-"""A view decorator over the casework permission table, with a clear refusal page."""
+"""A view decorator over the casework permission table, and the refusal pages every staff
+case view shows: refused by the access policy, or short of an unlocked key."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 
 from whistledesk.accounts.decorators import staff_required
 from whistledesk.cases.permissions import Perm, require
@@ -18,6 +20,20 @@ View = Callable[..., HttpResponseBase]
 
 def refused(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "cases/refused.html", {"message": message}, status=403)
+
+
+def locked(request: HttpRequest, message: str, *, sign_in_again: bool) -> HttpResponse:
+    """No key to hand (sign in again) or no key to this case file (ask a manager)."""
+    return render(
+        request,
+        "cases/locked.html",
+        {
+            "message": message,
+            "sign_in_again": sign_in_again,
+            "next": reverse("accounts:login") + "?next=" + request.path,
+        },
+        status=403,
+    )
 
 
 def perm_required(perm: Perm) -> Callable[[View], View]:

@@ -1,8 +1,13 @@
 """The casework state machine: which status may follow which, who may move it, and the rules.
 
 Every status change goes through `disclosure_transition`, which checks the source state,
-the actor's role (cases.permissions), the rules of the target state, saves, records the
-case's status history and writes the audit event in one transaction.
+the actor's permission on the case (cases.permissions), the rules of the target state,
+saves, records the case's status history and writes the audit event in one transaction.
+
+Acknowledging is one of these moves, made with a button (a POST), never by opening a page.
+For a web disclosure (one with a follow-up inbox) it also puts the acknowledgement in the
+whistleblower's inbox, in the same transaction: the message is sealed under the case key,
+so it needs the actor's private key.
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from whistledesk.accounts.keyring import KeyLocked
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.notes import note_seal
+from whistledesk.casefiles.selectors import has_source_inbox
+from whistledesk.casefiles.services import message_send_to_source
 from whistledesk.cases.clock import feedback_due
 from whistledesk.cases.models import Disclosure, Status, StatusChange
 from whistledesk.cases.permissions import Perm, require
@@ -47,6 +55,17 @@ TRANSITION_LABELS: dict[tuple[Status, Status], str] = {
     (S.AWAITING_REASSURANCE, S.CLOSED): "Close case",
     (S.CLOSED, S.ASSESSING): "Reopen case",
 }
+
+
+def acknowledgement_text(disclosure: Disclosure) -> str:
+    """What the whistleblower reads in their inbox when their disclosure is acknowledged."""
+    due = disclosure.feedback_due_on
+    when = f" by {due.day} {due:%B %Y}" if due else ""
+    return (
+        f"We have received your disclosure {disclosure.reference} and a member of our staff "
+        f"is looking at it. We will tell you what we are doing about it{when}. We may write "
+        "to you here with questions, so please check this inbox with your receipt."
+    )
 
 
 class TransitionRefused(DomainError):
@@ -112,6 +131,10 @@ def disclosure_transition(
         )
     require(actor, perm, locked)
     _check_rules(locked, target, reason, outcome)
+    # A web disclosure's acknowledgement is a message sealed under the case key.
+    write_acknowledgement = target == S.ACKNOWLEDGED and has_source_inbox(locked)
+    if write_acknowledgement and private_key is None:
+        raise KeyLocked()
 
     now = timezone.now()
     fields = ["status", "updated_at"]
@@ -129,6 +152,13 @@ def disclosure_transition(
         fields.append("closed_at")
     locked.status = target
     locked.save(update_fields=fields)
+    if write_acknowledgement and private_key is not None:  # (None was refused above)
+        message_send_to_source(
+            actor=actor,
+            disclosure=locked,
+            text=acknowledgement_text(locked),
+            private_key=private_key,
+        )
     StatusChange.objects.create(
         disclosure=locked,
         from_status=current,

@@ -8,7 +8,6 @@ admin.site.__class__ = StaffAdminSite
 
 urlpatterns = [
     path("", include("whistledesk.intake.urls")),
-    path("staff/cases/", include("whistledesk.casefiles.urls_staff")),
     path("staff/identity/", include("whistledesk.identity.urls")),
     path("staff/people/", include("whistledesk.accounts.urls_people")),
     path("staff/", include("whistledesk.cases.urls")),

@@ -43,14 +43,12 @@ from whistledesk.casefiles.notes import (
 )
 from whistledesk.casefiles.selectors import staff_holds_key
 from whistledesk.cases.models import Disclosure
-from whistledesk.cases.permissions import is_excluded
+from whistledesk.cases.permissions import Perm, is_excluded, refusal
 from whistledesk.core.exceptions import DomainError, NotPermitted
 from whistledesk.identity.models import IdentityAccessRequest, RequestStatus
 
 MAX_REASON_CHARS = 1000
 DEFAULT_REQUEST_DAYS = 14
-# Who, besides the case's handler, may ask (if they hold the case key).
-REQUESTING_ROLES = (Role.CASEWORKER, Role.MANAGER)
 
 
 def request_lifetime() -> dt.timedelta:
@@ -72,11 +70,10 @@ def may_request_problem(user: Any, disclosure: Disclosure) -> str | None:
     """Why `user` may not ask to see this case's identity, or None if they may."""
     if not isinstance(user, User) or not user.is_active:
         return "Only signed-in staff can ask."
-    if is_excluded(user, disclosure):
-        return "You are recorded as having a conflict of interest with this case."
-    is_handler = disclosure.handler_id == user.pk
-    if not is_handler and not any(user.has_role(r) for r in REQUESTING_ROLES):
-        return "Only the case's handler, a caseworker or a manager can ask."
+    # Who may ask is the access policy's decision (the case's handler, or a manager).
+    problem = refusal(user, Perm.REQUEST_IDENTITY, disclosure)
+    if problem:
+        return problem
     if not staff_holds_key(user=user, disclosure=disclosure):
         return "You need access to the case file first. Ask a manager."
     return None

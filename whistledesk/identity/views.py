@@ -11,7 +11,6 @@ from typing import cast
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -23,7 +22,7 @@ from whistledesk.casefiles.identity_keys import IdentityLocked
 from whistledesk.casefiles.notes import notes_reader
 from whistledesk.cases.models import Disclosure
 from whistledesk.cases.permissions import Perm, can_act_on
-from whistledesk.cases.views_permissions import refused
+from whistledesk.cases.views_permissions import locked, refused
 from whistledesk.core.exceptions import DomainError
 from whistledesk.identity import selectors, services
 from whistledesk.identity.forms import AskForm, DecisionForm
@@ -46,16 +45,7 @@ def _key_or_none(request: HttpRequest) -> bytes | None:
 
 
 def _sign_in_again(request: HttpRequest, message: str) -> HttpResponse:
-    return render(
-        request,
-        "casefiles/locked.html",
-        {
-            "message": message,
-            "sign_in_again": True,
-            "next": reverse("accounts:login") + "?next=" + request.path,
-        },
-        status=403,
-    )
+    return locked(request, message, sign_in_again=True)
 
 
 @never_cache
@@ -175,7 +165,7 @@ def ask_view(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error("reason" if exc.field == "reason" else None, exc.message)
         else:
             messages.success(request, "Your request has gone to the identity custodians")
-            return redirect("casefiles:detail", reference=reference)
+            return redirect("cases:casefile", reference=reference)
     return render(
         request,
         "identity/ask.html",

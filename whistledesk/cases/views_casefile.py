@@ -1,10 +1,13 @@
-"""Staff pages for one case file: read the decrypted disclosure and messages, reply, download.
+"""The sealed part of a staff case page: the case file (disclosure, documents, files and
+messages), the reply to the whistleblower and file downloads, under /staff/cases/REF/.
 
-Decryption uses the signed-in person's private key from the session vault. Opening the
-page acknowledges a received disclosure (the whistleblower then sees "Acknowledged").
-Every read and download is audited by the casefiles services. Identity and contact
-details show only to holders of the case's identity key; others see that they are hidden
-and may ask a custodian for them (whistledesk.identity).
+Who may open, download or reply is decided by the one access policy (cases.permissions);
+holding a key is necessary, never sufficient. Decryption uses the signed-in person's
+private key from the session vault. Every read and download is audited by the casefiles
+services. Nothing here changes the case's status: acknowledging is a workflow move made
+with the button on the case page. Identity and contact details show only to holders of
+the case's identity key; others see that they are hidden and may ask a custodian for
+them (whistledesk.identity).
 """
 
 from __future__ import annotations
@@ -16,15 +19,14 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from whistledesk.accounts.decorators import staff_required
 from whistledesk.accounts.keyring import KeyLocked, staff_private_key
 from whistledesk.accounts.models import User
-from whistledesk.casefiles.models import Attachment
+from whistledesk.casefiles.models import Attachment, DocumentKind
 from whistledesk.casefiles.services import (
     MAX_MESSAGE_CHARS,
     CaseFileLocked,
@@ -35,7 +37,8 @@ from whistledesk.casefiles.services import (
 )
 from whistledesk.cases.clock import acknowledgement_due, feedback_due
 from whistledesk.cases.models import Disclosure
-from whistledesk.cases.services import disclosure_acknowledge
+from whistledesk.cases.permissions import Perm, can_act_on, refusal
+from whistledesk.cases.views_permissions import locked, refused
 from whistledesk.core.exceptions import DomainError
 from whistledesk.identity.forms import AskForm
 from whistledesk.identity.models import RequestStatus
@@ -45,6 +48,9 @@ from whistledesk.identity.selectors import (
     requests_open_notes,
 )
 from whistledesk.identity.services import may_request_problem
+
+# Shown under their own headings, not in the list of other documents.
+_OWN_SECTIONS = {"answers", "identity", "contact", "narrative"}
 
 
 class StaffReplyForm(forms.Form):
@@ -58,19 +64,6 @@ class StaffReplyForm(forms.Form):
             "required": "Enter a message",
             "max_length": f"Message must be {MAX_MESSAGE_CHARS:,} characters or fewer",
         },
-    )
-
-
-def _locked(request: HttpRequest, message: str, *, sign_in_again: bool) -> HttpResponse:
-    return render(
-        request,
-        "casefiles/locked.html",
-        {
-            "message": message,
-            "sign_in_again": sign_in_again,
-            "next": reverse("accounts:login") + "?next=" + request.path,
-        },
-        status=403,
     )
 
 
@@ -89,12 +82,11 @@ def _staff(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _render_case(
+def _render_file(
     request: HttpRequest, disclosure: Disclosure, private_key: bytes, form: StaffReplyForm
 ) -> HttpResponse:
     user = _staff(request)
     opened = casefile_open(actor=user, disclosure=disclosure, private_key=private_key)
-    disclosure = disclosure_acknowledge(actor=user, disclosure=disclosure)
     thread = message_list_for_staff(actor=user, disclosure=disclosure, private_key=private_key)
     acknowledged_on = (
         disclosure.acknowledged_at.date()
@@ -105,9 +97,10 @@ def _render_case(
     latest = latest_request(user=user, disclosure=disclosure) if opened.identity_hidden else None
     if latest is not None:  # its reasons are sealed notes
         requests_open_notes([latest], user=user, private_key=private_key)
+    kinds = dict(DocumentKind.choices)
     return render(
         request,
-        "casefiles/case_detail.html",
+        "cases/case_file.html",
         {
             "disclosure": disclosure,
             "answers": _json(docs.get("answers")),
@@ -123,13 +116,14 @@ def _render_case(
             "contact": _json(docs.get("contact")),
             "narrative": docs.get("narrative", ""),
             "other_documents": [
-                d
+                {"label": kinds.get(d.kind, d.kind.capitalize()), "doc": d}
                 for d in opened.history
-                if d.kind not in {"answers", "identity", "contact", "narrative"}
+                if d.kind not in _OWN_SECTIONS
             ],
             "files": [a for a in opened.attachments if a.message_id is None],
             "thread": thread,
             "form": form,
+            "may_reply": can_act_on(user, Perm.MESSAGE_SOURCE, disclosure),
             "acknowledgement_due": acknowledgement_due(disclosure.received_on),
             "feedback_due": feedback_due(acknowledged_on),
         },
@@ -137,23 +131,34 @@ def _render_case(
     )
 
 
+def _get(reference: str) -> Disclosure:
+    return get_object_or_404(Disclosure.objects.select_related("handler"), reference=reference)
+
+
 @never_cache
+@require_GET
 @staff_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    disclosure = get_object_or_404(Disclosure, reference=reference)
+def case_file_view(request: HttpRequest, reference: str) -> HttpResponse:
+    disclosure = _get(reference)
+    problem = refusal(request.user, Perm.OPEN_CONTENT, disclosure)
+    if problem:
+        return refused(request, problem)
     try:
         private_key = staff_private_key(request)
-        return _render_case(request, disclosure, private_key, StaffReplyForm())
+        return _render_file(request, disclosure, private_key, StaffReplyForm())
     except KeyLocked as exc:
-        return _locked(request, exc.message, sign_in_again=True)
+        return locked(request, exc.message, sign_in_again=True)
     except CaseFileLocked as exc:
-        return _locked(request, exc.message, sign_in_again=False)
+        return locked(request, exc.message, sign_in_again=False)
 
 
 @require_POST
 @staff_required
-def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
-    disclosure = get_object_or_404(Disclosure, reference=reference)
+def case_reply_view(request: HttpRequest, reference: str) -> HttpResponse:
+    disclosure = _get(reference)
+    problem = refusal(request.user, Perm.MESSAGE_SOURCE, disclosure)
+    if problem:
+        return refused(request, problem)
     form = StaffReplyForm(request.POST)
     try:
         private_key = staff_private_key(request)
@@ -171,32 +176,38 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
                 form.add_error("text", exc.message)
             else:
                 messages.success(request, "Your message has been sent to the whistleblower")
-                return redirect("casefiles:detail", reference=reference)
+                return redirect("cases:casefile", reference=reference)
         # Re-rendering opens the file again: someone without a key to it gets the locked
         # page here, not a 500 from inside an error handler.
-        return _render_case(request, disclosure, private_key, form)
+        return _render_file(request, disclosure, private_key, form)
     except KeyLocked as exc:
-        return _locked(request, exc.message, sign_in_again=True)
+        return locked(request, exc.message, sign_in_again=True)
     except CaseFileLocked as exc:
-        return _locked(request, exc.message, sign_in_again=False)
+        return locked(request, exc.message, sign_in_again=False)
 
 
 @never_cache
+@require_GET
 @staff_required
-def case_file_download(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
-    attachment = get_object_or_404(
+def case_file_download_view(
+    request: HttpRequest, reference: str, attachment_id: int
+) -> HttpResponse:
+    found = get_object_or_404(
         Attachment.objects.select_related("disclosure"),
         pk=attachment_id,
         disclosure__reference=reference,
     )
+    problem = refusal(request.user, Perm.DOWNLOAD_FILES, found.disclosure)
+    if problem:
+        return refused(request, problem)
     try:
         name, content_type, data = attachment_open(
-            actor=_staff(request), attachment=attachment, private_key=staff_private_key(request)
+            actor=_staff(request), attachment=found, private_key=staff_private_key(request)
         )
     except KeyLocked as exc:
-        return _locked(request, exc.message, sign_in_again=True)
+        return locked(request, exc.message, sign_in_again=True)
     except CaseFileLocked as exc:
-        return _locked(request, exc.message, sign_in_again=False)
+        return locked(request, exc.message, sign_in_again=False)
     response = HttpResponse(data, content_type=content_type)
     # Always a download, never rendered in our origin (an uploaded file is untrusted).
     response["Content-Disposition"] = (
