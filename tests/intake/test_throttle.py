@@ -163,6 +163,7 @@ def test_counter_expires_when_the_page_says_on_a_database_cache(
     settings.CACHES = DATABASE_CACHE
     call_command("createcachetable", verbosity=0)
     _, receipt = submit(Client(), organisation)
+    assert _receipt(Client(REMOTE_ADDR=B), WRONG).status_code == 400
     guesser = Client(REMOTE_ADDR=A)
     for _ in range(5):
         _receipt(guesser, WRONG)
@@ -181,8 +182,10 @@ def test_counter_expires_when_the_page_says_on_a_database_cache(
     # and A's count starts again from nothing: five more wrong receipts are only wrong
     for _ in range(5):
         assert _receipt(Client(REMOTE_ADDR=A), WRONG).status_code == 400
-    # The expired row is gone, and nothing was kept in the cache table
+    # B's counter expired too and nobody from B came back: it is gone all the same
+    assert ThrottleCounter.objects.filter(key__startswith="receipt:").count() == 2  # A, all
     assert not ThrottleCounter.objects.filter(expires_at__lte=timezone.now()).exists()
+    # and nothing was kept in the cache table
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM whistledesk_cache")
         assert cursor.fetchone()[0] == 0

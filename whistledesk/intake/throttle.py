@@ -124,24 +124,21 @@ def _client_key(request: HttpRequest, limit: Limit) -> str:
 
 
 def _count(key: str, window_seconds: int, now: dt.datetime) -> int:
-    """Add one to a counter, starting a new window if it has expired; the new count."""
+    """Add one to a counter, starting it if there is none; the new count. Expired counters
+    were deleted earlier in the same transaction, so an existing one is always current."""
     quote = connection.ops.quote_name
     table, k, hits, expires = (
         quote(name) for name in (ThrottleCounter._meta.db_table, "key", "hits", "expires_at")
     )
-    adapt = connection.ops.adapt_datetimefield_value
     # One statement: concurrent uses from every worker are each counted exactly once.
     sql = (
         f"INSERT INTO {table} ({k}, {hits}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608 - names from the model
-        f"ON CONFLICT ({k}) DO UPDATE SET "
-        f"{hits} = CASE WHEN {table}.{expires} <= %s THEN 1 ELSE {table}.{hits} + 1 END, "
-        f"{expires} = CASE WHEN {table}.{expires} <= %s "
-        f"THEN excluded.{expires} ELSE {table}.{expires} END "
+        f"ON CONFLICT ({k}) DO UPDATE SET {hits} = {table}.{hits} + 1 "
         f"RETURNING {hits}"
     )
     ends = now + dt.timedelta(seconds=window_seconds)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, adapt(ends), adapt(now), adapt(now)])
+        cursor.execute(sql, [key, connection.ops.adapt_datetimefield_value(ends)])
         row = cursor.fetchone()
     return int(row[0])
 
