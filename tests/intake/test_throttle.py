@@ -132,7 +132,9 @@ def test_a_flood_raises_one_alarm_for_staff_and_closes_nothing(
 
     _, receipt = submit(Client(), organisation)
     # Given an alarm level of 3 wrong receipts by everyone in the window
-    low = throttle.Limit("receipt", per_client=5, window_seconds=15 * 60, alarm_at=3)
+    low = throttle.Limit(
+        "receipt", per_client=5, window_seconds=15 * 60, alarm_at=3, uses="wrong receipts"
+    )
     monkeypatch.setattr(views_inbox, "RECEIPT_FAILURES", low)
     # When six different clients each send a wrong receipt
     for i in range(6):
@@ -140,13 +142,19 @@ def test_a_flood_raises_one_alarm_for_staff_and_closes_nothing(
     # Then staff have exactly one alarm on the audit log, naming no client
     alarms = list(AuditEvent.objects.filter(action="throttle.alarm"))
     assert [(a.object_id, a.details) for a in alarms] == [
-        ("receipt", {"uses": 3, "window_minutes": 15})
+        ("receipt", {"uses": 3, "what": "wrong receipts", "window_minutes": 15})
     ]
     auditor = Client()
     auditor.force_login(make_staff(username="audrey", roles=[Role.AUDITOR]))
     log = auditor.get("/staff/audit/").content.decode()
     assert "throttle.alarm" in log
     assert "192.0.2." not in log
+    # and every caseworker sees it on the dashboard
+    caseworker = Client()
+    caseworker.force_login(make_staff(username="cal", roles=[Role.CASEWORKER]))
+    dashboard = caseworker.get("/staff/").content.decode()
+    assert "The public service has been unusually busy" in dashboard
+    assert "3 wrong receipts within 15 minutes" in dashboard
     # and nobody is refused: the right receipt from a seventh client works
     assert _receipt(Client(REMOTE_ADDR="192.0.2.7"), receipt).status_code == 302
 

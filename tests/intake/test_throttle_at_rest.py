@@ -46,7 +46,9 @@ def _address_forms() -> list[bytes]:
 
 def _secret_candidates(raw: bytes) -> Iterator[bytes]:
     """Every value in the dump that could be a key: tokens as text, and decoded from hex or
-    base64 (a pickled cache value), with every 32-byte run of each short decoded value."""
+    base64 (a pickled cache value), with every 32-byte run of each short decoded value;
+    and no key at all."""
+    yield b""
     for match in re.finditer(rb"[A-Za-z0-9+/=_\-]{16,}", raw):
         token = match.group()
         yield token
@@ -109,6 +111,10 @@ def test_a_dump_holds_no_way_back_to_the_address(
     secret_key = settings.SECRET_KEY.encode()
     for form in (secret_key, secret_key.hex().encode(), base64.b64encode(secret_key)):
         assert form not in raw
+    # nor an unkeyed hash of it, which anyone could compute for all of IPv4
+    for name in ("sha256", "sha1", "md5", "blake2b"):
+        for text in (ADDRESS, f"throttle:receipt\0{ADDRESS}"):
+            assert hashlib.new(name, text.encode()).hexdigest()[:32].encode() not in raw
     # and no value in the dump, taken as the key, gives the address's digest
     tried = 0
     for candidate in _secret_candidates(raw):

@@ -43,18 +43,28 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Limit:
-    """`per_client` uses in `window_seconds`; `alarm_at` uses by everyone raise an alarm."""
+    """`per_client` uses in `window_seconds`; `alarm_at` uses by everyone raise an alarm.
+    `uses` names them for staff, in the alarm ("500 disclosures sent within 60 minutes")."""
 
     scope: str
     per_client: int
     window_seconds: int
     alarm_at: int
+    uses: str = "uses"
 
 
-RECEIPT_FAILURES = Limit("receipt", per_client=5, window_seconds=15 * 60, alarm_at=200)
-SUBMISSIONS = Limit("submit", per_client=10, window_seconds=60 * 60, alarm_at=500)
-UPLOADS = Limit("upload", per_client=60, window_seconds=60 * 60, alarm_at=2000)
-INBOX_MESSAGES = Limit("message", per_client=20, window_seconds=60 * 60, alarm_at=500)
+RECEIPT_FAILURES = Limit(
+    "receipt", per_client=5, window_seconds=15 * 60, alarm_at=200, uses="wrong receipts"
+)
+SUBMISSIONS = Limit(
+    "submit", per_client=10, window_seconds=60 * 60, alarm_at=500, uses="disclosures sent"
+)
+UPLOADS = Limit(
+    "upload", per_client=60, window_seconds=60 * 60, alarm_at=2000, uses="files uploaded"
+)
+INBOX_MESSAGES = Limit(
+    "message", per_client=20, window_seconds=60 * 60, alarm_at=500, uses="follow-up messages"
+)
 
 ALARM_ACTION = "throttle.alarm"
 
@@ -92,8 +102,7 @@ def throttle_hit(request: HttpRequest, limit: Limit) -> Hit:
     key = _client_key(request, limit)
     now = timezone.now()
     with transaction.atomic():
-        # Expired counters go first, whoever they belong to: nothing outlives its window.
-        ThrottleCounter.objects.filter(expires_at__lte=now).delete()
+        _delete_expired(now)
         hits = _count(key, limit.window_seconds, now)
         everyone = _count(f"{limit.scope}:all", limit.window_seconds, now)
         if everyone == limit.alarm_at:
@@ -121,6 +130,18 @@ def failure_delay() -> None:
 def _client_key(request: HttpRequest, limit: Limit) -> str:
     digest = client_digest(purpose=f"throttle:{limit.scope}", client=client_key(request))
     return f"{limit.scope}:{digest}"
+
+
+def _delete_expired(now: dt.datetime) -> None:
+    """Expired counters go first, whoever they belong to: nothing outlives its window.
+
+    Rows another request has locked are skipped, not waited for (PostgreSQL): a delete that
+    waited while holding other rows could deadlock with that request's own upserts. The
+    other request deletes or renews them itself. SQLite locks the whole database instead.
+    """
+    expired = ThrottleCounter.objects.filter(expires_at__lte=now)
+    unlocked = expired.select_for_update(skip_locked=True).values("pk")
+    ThrottleCounter.objects.filter(pk__in=unlocked).delete()
 
 
 def _count(key: str, window_seconds: int, now: dt.datetime) -> int:
@@ -152,7 +173,7 @@ def _raise_alarm(limit: Limit) -> None:
         action=ALARM_ACTION,
         object_type="throttle",
         object_id=limit.scope,
-        details={"uses": limit.alarm_at, "window_minutes": minutes},
+        details={"uses": limit.alarm_at, "what": limit.uses, "window_minutes": minutes},
     )
 
 
