@@ -123,6 +123,8 @@ def _trusted_proxies(value: str) -> list[str]:
                 "List your reverse proxy's addresses, for example 127.0.0.1 or 10.0.0.0/24."
             )
     return entries
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
