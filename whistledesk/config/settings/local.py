@@ -54,6 +54,8 @@ WHISTLEDESK_LOCAL_MODE = True
 SECRET_KEY = _local_secret_key()
 WHISTLEDESK_RECEIPT_PEPPER = _local_receipt_pepper()
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
+# Local only: rebuilt assets are served without a restart (and no warning about an empty
+# STATIC_ROOT, which local mode never fills).
+WHITENOISE_AUTOREFRESH = True
 # One-step demo sign-in locally; a banner prompts staff to set up two-factor.
 WHISTLEDESK_REQUIRE_2FA = os.environ.get("WHISTLEDESK_REQUIRE_2FA", "0") == "1"
