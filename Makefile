@@ -34,10 +34,14 @@ whistledesk/frontend/build/whistledesk.css: node_modules/.package-lock.json whis
 assets: whistledesk/frontend/build/whistledesk.css
 
 # Chromium (browser tests), mat2 (metadata removal) and the PostgreSQL client come from Debian.
+# `make run` needs only mat2 (see run).
 system-deps:
 	@bash scripts/system-deps.sh
 
+# mat2 removes metadata from uploads; without it every upload is refused, so `make run`
+# installs it when it can and otherwise says exactly how (and `whistledesk check` warns).
 run: venv assets
+	@WARN_ONLY=1 bash scripts/system-deps.sh mat2
 	$(BIN)/whistledesk migrate --noinput
 	$(BIN)/whistledesk load_demo --if-empty
 	$(BIN)/whistledesk demo_staff

@@ -1,20 +1,35 @@
 #!/usr/bin/env bash
-# Install the system packages the tests need, when we can; otherwise say exactly what to install.
+# Install the system packages Whistledesk needs, when we can; otherwise say exactly what to install.
+#   scripts/system-deps.sh             everything `make test` needs: chromium, mat2, postgresql-client
+#   scripts/system-deps.sh mat2        only mat2 (`make run`: uploads are refused without it)
+# With WARN_ONLY=1 a package that cannot be installed is reported and the script carries on.
 set -euo pipefail
+wanted=("$@")
+[ ${#wanted[@]} -eq 0 ] && wanted=(chromium mat2 postgresql-client)
 need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-command -v mat2 >/dev/null || need+=(mat2)
-command -v pg_dump >/dev/null || need+=(postgresql-client)
+for pkg in "${wanted[@]}"; do
+  case "$pkg" in
+    chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
+    mat2) [ -x /usr/bin/mat2 ] || need+=(mat2) ;;
+    postgresql-client) command -v pg_dump >/dev/null || need+=(postgresql-client) ;;
+    *) echo "system-deps.sh: unknown package $pkg"; exit 2 ;;
+  esac
+done
 [ ${#need[@]} -eq 0 ] && exit 0
+advise() {
+  echo "Whistledesk needs these system packages: ${need[*]}"
+  echo "Install them with: sudo apt-get install ${need[*]}"
+  if [ "${WARN_ONLY:-0}" = 1 ]; then
+    echo "Carrying on without them: until mat2 is installed every uploaded file is refused."
+    exit 0
+  fi
+  exit 1
+}
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing ${need[*]} from Debian's packages..."
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; } || advise
 elif command -v sudo >/dev/null && command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then
-  sudo apt-get update -qq
-  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; } || advise
 else
-  echo "The tests need these system packages: ${need[*]}"
-  echo "Install them with: sudo apt-get install ${need[*]}"
-  exit 1
+  advise
 fi

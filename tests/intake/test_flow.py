@@ -21,9 +21,12 @@ def test_start_page_explains_protection_and_links_to_form(client: Any, organisat
     assert "Public Interest Disclosure Act 1998" in body
     assert "prescribed person" in body
     assert "Read our policy before you start." in body
-    assert 'href="https://example.org/policy"' in body
+    # The policy is a page of its own, which links to the organisation's copy.
+    assert 'href="/whistleblowing-policy/">Read our whistleblowing policy' in body
+    policy = client.get("/whistleblowing-policy/").content.decode()
+    assert 'href="https://example.org/policy"' in policy
     assert 'href="/report/risk/"' in body
-    assert "call 999" in body
+    assert 'call <a class="govuk-link" href="tel:999">999</a>' in body
 
 
 def test_start_page_without_organisation_says_unavailable(client: Any, db: Any) -> None:
@@ -57,7 +60,9 @@ def test_risk_yes_shows_emergency_route_before_anything_else(
     response = client.post("/report/risk/", {"risk": "yes"})
     assert response["Location"] == "/report/emergency/"
     page = client.get("/report/emergency/").content.decode()
-    assert "call 999" in page
+    # The numbers are links a phone can call.
+    assert 'call <a class="govuk-link" href="tel:999">999</a>' in page
+    assert '<a class="govuk-link" href="tel:+448088005000">0808 800 5000</a>' in page
     assert "children's services" in page
     # The next question is not reachable before the emergency page is passed
     assert client.get("/report/service/")["Location"] == "/report/emergency/"

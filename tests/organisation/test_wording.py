@@ -99,6 +99,9 @@ def test_the_admin_refuses_an_unknown_placeholder(
         "year_start_day": "1",
         "disclosure_noun": "disclosures",
         "report_title": "Whistleblowing disclosures",
+        # The accessibility statement's two choices (a browser always sends a selection).
+        "accessibility_status": "partial",
+        "accessibility_enforcement": "ehrc",
         **{f"wording_{k}": v for k, v in wording.DEFAULTS.items()},
         "wording_no_further_action": "{total} were closed.",
         # Inline formsets left as they are.

@@ -55,6 +55,9 @@ def staff_key_unlock(request: HttpRequest, user: User, password: str) -> None:
             logger.warning("staff key for user id %s did not unlock: making a new one", user.pk)
     if private is None:
         private = user_keys_reset(actor=user, user=user, password=password)
+    # A new vault key at sign-in: whoever set or saw the browser's earlier vault cookie
+    # cannot open the key put there now.
+    request.vault.rotate()  # type: ignore[attr-defined]
     request.vault.put(VAULT_NAME, private)  # type: ignore[attr-defined]
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 import tarfile
 import tempfile
@@ -161,7 +162,12 @@ def backup_create(*, actor: Any, out_path: Path, key: bytes) -> BackupInfo:
         manifest["audit_head"] = str(head)
         root = Path(settings.MEDIA_ROOT)
         files = _media_files()
-        with out_path.open("xb") as raw:
+        # Private from the first byte (O_EXCL: never over an existing file).
+        try:
+            fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise BackupError(f"{out_path} already exists; choose a new file name") from None
+        with os.fdopen(fd, "wb") as raw:
             writer = EncryptingWriter(raw, key)
             with tarfile.open(fileobj=writer, mode="w|") as tar:  # type: ignore[call-overload]
                 tar.add(db_path, arcname=DATABASE_MEMBER)
@@ -174,7 +180,6 @@ def backup_create(*, actor: Any, out_path: Path, key: bytes) -> BackupInfo:
                 info.size = len(body)
                 tar.addfile(info, io.BytesIO(body))
             writer.close()
-        out_path.chmod(0o600)
     return BackupInfo(path=out_path, objects=count, files=len(files), audit_head=str(head))
 
 

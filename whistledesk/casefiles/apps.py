@@ -5,3 +5,6 @@ class CasefilesConfig(AppConfig):
     name = "whistledesk.casefiles"
     label = "casefiles"
     verbose_name = "Sealed case files"
+
+    def ready(self) -> None:
+        from whistledesk.casefiles import checks  # noqa: F401 - registers the system checks

@@ -1,10 +1,12 @@
-"""Security headers on every response: a strict Content-Security-Policy with no inline script."""
+"""Security headers on every response: a strict Content-Security-Policy with no inline script,
+and `Cache-Control: no-store` wherever a page may show something personal."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers
 
 # Everything is served from our own origin: no third-party requests, no analytics.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -22,6 +24,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# Pages under these paths may show something personal or secret (staff: casework, the audit
+# log, a TOTP seed, API tokens; public: the draft form, check answers, the receipt, the
+# follow-up inbox), so no browser or proxy may keep a copy. The public information pages
+# (start, privacy, accessibility, cookies, policy) and static files are not under them.
+PRIVATE_PATH_PREFIXES = ("/staff/", "/admin/", "/api/", "/report/", "/follow-up/")
+
+
+def is_private_path(path: str) -> bool:
+    return path.startswith(PRIVATE_PATH_PREFIXES)
+
 
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -34,6 +46,8 @@ class SecurityHeadersMiddleware:
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if is_private_path(request.path):
+            add_never_cache_headers(response)
         return response
 
 

@@ -7,6 +7,8 @@ sent only as an HttpOnly cookie and never stored on the server. Losing the cooki
 values: the person signs in again, nothing else breaks.
 
 Use `request.vault.put(name, value)`, `request.vault.get(name)`, `request.vault.clear()`.
+At sign-in call `request.vault.rotate()`: a new key and cookie, so a key planted in or copied
+from the browser before sign-in opens nothing put there afterwards.
 """
 
 from __future__ import annotations
@@ -64,6 +66,21 @@ class SessionVault:
         names = [k for k in self._request.session.keys() if k.startswith(_SESSION_PREFIX)]  # noqa: SIM118
         for key in names:
             del self._request.session[key]
+
+    def rotate(self, *, keep: bool = False) -> None:
+        """Start a new key (sent as a new cookie with the response).
+
+        Values are forgotten, or with `keep=True` re-encrypted under the new key (a
+        whistleblower's half-filled form survives their signing in to the inbox).
+        """
+        names = [k for k in self._request.session.keys() if k.startswith(_SESSION_PREFIX)]  # noqa: SIM118
+        kept = {k: self.get(k[len(_SESSION_PREFIX) :]) for k in names} if keep else {}
+        self.clear()
+        self._key = new_secret_key()
+        self.new_key = True
+        for key, value in kept.items():
+            if value is not None:
+                self.put(key[len(_SESSION_PREFIX) :], value)
 
     @property
     def cookie_value(self) -> str:

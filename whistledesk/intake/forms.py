@@ -258,9 +258,11 @@ class ContactForm(StepForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         how = data.get("contact_how")
-        if how == "email" and not data.get("email"):
+        # A field that already has an error (say, an address in the wrong format) keeps that
+        # one message: "enter an email address" beside it would contradict it.
+        if how == "email" and not data.get("email") and "email" not in self.errors:
             self.add_error("email", "Enter an email address, or choose another way to contact you")
-        if how == "phone" and not data.get("phone"):
+        if how == "phone" and not data.get("phone") and "phone" not in self.errors:
             self.add_error("phone", "Enter a phone number, or choose another way to contact you")
         return data
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from whistledesk.intake import views, views_files, views_inbox
+from whistledesk.intake import views, views_files, views_inbox, views_legal
 
 app_name = "intake"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("follow-up/inbox/", views_inbox.inbox, name="inbox"),
     path("follow-up/files/<int:attachment_id>/", views_inbox.source_file, name="source_file"),
     path("follow-up/sign-out/", views_inbox.sign_out, name="inbox_sign_out"),
+    path("privacy/", views_legal.privacy, name="privacy"),
+    path("accessibility/", views_legal.accessibility, name="accessibility"),
+    path("cookies/", views_legal.cookies, name="cookies"),
+    path("whistleblowing-policy/", views_legal.policy, name="policy"),
 ]

@@ -69,6 +69,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             throttle_refund(attempt)  # only wrong receipts count
             # A new session id at sign-in: a planted session cannot ride on this one.
             request.session.cycle_key()
+            # And a new vault key: a cookie planted or seen before cannot open the source key.
+            request.vault.rotate(keep=True)  # type: ignore[attr-defined]
             request.vault.put(SOURCE_VAULT, source.vault_token())  # type: ignore[attr-defined]
             return redirect("intake:inbox")
     elif request.method == "POST":

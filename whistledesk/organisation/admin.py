@@ -36,8 +36,41 @@ class OrganisationAdmin(admin.ModelAdmin):
                     "report_title",
                     "functions_text",
                     "policy_url",
+                    "policy_text",
                     "public_guidance",
                 ]
+            },
+        ),
+        (
+            "Privacy notice",
+            {
+                "description": "Shown at /privacy/. Blank fields take the default wording; "
+                "the retention section comes from the retention policies when left blank.",
+                "fields": [
+                    "contact_email",
+                    "controller_name",
+                    "controller_address",
+                    "dpo_email",
+                    "ico_registration",
+                    "privacy_lawful_basis",
+                    "privacy_recipients",
+                    "privacy_retention",
+                    "privacy_more",
+                ],
+            },
+        ),
+        (
+            "Accessibility statement",
+            {
+                "description": "Shown at /accessibility/ (Public Sector Bodies Accessibility "
+                "Regulations 2018). Requests for other formats go to the contact email.",
+                "fields": [
+                    "accessibility_status",
+                    "accessibility_problems",
+                    ("accessibility_prepared_on", "accessibility_reviewed_on"),
+                    "accessibility_method",
+                    "accessibility_enforcement",
+                ],
             },
         ),
         (

@@ -8,7 +8,14 @@ Format (see whistledesk/organisation/demo/cco.toml for a complete example):
 
     [organisation]            name (required), name_in_sentence, short_name,
                               year_start ("MM-DD"), disclosure_noun, report_title,
-                              functions, policy_url, public_guidance
+                              functions, policy_url, policy_text, public_guidance,
+                              contact_email
+    [privacy]                 the privacy notice, each optional: controller, controller_address,
+                              dpo_email, ico_registration, lawful_basis, recipients,
+                              retention, more
+    [accessibility]           the accessibility statement, each optional: status ("full",
+                              "partial" or "not"), problems, prepared_on and reviewed_on
+                              (dates: 2026-11-30), method, enforcement ("ehrc" or "ecni")
     [wording]                 the report's sentence templates, each optional (the neutral
                               default otherwise): see whistledesk/organisation/wording.py
     [[services]]              label (required), phrase, description      (at least one)
@@ -19,6 +26,7 @@ Format (see whistledesk/organisation/demo/cco.toml for a complete example):
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -26,11 +34,15 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation import wording
-from whistledesk.organisation.models import validate_year_start
+from whistledesk.organisation.models import (
+    AccessibilityStatus,
+    EnforcementBody,
+    validate_year_start,
+)
 
 
 class ConfigError(DomainError):
@@ -63,6 +75,27 @@ class YearConfig:
 
 
 @dataclass(frozen=True)
+class LegalConfig:
+    """The privacy notice and accessibility statement; blank means the page's default."""
+
+    contact_email: str = ""
+    controller_name: str = ""
+    controller_address: str = ""
+    dpo_email: str = ""
+    ico_registration: str = ""
+    privacy_lawful_basis: str = ""
+    privacy_recipients: str = ""
+    privacy_retention: str = ""
+    privacy_more: str = ""
+    accessibility_status: str = AccessibilityStatus.PARTIAL
+    accessibility_problems: str = ""
+    accessibility_prepared_on: dt.date | None = None
+    accessibility_reviewed_on: dt.date | None = None
+    accessibility_method: str = ""
+    accessibility_enforcement: str = EnforcementBody.EHRC
+
+
+@dataclass(frozen=True)
 class OrganisationConfig:
     name: str
     name_in_sentence: str = ""
@@ -74,6 +107,8 @@ class OrganisationConfig:
     functions: str = ""
     policy_url: str = ""
     public_guidance: str = ""
+    policy_text: str = ""
+    legal: LegalConfig = field(default_factory=LegalConfig)
     services: list[ServiceConfig] = field(default_factory=list)
     outcomes: list[OutcomeConfig] = field(default_factory=list)
     years: list[YearConfig] = field(default_factory=list)
@@ -92,6 +127,26 @@ _ORG_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "functions": (str, False, None),
     "policy_url": (str, False, 200),
     "public_guidance": (str, False, None),
+    "policy_text": (str, False, None),
+    "contact_email": (str, False, 254),
+}
+_PRIVACY_KEYS: dict[str, tuple[type, bool, int | None]] = {
+    "controller": (str, False, 200),
+    "controller_address": (str, False, None),
+    "dpo_email": (str, False, 254),
+    "ico_registration": (str, False, 20),
+    "lawful_basis": (str, False, None),
+    "recipients": (str, False, None),
+    "retention": (str, False, None),
+    "more": (str, False, None),
+}
+_ACCESSIBILITY_KEYS: dict[str, tuple[type, bool, int | None]] = {
+    "status": (str, False, None),
+    "problems": (str, False, None),
+    "prepared_on": (dt.date, False, None),
+    "reviewed_on": (dt.date, False, None),
+    "method": (str, False, None),
+    "enforcement": (str, False, None),
 }
 _SERVICE_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "label": (str, True, 200),
@@ -111,9 +166,22 @@ _YEAR_KEYS: dict[str, tuple[type, bool, int | None]] = {
 _WORDING_KEYS: dict[str, tuple[type, bool, int | None]] = {
     key: (str, False, wording.MAX_LENGTH) for key in wording.DEFAULTS
 }
-_TOP_KEYS = {"organisation", "wording", "services", "outcomes", "years"}
+_TOP_KEYS = {
+    "organisation",
+    "privacy",
+    "accessibility",
+    "wording",
+    "services",
+    "outcomes",
+    "years",
+}
 _YEAR_START = re.compile(r"^(\d{2})-(\d{2})$")
-_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number"}
+_TYPE_NAMES = {
+    str: "a string",
+    bool: "true or false",
+    int: "a whole number",
+    dt.date: "a date, written 2026-11-30 (no quotes)",
+}
 
 
 def _check_table(
@@ -133,8 +201,13 @@ def _check_table(
                 problems.append(f"{where}.{key} is missing")
             continue
         value = table[key]
-        # bool is a subclass of int in Python, but `year = true` is a mistake.
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        # bool is a subclass of int in Python, but `year = true` is a mistake; likewise a
+        # date-time is a date, but only a day is meant.
+        if (
+            not isinstance(value, kind)
+            or (kind is int and isinstance(value, bool))
+            or (kind is dt.date and isinstance(value, dt.datetime))
+        ):
             problems.append(f"{where}.{key} must be {_TYPE_NAMES[kind]}")
             continue
         if isinstance(value, str):
@@ -199,6 +272,54 @@ def _check_wording(table: Any, problems: list[str]) -> dict[str, str]:
     return {key: given.get(key) or default for key, default in wording.DEFAULTS.items()}
 
 
+def _check_email(value: str, where: str, problems: list[str]) -> None:
+    if value:
+        try:
+            EmailValidator()(value)
+        except ValidationError:
+            problems.append(f"{where} must be an email address, like dpo@example.org")
+
+
+def _check_choice(value: str, choices: type[AccessibilityStatus] | type[EnforcementBody],
+                  where: str, problems: list[str]) -> None:
+    if value and value not in choices.values:
+        allowed = ", ".join(f'"{v}"' for v in choices.values)
+        problems.append(f"{where} {value!r} must be one of {allowed}")
+
+
+def _check_legal(
+    org: dict[str, Any], data: dict[str, Any], problems: list[str]
+) -> LegalConfig:
+    privacy = _check_table(data.get("privacy", {}), _PRIVACY_KEYS, "privacy", problems)
+    access = _check_table(
+        data.get("accessibility", {}), _ACCESSIBILITY_KEYS, "accessibility", problems
+    )
+    _check_email(org.get("contact_email", ""), "organisation.contact_email", problems)
+    _check_email(privacy.get("dpo_email", ""), "privacy.dpo_email", problems)
+    _check_choice(access.get("status", ""), AccessibilityStatus, "accessibility.status", problems)
+    _check_choice(
+        access.get("enforcement", ""), EnforcementBody, "accessibility.enforcement", problems
+    )
+    return LegalConfig(
+        contact_email=org.get("contact_email", ""),
+        controller_name=privacy.get("controller", ""),
+        controller_address=privacy.get("controller_address", ""),
+        dpo_email=privacy.get("dpo_email", ""),
+        ico_registration=privacy.get("ico_registration", ""),
+        privacy_lawful_basis=privacy.get("lawful_basis", ""),
+        privacy_recipients=privacy.get("recipients", ""),
+        privacy_retention=privacy.get("retention", ""),
+        privacy_more=privacy.get("more", ""),
+        accessibility_status=access.get("status") or LegalConfig.accessibility_status,
+        accessibility_problems=access.get("problems", ""),
+        accessibility_prepared_on=access.get("prepared_on"),
+        accessibility_reviewed_on=access.get("reviewed_on"),
+        accessibility_method=access.get("method", ""),
+        accessibility_enforcement=access.get("enforcement")
+        or LegalConfig.accessibility_enforcement,
+    )
+
+
 def parse_config(text: str) -> OrganisationConfig:
     """Check a configuration held as TOML text. Raises ConfigError listing every problem."""
     try:
@@ -210,8 +331,8 @@ def parse_config(text: str) -> OrganisationConfig:
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(
-                f"unknown key {key!r} (allowed: [organisation], [wording], [[services]], "
-                "[[outcomes]], [[years]])"
+                f"unknown key {key!r} (allowed: [organisation], [privacy], [accessibility], "
+                "[wording], [[services]], [[outcomes]], [[years]])"
             )
     org: dict[str, Any] = {}
     if "organisation" in data:
@@ -226,6 +347,7 @@ def parse_config(text: str) -> OrganisationConfig:
         except ValidationError:
             problems.append("organisation.policy_url must be a web address (https://...)")
 
+    legal = _check_legal(org, data, problems)
     templates = _check_wording(data.get("wording", {}), problems)
 
     services = [
@@ -269,6 +391,8 @@ def parse_config(text: str) -> OrganisationConfig:
         functions=org.get("functions", ""),
         policy_url=org.get("policy_url", ""),
         public_guidance=org.get("public_guidance", ""),
+        policy_text=org.get("policy_text", ""),
+        legal=legal,
         services=[
             ServiceConfig(
                 label=s["label"], phrase=s.get("phrase", ""), description=s.get("description", "")

@@ -36,6 +36,21 @@ def _wording_field(key: str) -> models.CharField:
     )
 
 
+class AccessibilityStatus(models.TextChoices):
+    """The compliance status an accessibility statement must give (2018 Regulations)."""
+
+    FULL = "full", "Fully compliant"
+    PARTIAL = "partial", "Partially compliant"
+    NOT = "not", "Not compliant"
+
+
+class EnforcementBody(models.TextChoices):
+    """Who enforces the accessibility regulations where the organisation is."""
+
+    EHRC = "ehrc", "Equality and Human Rights Commission (England, Scotland, Wales)"
+    ECNI = "ecni", "Equality Commission for Northern Ireland"
+
+
 class Organisation(TimeStampedModel):
     name = models.CharField(max_length=200, help_text="The organisation's name, as a title.")
     name_in_sentence = models.CharField(
@@ -61,6 +76,52 @@ class Organisation(TimeStampedModel):
     policy_url = models.URLField(blank=True)
     public_guidance = models.TextField(
         blank=True, help_text="Shown on the public start page: policy and guidance (Markdown)."
+    )
+    policy_text = models.TextField(
+        blank=True,
+        help_text="The whistleblowing policy, shown as a page (Markdown). Blank: a summary of "
+        "how disclosures are handled, with a link to the policy address if one is given.",
+    )
+    # The public legal pages (intake/views_legal.py). Blank fields take sound defaults.
+    contact_email = models.EmailField(
+        blank=True, help_text="For privacy and accessibility requests about this service."
+    )
+    controller_name = models.CharField(
+        max_length=200, blank=True, help_text="The data controller (blank: the name above)."
+    )
+    controller_address = models.TextField(blank=True, help_text="The controller's postal address.")
+    dpo_email = models.EmailField(blank=True, help_text="The data protection officer's email.")
+    ico_registration = models.CharField(
+        max_length=20, blank=True, help_text="Registration number with the ICO."
+    )
+    privacy_lawful_basis = models.TextField(
+        blank=True, help_text="The lawful basis for processing (Markdown; blank: the default)."
+    )
+    privacy_recipients = models.TextField(
+        blank=True,
+        help_text="Who receives the information, and any transfer outside the UK (Markdown; "
+        "blank: the default).",
+    )
+    privacy_retention = models.TextField(
+        blank=True,
+        help_text="How long information is kept (Markdown; blank: from the retention policies).",
+    )
+    privacy_more = models.TextField(
+        blank=True, help_text="Anything else for the privacy notice (Markdown)."
+    )
+    accessibility_status = models.CharField(
+        max_length=10, choices=AccessibilityStatus.choices, default=AccessibilityStatus.PARTIAL
+    )
+    accessibility_problems = models.TextField(
+        blank=True, help_text="Content that is not accessible, and why (Markdown)."
+    )
+    accessibility_prepared_on = models.DateField(null=True, blank=True)
+    accessibility_reviewed_on = models.DateField(null=True, blank=True)
+    accessibility_method = models.TextField(
+        blank=True, help_text="How and by whom the service was tested (Markdown)."
+    )
+    accessibility_enforcement = models.CharField(
+        max_length=10, choices=EnforcementBody.choices, default=EnforcementBody.EHRC
     )
     # The report's configurable sentences (see organisation/wording.py).
     wording_comparison_increase = _wording_field("comparison_increase")

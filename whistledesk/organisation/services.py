@@ -86,6 +86,9 @@ def organisation_configure(
     org.functions_text = config.functions
     org.policy_url = config.policy_url
     org.public_guidance = config.public_guidance
+    org.policy_text = config.policy_text
+    for name, value in vars(config.legal).items():
+        setattr(org, name, value)
     for key, template in config.wording.items():
         setattr(org, f"wording_{key}", template)
     org.save()

@@ -9,11 +9,16 @@ from .base import *  # noqa: F403
 from .base import DATA_DIR
 
 
+def _private_data_dir() -> None:
+    # Owner only: it holds the SQLite database and the generated secrets.
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
 def _local_secret_key() -> str:
     env = os.environ.get("DJANGO_SECRET_KEY")
     if env:
         return env
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _private_data_dir()
     path = DATA_DIR / "secret_key"
     if not path.exists():
         # O_EXCL: two processes starting at once cannot both write a different key.
@@ -31,7 +36,7 @@ def _local_receipt_pepper() -> str:
     env = os.environ.get("WHISTLEDESK_RECEIPT_PEPPER")
     if env:
         return env
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _private_data_dir()
     path = DATA_DIR / "receipt_pepper"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -42,10 +47,15 @@ def _local_receipt_pepper() -> str:
     return path.read_text().strip()
 
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+# Off unless asked for (DJANGO_DEBUG=1): Django's debug pages list every URL and setting to
+# whoever asks, and a local copy is often shown to others. Every page carries a banner instead.
+DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
+WHISTLEDESK_LOCAL_MODE = True
 SECRET_KEY = _local_secret_key()
 WHISTLEDESK_RECEIPT_PEPPER = _local_receipt_pepper()
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
+# Local only: rebuilt assets are served without a restart (and no warning about an empty
+# STATIC_ROOT, which local mode never fills).
+WHITENOISE_AUTOREFRESH = True
 # One-step demo sign-in locally; a banner prompts staff to set up two-factor.
 WHISTLEDESK_REQUIRE_2FA = os.environ.get("WHISTLEDESK_REQUIRE_2FA", "0") == "1"

@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from whistledesk.core.markup import block_html, blocks, inline_html
 from whistledesk.reports import narrative
-from whistledesk.reports.markup import block_html, blocks, inline_html
 from whistledesk.reports.narrative import Paragraph, Part
 from whistledesk.reports.renderers.markdown import COUNT_HEADING, OUTCOME_HEADING, SERVICE_HEADING
 from whistledesk.reports.report import AnnualReport

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from whistledesk.core.markup import markdown_clean, md_escape
 from whistledesk.reports import narrative
-from whistledesk.reports.markup import md_escape
 from whistledesk.reports.narrative import Paragraph, Part
 from whistledesk.reports.report import AnnualReport, Row
 
@@ -15,8 +15,9 @@ COUNT_HEADING = "Number of Disclosures Received"
 
 
 def _part(part: Part) -> str:
-    # Staff-written Markdown is kept as written; generated text is escaped.
-    return part.text.strip() if part.markdown else md_escape(part.text)
+    # Staff-written Markdown keeps its paragraphs, lists, bold and safe links (nothing more
+    # than the HTML report shows); generated text is escaped.
+    return markdown_clean(part.text) if part.markdown else md_escape(part.text)
 
 
 def paragraph(parts: Paragraph) -> str:

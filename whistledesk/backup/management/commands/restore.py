@@ -27,7 +27,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["yes"] and options.get("interactive", True):
-            answer = input("This replaces every record in this installation. Type 'restore': ")
+            # Run from a script or a timer there is nobody to answer: say what to do.
+            no_terminal = (
+                "Nothing was changed. There was no answer to the confirmation question (no "
+                "terminal?): add --yes to replace every record in this installation with the "
+                "backup's."
+            )
+            try:
+                answer = input("This replaces every record in this installation. Type 'restore': ")
+            except EOFError:
+                raise CommandError(no_terminal) from None
             if answer.strip() != "restore":
                 raise CommandError("Nothing was changed.")
         try:

@@ -64,8 +64,8 @@ def _write_atomically(path: Path, chunks: Any) -> None:
                 fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
-        # mkstemp makes the file private; a published report gets ordinary permissions.
-        os.chmod(tmp_name, 0o644)
+        # mkstemp makes the file private (0600), like every file Whistledesk writes: the
+        # person publishing the report decides who else may read it.
         os.replace(tmp_name, path)
     except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
