@@ -327,7 +327,7 @@ def casefile_create(
     actor: Any,
     disclosure: Disclosure,
     documents: Mapping[str, str],
-    attachments: Sequence[UploadedAttachment] = (),
+    attachments: Sequence[UploadedAttachment | CleanAttachment] = (),
     with_source: bool = True,
 ) -> str | None:
     """Seal a new disclosure's content. Returns the receipt (the only time it exists).

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from whistledesk.casefiles.attachments import UploadedAttachment
+from whistledesk.casefiles.attachments import CleanAttachment
 from whistledesk.casefiles.services import casefile_create
 from whistledesk.cases.models import Channel
 from whistledesk.cases.services import disclosure_record
@@ -132,7 +132,11 @@ def submission_create(
             actor=PUBLIC_ACTOR,
             disclosure=disclosure,
             documents=sealed_documents(answers, organisation=organisation),
-            attachments=[UploadedAttachment(filename=f.name, data=f.data) for f in attachments],
+            # Cleaned when uploaded to the draft: not cleaned (mat2 run) a second time here.
+            attachments=[
+                CleanAttachment(filename=f.name, content_type=f.content_type, data=f.data)
+                for f in attachments
+            ],
             with_source=True,
         )
         if claim is not None and receipt:

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from whistledesk.casefiles.attachments import AttachmentRejected, UploadedAttachment
+from whistledesk.casefiles.inbox_caps import InboxCapReached
 from whistledesk.casefiles.services import (
     ReceiptRejected,
     SourceSession,
@@ -29,6 +30,7 @@ from whistledesk.intake.forms import ReceiptForm, SourceMessageForm
 from whistledesk.intake.status import status_for_source
 from whistledesk.intake.throttle import (
     RECEIPT_FAILURES,
+    UPLOADS,
     Throttled,
     failure_delay,
     throttle_check,
@@ -116,11 +118,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return _inbox(request, source, form, status=400)
     upload = form.cleaned_data.get("file")
     try:
+        if upload:
+            # Per client, as for the form's files; the caps per case are in the service.
+            throttle_check(request, UPLOADS)
+            throttle_hit(request, UPLOADS)
         files = [UploadedAttachment.from_upload(upload)] if upload else []
         message_from_source(source=source, text=form.cleaned_data["text"], attachments=files)
     except AttachmentRejected as exc:
         form.add_error("file", exc.message)
         return _inbox(request, source, form, status=400)
+    except (Throttled, InboxCapReached) as exc:
+        form.add_error("file" if exc.field == "file" else "text", exc.message)
+        return _inbox(request, source, form, status=429)
     except DomainError as exc:
         form.add_error("text", exc.message)
         return _inbox(request, source, form, status=400)
