@@ -188,9 +188,9 @@ WHISTLEDESK_MAX_PNG_PIXELS = int(_env("WHISTLEDESK_MAX_PNG_PIXELS", "16000000"))
 WHISTLEDESK_MAX_PDF_PAGES = int(_env("WHISTLEDESK_MAX_PDF_PAGES", "40"))
 # Per case in the follow-up inbox: messages from the whistleblower per hour and per day,
 # and the total size of the files they have sent.
-WHISTLEDESK_INBOX_MESSAGES_PER_HOUR = int(_env("WHISTLEDESK_INBOX_MESSAGES_PER_HOUR", "10"))
-WHISTLEDESK_INBOX_MESSAGES_PER_DAY = int(_env("WHISTLEDESK_INBOX_MESSAGES_PER_DAY", "30"))
-WHISTLEDESK_INBOX_FILE_MB_PER_CASE = int(_env("WHISTLEDESK_INBOX_FILE_MB_PER_CASE", "100"))
+WHISTLEDESK_INBOX_MESSAGES_PER_HOUR = int(_env("WHISTLEDESK_INBOX_MESSAGES_PER_HOUR", "6"))
+WHISTLEDESK_INBOX_MESSAGES_PER_DAY = int(_env("WHISTLEDESK_INBOX_MESSAGES_PER_DAY", "20"))
+WHISTLEDESK_INBOX_FILE_MB_PER_CASE = int(_env("WHISTLEDESK_INBOX_FILE_MB_PER_CASE", "50"))
 
 # Logging: requests to public pages are never logged with addresses or agents; Django's
 # request logger is quietened so no URL or client detail reaches a log line.
