@@ -33,12 +33,12 @@ OUT = ROOT / "bench" / "out"
 ORG_NAME = "Bench Import"
 
 
-def setup_django() -> str:
+def setup_django(code: Path = ROOT) -> str:
     OUT.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{OUT / 'import.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "whistledesk.config.settings.test"
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(code))
     import django
 
     django.setup()
@@ -102,9 +102,9 @@ def clear() -> None:
         cursor.execute("DELETE FROM cases_disclosure WHERE reference LIKE 'IMP-%%'")
 
 
-def child(mode: str, path: str) -> None:
+def child(mode: str, path: str, code: str) -> None:
     """Run one import (or the plain insert) and print 'seconds created'."""
-    setup_django()
+    setup_django(Path(code))
     org = organisation()
     t0 = time.perf_counter()
     if mode == "importer":
@@ -157,13 +157,13 @@ def plain_insert(org: object, path: str) -> int:
     return created
 
 
-def measure(mode: str, path: Path, rows: int) -> None:
+def measure(mode: str, path: Path, rows: int, code: Path) -> None:
     from django.db import connection
 
     clear()
     connection.close()  # the child gets the database to itself
     proc = subprocess.Popen(  # noqa: S603 - this script, our own file
-        [sys.executable, __file__, "--child", mode, str(path)],
+        [sys.executable, __file__, "--child", mode, str(path), str(code)],
         stdout=subprocess.PIPE,
         text=True,
         env=os.environ.copy(),
@@ -186,7 +186,13 @@ def measure(mode: str, path: Path, rows: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default="100000,1000000")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=ROOT,
+        help="import whistledesk from this checkout instead (to compare an older commit)",
+    )
     parser.add_argument("--no-plain", action="store_true", help="skip the plain insert")
     args = parser.parse_args()
     if args.child:
@@ -201,14 +207,14 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     organisation()
-    print(f"database: {vendor} {connection.settings_dict['NAME']}")
+    print(f"database: {vendor} {connection.settings_dict['NAME']}; code: {args.code}")
     for rows in [int(n) for n in args.rows.split(",") if n]:
         path = OUT / f"import-{rows}.csv"
         if not path.exists():
             write_csv(path, rows)
-        measure("importer", path, rows)
+        measure("importer", path, rows, args.code)
         if not args.no_plain:
-            measure("plain insert", path, rows)
+            measure("plain insert", path, rows, ROOT)
     clear()
 
 
