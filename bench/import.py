@@ -7,9 +7,10 @@ For each size, writes a CSV (bench/out/import-N.csv, the columns and values of
 bench/annual_report.py's import figure) and imports it in a fresh child process with
 `whistledesk.cases.importing.import_disclosures_csv`, as `whistledesk import_disclosures`
 does. The child's peak resident memory comes from os.wait4 (ru_maxrss of that process
-alone). For comparison, a "plain insert" child streams the same file with the csv module
-and inserts the rows in batches of 5,000 with the same bulk path (executemany on SQLite,
-COPY on PostgreSQL), with no checking: the floor for time and memory.
+alone), beside its CPU time: on a shared machine the wall-clock rate depends on the load.
+For comparison, a "plain insert" child streams the same file with the csv module and
+inserts the rows in batches of 5,000 with the same bulk path (executemany on SQLite, COPY
+on PostgreSQL), with no checking: the floor for time and memory.
 
 The database is bench/out/import.sqlite3 (made afresh), or DATABASE_URL: there the bench
 adds an organisation named "Bench Import" and deletes only the rows it imported (references
@@ -176,9 +177,10 @@ def measure(mode: str, path: Path, rows: int, code: Path) -> None:
     seconds, created = output.split()
     assert int(created) == rows, (created, rows)
     took = float(seconds)
+    cpu = usage.ru_utime + usage.ru_stime  # this process only (not the database server)
     print(
         f"{mode:<13} {rows:>9,} rows  {took:7.1f} s  {rows / took:9,.0f} rows/s  "
-        f"peak RSS {usage.ru_maxrss / 1024:7.0f} MB",
+        f"peak RSS {usage.ru_maxrss / 1024:7.0f} MB  (client CPU {cpu:6.1f} s)",
         flush=True,
     )
 
