@@ -87,7 +87,7 @@ def test_a_pdf_with_too_many_pages_is_refused_before_cleaning(walked: Any) -> No
     assert response.status_code == 400
     body = _error(response)
     assert (
-        "report.pdf has 400 pages; the most we can take in one file is 40. "
+        "report.pdf has 400 pages; the most we can take in one file is 30. "
         "Split it into smaller files and upload each." in body
     )
     assert took < 5, f"refusal took {took:.1f} s: the PDF was cleaned, not counted"
@@ -104,7 +104,7 @@ def test_cleaning_past_the_time_limit_ends_with_a_message_and_no_process_left(
     monkeypatch.setattr(tempfile, "tempdir", marker)
     # When it is uploaded
     started = time.monotonic()
-    response = _upload(walked, "minutes.pdf", text_pdf(30))
+    response = _upload(walked, "minutes.pdf", text_pdf(25))
     took = time.monotonic() - started
     # Then the person is told the file is too large to clean in time, and what to do
     assert response.status_code == 400
@@ -192,7 +192,7 @@ def test_staff_tribunal_claim_with_a_long_pdf_gets_the_message(
         },
     )
     assert response.status_code == 200
-    assert "ET1 bundle.pdf has 120 pages; the most we can take in one file is 40" in (
+    assert "ET1 bundle.pdf has 120 pages; the most we can take in one file is 30" in (
         response.content.decode()
     )
     assert not Disclosure.objects.exists()

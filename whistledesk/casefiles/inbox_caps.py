@@ -57,14 +57,14 @@ def inbox_caps_check(*, disclosure: Disclosure, adding_bytes: int) -> None:
         first_in_hour=Min("created_at", filter=Q(created_at__gt=now - HOUR)),
     )
     if sent["hour"] >= per_hour:
-        wait = _wait(sent["first_in_hour"] + HOUR - now)
+        wait = _wait((sent["first_in_hour"] or now) + HOUR - now)
         raise InboxCapReached(
             f"You have sent {sent['hour']} messages in the last hour, the most we accept for "
             f"one case. We have them all. Send this one in {wait}.",
             field="text",
         )
     if sent["day"] >= per_day:
-        wait = _wait(sent["first_in_day"] + DAY - now)
+        wait = _wait((sent["first_in_day"] or now) + DAY - now)
         raise InboxCapReached(
             f"You have sent {sent['day']} messages in the last 24 hours, the most we accept "
             f"for one case. We have them all. Send this one in {wait}.",

@@ -46,6 +46,9 @@ class ReferenceTable:
         self.sqlite = connection.vendor == "sqlite"
         self._pending: list[tuple[str, int]] = []
         with connection.cursor() as cursor:
+            # Normally gone with the last import's transaction; never reuse a stale one.
+            schema = "temp" if self.sqlite else "pg_temp"  # never a table of the same name
+            cursor.execute(f"DROP TABLE IF EXISTS {schema}.{self.NAME}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.NAME} "
                 "(reference varchar(100) NOT NULL, line integer NOT NULL)"
