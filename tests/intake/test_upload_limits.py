@@ -227,3 +227,14 @@ def test_the_continue_button_is_in_the_form_with_the_file(walked: Any) -> None:
     form = form[: form.index("</form>")]
     assert 'type="file"' in form
     assert 'name="action" value="continue"' in form
+
+
+def test_a_jpeg_over_its_pixel_limit_is_refused_from_its_frame_header(
+    walked: Any, settings: Any
+) -> None:
+    # The JPEG limit (100 MP by default) lowered to below this 32 x 32 photo
+    settings.WHISTLEDESK_MAX_IMAGE_PIXELS = 1000
+    response = _upload(walked, "ward.jpg", jpeg_with_gps())
+    assert response.status_code == 400
+    assert "ward.jpg is 32 × 32 pixels" in _error(response)
+    assert not DraftFile.objects.exists()
