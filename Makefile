@@ -62,6 +62,8 @@ lint: venv
 
 bench: venv
 	$(BIN)/python bench/annual_report.py
+	$(BIN)/python bench/import.py
+	$(BIN)/python bench/uploads.py
 
 clean:
 	rm -rf $(VENV) node_modules whistledesk/frontend/build data

@@ -3,16 +3,25 @@
 A file a person attaches is checked here before anything is encrypted or stored:
 at most `MAX_ATTACHMENT_BYTES`, one of the allowed types as sniffed from its bytes, and
 then cleaned by Debian's `mat2` (EXIF and GPS from photos, author and producer from PDFs
-and office documents) in a private temporary directory, without a shell, with a timeout.
-A refused file raises `AttachmentRejected`, whose message can be shown to the person.
+and office documents) in a private temporary directory, without a shell.
+
+Cleaning is bounded (docs/operations.md, "Upload limits"): images over
+WHISTLEDESK_MAX_IMAGE_PIXELS (read from the header) and PDFs over WHISTLEDESK_MAX_PDF_PAGES
+(counted by Poppler) are refused before mat2 starts; mat2 itself runs in its own process
+group with memory, CPU-time and wall-clock limits (`sandbox.run_bounded`), and all the
+files of one request share one wall-clock budget, kept below the server's worker timeout.
+
+A refused file raises `AttachmentRejected`, whose `message` can be shown to the person and
+names the file (as the person's computer called it) with what to do; `str()` of the
+exception, which a log line would print, leaves the name out.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import subprocess  # noqa: S404 - mat2 is run without a shell, on a file we name ourselves
 import tempfile
+import time
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -20,12 +29,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from whistledesk.casefiles.limits import (
+    Unmeasurable,
+    image_size,
+    max_image_pixels,
+    max_pdf_pages,
+    pdf_page_count,
+)
+from whistledesk.casefiles.sandbox import Bounds, OverLimit, run_bounded
 from whistledesk.core.exceptions import DomainError
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
 MAT2 = "/usr/bin/mat2"
-MAT2_TIMEOUT_SECONDS = 60
 # Office files are zip archives: refuse ones that would expand absurdly (zip bombs).
 MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_EXPANDED_BYTES = 200 * 1024 * 1024
@@ -52,7 +68,15 @@ TYPES: dict[str, tuple[str, str]] = {
 
 
 class AttachmentRejected(DomainError):
-    """A file we will not store. The message says why, in words for the person."""
+    """A file we will not store. The message says why, in words for the person.
+
+    `message` may name the file, for the page; `str(exc)` is `plain`, without the name,
+    because exception text can end up in a log.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, plain: str = "") -> None:
+        super().__init__(plain or message, field=field)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -146,39 +170,97 @@ def sniff_type(data: bytes) -> str | None:
     return None
 
 
-def _mat2_clean(data: bytes, extension: str) -> bytes:
-    """Run mat2 on a copy of `data` in a private temporary directory; return the result."""
+def _env(tmp: str) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "HOME": tmp, "LANG": "C.UTF-8"}
+
+
+def _mat2_clean(data: bytes, kind: str, name: str, deadline: float) -> bytes:
+    """Count a PDF's pages, then run mat2 on a copy of `data`, in a private directory."""
+    extension = TYPES[kind][1]
     with tempfile.TemporaryDirectory(prefix="wd-mat2-") as tmp:
         os.chmod(tmp, 0o700)
         source = Path(tmp) / f"upload{extension}"
         source.write_bytes(data)
         try:
-            result = subprocess.run(  # noqa: S603 - fixed argv, no shell, our own file name
+            if kind == "pdf":
+                pages = pdf_page_count(str(source), cwd=tmp, env=_env(tmp), deadline=deadline)
+                if pages > max_pdf_pages():
+                    raise _too_many_pages(name, pages)
+            result = run_bounded(
                 [MAT2, "--", str(source)],
+                bounds=Bounds.from_settings(),
                 cwd=tmp,
-                capture_output=True,
-                timeout=MAT2_TIMEOUT_SECONDS,
-                check=False,
-                env={"PATH": "/usr/bin:/bin", "HOME": tmp, "LANG": "C.UTF-8"},
+                env=_env(tmp),
+                deadline=deadline,
             )
-        except (subprocess.TimeoutExpired, OSError) as exc:
-            raise _unreadable() from exc
+        except OverLimit:
+            raise _too_slow(name, kind) from None
+        except (Unmeasurable, OSError):
+            raise _unreadable(name) from None
         cleaned = Path(tmp) / f"upload.cleaned{extension}"
         if result.returncode != 0 or not cleaned.is_file():
-            raise _unreadable()
+            raise _unreadable(name)
         return cleaned.read_bytes()
 
 
-def _unreadable() -> AttachmentRejected:
+def _unreadable(name: str) -> AttachmentRejected:
     return AttachmentRejected(
-        "We could not read the file to remove hidden details such as location or "
+        f"We could not read {name} to remove hidden details such as location or "
         f"author. Check it opens on your device, or send {ALLOWED_DESCRIPTION} instead.",
         field="attachments",
+        plain="unreadable file",
     )
 
 
-def clean_attachment(upload: UploadedAttachment) -> CleanAttachment:
-    """Check limits and type, and strip metadata. Raises AttachmentRejected."""
+def _too_many_pages(name: str, pages: int) -> AttachmentRejected:
+    most = max_pdf_pages()
+    return AttachmentRejected(
+        f"{name} has {pages:,} pages; the most we can take in one file is {most:,}. "
+        "Split it into smaller files and upload each.",
+        field="attachments",
+        plain=f"PDF of {pages} pages",
+    )
+
+
+def _too_many_pixels(name: str, kind: str, width: int, height: int) -> AttachmentRejected:
+    most = max_image_pixels(kind) / 1_000_000
+    return AttachmentRejected(
+        f"{name} is {width:,} × {height:,} pixels ({width * height / 1_000_000:,.0f} "
+        f"megapixels); the most we can take is {most:,.0f} megapixels. Save a smaller copy "
+        "(for example with your phone's or computer's resize or export option) and upload that.",
+        field="attachments",
+        plain=f"image of {width}x{height} pixels",
+    )
+
+
+def _too_slow(name: str, kind: str) -> AttachmentRejected:
+    what = (
+        "Split it into smaller files and upload each"
+        if kind in {"pdf", "docx", "xlsx", "odt"}
+        else "Save a smaller copy and upload that"
+    )
+    return AttachmentRejected(
+        f"{name} is too large or complex for us to remove its hidden details (such as "
+        f"location or author) in the time we allow. {what}.",
+        field="attachments",
+        plain="file too slow to clean",
+    )
+
+
+def _deadline() -> float:
+    return time.monotonic() + Bounds.from_settings().wall_seconds
+
+
+def clean_attachment(
+    upload: UploadedAttachment | CleanAttachment, *, deadline: float | None = None
+) -> CleanAttachment:
+    """Check limits and type, and strip metadata. Raises AttachmentRejected.
+
+    A CleanAttachment (a file cleaned when it was uploaded, e.g. a draft's) is returned
+    as it is. `deadline` (time.monotonic()) is the request's budget for cleaning.
+    """
+    if isinstance(upload, CleanAttachment):
+        return upload
     if len(upload.data) > MAX_ATTACHMENT_BYTES:
         raise _too_big()
     if not upload.data:
@@ -190,9 +272,19 @@ def clean_attachment(upload: UploadedAttachment) -> CleanAttachment:
             field="attachments",
         )
     content_type, extension = TYPES[kind]
-    # Plain text carries no metadata block for mat2 to remove.
-    data = upload.data if kind == "txt" else _mat2_clean(upload.data, extension)
     name = safe_filename(upload.filename)
+    if kind in {"png", "jpeg"}:
+        try:
+            width, height = image_size(upload.data, kind)
+        except Unmeasurable:
+            raise _unreadable(name) from None
+        if width * height > max_image_pixels(kind):
+            raise _too_many_pixels(name, kind, width, height)
+    # Plain text carries no metadata block for mat2 to remove.
+    if kind == "txt":
+        data = upload.data
+    else:
+        data = _mat2_clean(upload.data, kind, name, deadline or _deadline())
     stem, dot, ext = name.rpartition(".")
     if not dot or f".{ext.lower()}" not in {extension, ".jpeg"}:
         # The name follows the content, so nobody opens a PDF saved as "photo.exe".
@@ -200,20 +292,29 @@ def clean_attachment(upload: UploadedAttachment) -> CleanAttachment:
     return CleanAttachment(filename=name, content_type=content_type, data=data)
 
 
-def clean_attachments(uploads: Sequence[UploadedAttachment]) -> list[CleanAttachment]:
-    """Every file of one submission, or AttachmentRejected naming which one (by position)."""
+def clean_attachments(
+    uploads: Sequence[UploadedAttachment | CleanAttachment],
+) -> list[CleanAttachment]:
+    """Every file of one submission, or AttachmentRejected naming which one (by position).
+
+    All the files share one wall-clock budget (WHISTLEDESK_CLEAN_WALL_SECONDS), so a
+    request with several files still ends before the server's worker timeout.
+    """
     if len(uploads) > MAX_ATTACHMENTS:
         raise AttachmentRejected(
             f"You can attach up to {MAX_ATTACHMENTS} files at a time.", field="attachments"
         )
+    deadline = _deadline()
     cleaned = []
     for position, upload in enumerate(uploads, start=1):
         try:
-            cleaned.append(clean_attachment(upload))
+            cleaned.append(clean_attachment(upload, deadline=deadline))
         except AttachmentRejected as exc:
             if len(uploads) == 1:
                 raise
             raise AttachmentRejected(
-                f"File {position} of {len(uploads)}: {exc.message}", field="attachments"
+                f"File {position} of {len(uploads)}: {exc.message}",
+                field="attachments",
+                plain=f"File {position} of {len(uploads)}: {exc}",
             ) from None
     return cleaned

@@ -61,6 +61,7 @@ from whistledesk.casefiles.identity_keys import (
     identity_keypair_create,
     identity_private_key,
 )
+from whistledesk.casefiles.inbox_caps import inbox_caps_check
 from whistledesk.casefiles.models import (
     Attachment,
     Direction,
@@ -350,7 +351,7 @@ class PreparedCaseFile:
 def casefile_prepare(
     *,
     documents: Mapping[str, str],
-    attachments: Sequence[UploadedAttachment] = (),
+    attachments: Sequence[UploadedAttachment | CleanAttachment] = (),
     with_source: bool = True,
 ) -> PreparedCaseFile:
     """Check and clean a new case file's content and derive its receipt. Writes nothing.
@@ -392,7 +393,7 @@ def casefile_create(
     actor: Any,
     disclosure: Disclosure,
     documents: Mapping[str, str] | None = None,
-    attachments: Sequence[UploadedAttachment] = (),
+    attachments: Sequence[UploadedAttachment | CleanAttachment] = (),
     with_source: bool = True,
     prepared: PreparedCaseFile | None = None,
     extra_roles: Sequence[Role] = (),
@@ -759,31 +760,42 @@ def source_session_restore(token: bytes | None) -> SourceSession:
     return _source_session(account, private)
 
 
-@transaction.atomic
 def message_from_source(
     *, source: SourceSession, text: str, attachments: Sequence[UploadedAttachment] = ()
 ) -> Message:
-    """A reply or more information from the whistleblower, with optional files."""
+    """A reply or more information from the whistleblower, with optional files.
+
+    Capped per case (casefiles.inbox_caps: InboxCapReached): checked before any file is
+    cleaned, and again in the transaction with the case's source account locked.
+    """
     text = text.strip()
     if not text and not attachments:
         raise DomainError("Write a message or attach a file.", field="text")
     _check_text(text, MAX_MESSAGE_CHARS, "message")
-    files = clean_attachments(attachments)
     disclosure = source.disclosure
-    message = Message.objects.create(
-        disclosure=disclosure,
-        direction=Direction.FROM_SOURCE,
-        ciphertext=crypto.encrypt_text(source.conversation_key, text),
-    )
-    _store_attachments(disclosure, source.conversation_key, files, author=None, message=message)
-    audit_record(
-        actor=SOURCE_ACTOR,
-        action="message.received_from_source",
-        disclosure_id=disclosure.pk,
-        object_type="message",
-        object_id=message.pk,
-        details={"attachments": len(files)},
-    )
+    inbox_caps_check(disclosure=disclosure, adding_bytes=sum(len(a.data) for a in attachments))
+    # Cleaning (seconds, in a helper process) happens before the transaction opens.
+    files = clean_attachments(attachments)
+    with transaction.atomic():
+        # One send per case at a time, so concurrent sends cannot both pass the caps.
+        SourceAccount.objects.select_for_update().filter(disclosure=disclosure).first()
+        inbox_caps_check(disclosure=disclosure, adding_bytes=sum(len(f.data) for f in files))
+        message = Message.objects.create(
+            disclosure=disclosure,
+            direction=Direction.FROM_SOURCE,
+            ciphertext=crypto.encrypt_text(source.conversation_key, text),
+        )
+        _store_attachments(
+            disclosure, source.conversation_key, files, author=None, message=message
+        )
+        audit_record(
+            actor=SOURCE_ACTOR,
+            action="message.received_from_source",
+            disclosure_id=disclosure.pk,
+            object_type="message",
+            object_id=message.pk,
+            details={"attachments": len(files)},
+        )
     return message
 
 

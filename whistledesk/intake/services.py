@@ -18,7 +18,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from whistledesk.casefiles.attachments import UploadedAttachment
+from whistledesk.casefiles.attachments import CleanAttachment
 from whistledesk.casefiles.services import casefile_create, casefile_prepare
 from whistledesk.cases.models import Channel, ConcernReason
 from whistledesk.cases.safeguarding import (
@@ -111,7 +111,11 @@ def submission_create(
     # and every other writer of the installation waits until it commits (docs/adr/0003).
     prepared = casefile_prepare(
         documents=sealed_documents(answers, organisation=organisation),
-        attachments=[UploadedAttachment(filename=f.name, data=f.data) for f in attachments],
+        # Cleaned when uploaded to the draft: not cleaned (mat2 run) a second time here.
+        attachments=[
+            CleanAttachment(filename=f.name, content_type=f.content_type, data=f.data)
+            for f in attachments
+        ],
         with_source=True,
     )
     with transaction.atomic():

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_http_methods
 from whistledesk.casefiles.attachments import UploadedAttachment, clean_attachment
 from whistledesk.core.exceptions import DomainError
 from whistledesk.intake import flow
-from whistledesk.intake.draft import draft_file_add, draft_file_remove, draft_load, draft_save
+from whistledesk.intake.draft import (
+    Draft,
+    draft_file_add,
+    draft_file_remove,
+    draft_load,
+    draft_save,
+)
 from whistledesk.intake.forms import UploadForm
 from whistledesk.intake.throttle import UPLOADS, throttle_check, throttle_hit
 from whistledesk.intake.uploads import MAX_FILES, TOO_LARGE, body_too_large, capped_uploads
@@ -66,18 +72,18 @@ def files_view(request: HttpRequest) -> HttpResponse:
         return _render(request, _refused(TOO_LARGE), status=413)
 
     action = request.POST.get("action", "upload")
-    if action == "continue":
-        draft.answers["files_done"] = True
-        draft_save(request, draft)
-        return redirect(reverse("intake:check"))
     if action == "remove":
         draft_file_remove(draft, file_id=request.POST.get("file_id", ""))
         draft_save(request, draft)
         return redirect(reverse("intake:files"))
-
-    form = UploadForm(request.POST, request.FILES)
     if getattr(request, "upload_handler", None) and request.upload_handler.too_large:  # type: ignore[attr-defined]
         return _render(request, _refused(TOO_LARGE), status=413)
+    # "Continue" is in the same form as the file input, so a file chosen and not yet
+    # uploaded arrives with it (with or without JavaScript): it is uploaded, not dropped.
+    if action == "continue" and not request.FILES.get("file"):
+        return _continue(request, draft)
+
+    form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, form, status=400)
     if len(draft.files) >= MAX_FILES:
@@ -89,12 +95,21 @@ def files_view(request: HttpRequest) -> HttpResponse:
         throttle_hit(request, UPLOADS)
         cleaned = clean_attachment(UploadedAttachment.from_upload(upload))
     except DomainError as exc:
+        # A file chosen before pressing Continue and refused: stay here and say why.
         return _render(request, _refused(exc.message), status=400)
     draft_file_add(
         draft, name=cleaned.filename, content_type=cleaned.content_type, data=cleaned.data
     )
     draft.answers.pop("files_done", None)
-    draft_save(request, draft)
     # The name is not repeated: messages may travel in a cookie.
     messages.success(request, "Your file has been added")
+    if action == "continue":
+        return _continue(request, draft)
+    draft_save(request, draft)
     return redirect(reverse("intake:files"))
+
+
+def _continue(request: HttpRequest, draft: Draft) -> HttpResponse:
+    draft.answers["files_done"] = True
+    draft_save(request, draft)
+    return redirect(reverse("intake:check"))

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from whistledesk.casefiles.attachments import AttachmentRejected, UploadedAttachment
+from whistledesk.casefiles.inbox_caps import InboxCapReached
 from whistledesk.casefiles.services import (
     ReceiptRejected,
     SourceSession,
@@ -31,6 +32,7 @@ from whistledesk.intake.status import status_for_source
 from whistledesk.intake.throttle import (
     INBOX_MESSAGES,
     RECEIPT_FAILURES,
+    UPLOADS,
     Throttled,
     failure_delay,
     throttle_hit,
@@ -122,14 +124,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
     upload = form.cleaned_data.get("file")
     try:
         throttle_hit(request, INBOX_MESSAGES)  # before any file is cleaned
+        if upload:
+            # Per client, as for the form's files; the caps per case are in the service.
+            throttle_hit(request, UPLOADS)
         files = [UploadedAttachment.from_upload(upload)] if upload else []
         message_from_source(source=source, text=form.cleaned_data["text"], attachments=files)
-    except Throttled as exc:
-        form.add_error("text", exc.message)
-        return _inbox(request, source, form, status=429)
     except AttachmentRejected as exc:
         form.add_error("file", exc.message)
         return _inbox(request, source, form, status=400)
+    except (Throttled, InboxCapReached) as exc:
+        form.add_error("file" if exc.field == "file" else "text", exc.message)
+        return _inbox(request, source, form, status=429)
     except DomainError as exc:
         form.add_error("text", exc.message)
         return _inbox(request, source, form, status=400)

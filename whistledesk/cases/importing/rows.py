@@ -1,17 +1,13 @@
-"""Reading and checking an import file: every problem found, by file line, before any write."""
+"""Reading and checking an import file's records: every problem found, by file line."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import io
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from operator import itemgetter
-from pathlib import Path
-from typing import BinaryIO, TextIO
 
 from django.utils import timezone
 
@@ -33,6 +29,7 @@ SUMMARY_MAX = Disclosure._meta.get_field("summary").max_length or 500
 REFERENCE_MAX = Disclosure._meta.get_field("reference").max_length or 40
 PROGRESS_EVERY = 10_000
 _MAX_ERRORS = 10_000
+_DATES_KEPT = 20_000
 
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -73,7 +70,6 @@ class ImportResult:
     generated_references: int = 0
     rows: int = 0
     sha256: str = ""
-    references: list[str] = field(default_factory=list, repr=False)
 
 
 @dataclass(slots=True)
@@ -87,35 +83,6 @@ class Row:
     qualifying: bool
     anonymous: bool
     summary: str
-
-
-def read_text(source: TextIO | BinaryIO | str | Path) -> tuple[str, str]:
-    """The file's text (BOM removed) and its SHA-256. Raises ImportRejected if not UTF-8."""
-    if isinstance(source, str | Path):
-        try:
-            raw: bytes | str = Path(source).read_bytes()
-        except OSError as exc:
-            raise ImportRejected(
-                [RowError(0, "", f"cannot read the file: {exc.strerror}")]
-            ) from None
-    else:
-        raw = source.read()
-    if isinstance(raw, str):
-        return raw.removeprefix("\ufeff"), hashlib.sha256(raw.encode("utf-8")).hexdigest()
-    digest = hashlib.sha256(raw).hexdigest()
-    try:
-        return raw.decode("utf-8-sig"), digest
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ImportRejected(
-            [
-                RowError(
-                    line,
-                    "",
-                    'the file is not UTF-8 text; save it as "CSV UTF-8" and try again',
-                )
-            ]
-        ) from None
 
 
 class Labels:
@@ -148,17 +115,41 @@ class Checker:
         # A day's grace, as for disclosures recorded by hand: time zones differ.
         self.latest = timezone.localdate() + dt.timedelta(days=1)
         self.errors: list[RowError] = []
-        self.first_line_of: dict[str, int] = {}
+        # The last row's reference if it is well formed (else ""), for duplicate detection
+        # by the caller: the importer keeps no per-row state in memory.
+        self.reference = ""
+        # Dates repeat (a year has 366): parse each text once. Bounded, so memory stays flat.
+        self._dates: dict[str, dt.date] = {}
 
     def error(self, line: int, column: str, message: str) -> None:
         self.errors.append(RowError(line, column, message))
 
     def yes_no(self, line: int, column: str, value: str) -> bool:
-        answer = _YES.get(value.strip().casefold())
+        answer = _YES.get(value)  # the common case, exactly "yes" or "no"
+        if answer is None:
+            answer = _YES.get(value.strip().casefold())
         if answer is None:
             self.error(line, column, f"{_shown(value)} must be yes or no")
             return False
         return answer
+
+    def _date(self, line: int, text: str) -> dt.date:
+        """Parse a received_on field; note an error and return date.min if it is bad."""
+        value = text.strip()
+        if not _ISO_DATE.match(value):
+            self.error(line, "received_on", f"{_shown(value)} is not a date as YYYY-MM-DD")
+            return dt.date.min
+        try:
+            received_on = dt.date.fromisoformat(value)
+        except ValueError:
+            self.error(line, "received_on", f"{_shown(value)} is not a real date")
+            return dt.date.min
+        if received_on > self.latest:
+            self.error(line, "received_on", f"{value} is in the future")
+            return dt.date.min
+        if len(self._dates) < _DATES_KEPT:
+            self._dates[text] = received_on
+        return received_on
 
     def row(self, line: int, fields: tuple[str, ...]) -> Row | None:
         """One record's fields in COLUMNS order; None (and errors noted) if any is bad."""
@@ -174,6 +165,7 @@ class Checker:
             summary,
         ) = fields
         reference = reference.strip()
+        self.reference = ""
         if reference:
             if len(reference) > REFERENCE_MAX:
                 self.error(line, "reference", f"is longer than {REFERENCE_MAX} characters")
@@ -183,29 +175,12 @@ class Checker:
                     "reference",
                     f"{_shown(reference)} may hold only letters, digits and . _ / -",
                 )
-            elif reference in self.first_line_of:
-                self.error(
-                    line,
-                    "reference",
-                    f"{reference} is also on line {self.first_line_of[reference]}",
-                )
             else:
-                self.first_line_of[reference] = line
+                self.reference = reference
 
-        received_on = dt.date.min
-        value = received_text.strip()
-        if not _ISO_DATE.match(value):
-            self.error(line, "received_on", f"{_shown(value)} is not a date as YYYY-MM-DD")
-        else:
-            try:
-                received_on = dt.date.fromisoformat(value)
-            except ValueError:
-                self.error(line, "received_on", f"{_shown(value)} is not a real date")
-            else:
-                if received_on > self.latest:
-                    self.error(line, "received_on", f"{value} is in the future")
+        received_on = self._dates.get(received_text) or self._date(line, received_text)
 
-        channel = _CHANNELS.get(channel_text.strip().casefold(), "")
+        channel = _CHANNELS.get(channel_text) or _CHANNELS.get(channel_text.strip().casefold(), "")
         if not channel:
             self.error(
                 line,
@@ -255,75 +230,82 @@ class Checker:
         )
 
 
-def parse(text: str, checker: Checker, progress: Progress | None) -> list[Row]:
-    if not text.strip():
+Records = Iterator[tuple[int, list[str]]]
+
+
+def records(lines: Iterable[str]) -> tuple[Callable[[list[str]], tuple[str, ...]], int, Records]:
+    """Read the header; return (fields in COLUMNS order, width, the records after it).
+
+    Each record comes with the file line it starts on. Raises ImportRejected for an empty
+    file, a bad header or (while iterating) malformed CSV.
+    """
+    # Lines keep their ends (newline=""), so the csv module sees breaks inside quotes.
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise _malformed(1, exc) from None
+    # A blank header line: empty if nothing follows (else the header check below refuses it).
+    if header is None or (is_blank(header) and not any(not is_blank(r) for r in _safe(reader))):
         raise ImportRejected(
             [RowError(1, "", "the file is empty; the first line must be the header")]
         )
-    # newline="" keeps line breaks inside quoted fields intact for the csv module.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    line_end = 0
-    try:
-        header = next(reader)
-        names = [h.strip().casefold() for h in header]
-        problems = []
-        missing = [c for c in COLUMNS if c not in names]
-        if missing:
-            problems.append(f"missing column(s): {', '.join(missing)}")
-        unknown = [h for h in names if h not in COLUMNS]
-        if unknown:
-            problems.append(f"unknown column(s): {', '.join(map(_shown, unknown))}")
-        repeated = sorted({h for h in names if names.count(h) > 1})
-        if repeated:
-            problems.append(f"repeated column(s): {', '.join(repeated)}")
-        if problems:
-            raise ImportRejected(
-                [
-                    RowError(
-                        1,
-                        "",
-                        f"{'; '.join(problems)}. The header must be: {','.join(COLUMNS)}",
-                    )
-                ]
-            )
-        in_order = itemgetter(*(names.index(c) for c in COLUMNS))
-        width = len(names)
-        rows: list[Row] = []
-        raw_rows = []
-        line_end = reader.line_num
-        for fields in reader:
-            # A record starts on the line after the previous one ended.
-            raw_rows.append((line_end + 1, fields))
-            line_end = reader.line_num
-    except csv.Error as exc:
-        # Name the line where the broken record starts: an unclosed quote runs to the end.
+    names = [h.strip().casefold() for h in header]
+    problems = []
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        problems.append(f"missing column(s): {', '.join(missing)}")
+    unknown = [h for h in names if h not in COLUMNS]
+    if unknown:
+        problems.append(f"unknown column(s): {', '.join(map(_shown, unknown))}")
+    repeated = sorted({h for h in names if names.count(h) > 1})
+    if repeated:
+        problems.append(f"repeated column(s): {', '.join(repeated)}")
+    if problems:
         raise ImportRejected(
-            [
-                RowError(
-                    line_end + 1,
-                    "",
-                    f"the CSV is malformed ({exc}); check the quotes in the row starting here",
-                )
-            ]
-        ) from None
+            [RowError(1, "", f"{'; '.join(problems)}. The header must be: {','.join(COLUMNS)}")]
+        )
+    in_order = itemgetter(*(names.index(c) for c in COLUMNS))
 
-    total = len(raw_rows)
-    for n, (line, fields) in enumerate(raw_rows, start=1):
-        if not "".join(fields).strip():
-            continue  # blank lines, e.g. at the end of the file
-        if len(fields) != width:
-            checker.error(line, "", f"has {len(fields)} fields; the header has {width}")
-        else:
-            row = checker.row(line, in_order(fields))
-            if row is not None:
-                rows.append(row)
-        if len(checker.errors) >= _MAX_ERRORS:
-            checker.error(line, "", "too many problems: stopped checking here")
-            break
-        if progress and total > PROGRESS_EVERY and n % PROGRESS_EVERY == 0:
-            progress("checked", n, total)
-    if checker.errors:
-        raise ImportRejected(checker.errors)
-    if not rows:
-        raise ImportRejected([RowError(2, "", "the file has a header but no disclosures")])
-    return rows
+    def numbered() -> Records:
+        line_end = reader.line_num
+        try:
+            for fields in reader:
+                # A record starts on the line after the previous one ended.
+                yield line_end + 1, fields
+                line_end = reader.line_num
+        except csv.Error as exc:
+            # Name the line where the broken record starts: an unclosed quote runs to the end.
+            raise _malformed(line_end + 1, exc) from None
+
+    return in_order, len(names), numbered()
+
+
+def _safe(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error:
+        yield ["malformed"]
+
+
+def _malformed(line: int, exc: csv.Error) -> ImportRejected:
+    return ImportRejected(
+        [
+            RowError(
+                line,
+                "",
+                f"the CSV is malformed ({exc}); check the quotes in the row starting here",
+            )
+        ]
+    )
+
+
+def is_blank(fields: list[str]) -> bool:
+    return not "".join(fields).strip()
+
+
+def too_many_errors(checker: Checker, line: int) -> bool:
+    if len(checker.errors) >= _MAX_ERRORS:
+        checker.error(line, "", "too many problems: stopped checking here")
+        return True
+    return False

@@ -1,4 +1,8 @@
-"""Storing checked rows: skip identical re-imports, refuse changed ones, insert the rest fast."""
+"""Storing checked rows: skip identical re-imports, refuse changed ones, insert the rest fast.
+
+Nothing here holds the whole file: rows come in batches and the file's references live in
+a temporary table (`ReferenceTable`).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from whistledesk.cases.importing.rows import (
-    PROGRESS_EVERY,
-    Progress,
-    Row,
-    RowError,
-)
+from whistledesk.cases.importing.rows import Row, RowError
 from whistledesk.cases.models import Disclosure, Status
 from whistledesk.cases.references import new_reference
 from whistledesk.organisation.models import Organisation
@@ -33,8 +32,102 @@ _COMPARED = (
 )
 
 
+class ReferenceTable:
+    """The file's references and their lines, in a temporary table of this connection.
+
+    Keeps the importer's memory flat: duplicate references in the file, references already
+    in the register and clashes of generated references are all found by the database.
+    Created inside the import's transaction, so a rollback removes it; `drop()` on success.
+    """
+
+    NAME = "wd_import_refs"
+
+    def __init__(self) -> None:
+        self.sqlite = connection.vendor == "sqlite"
+        self._pending: list[tuple[str, int]] = []
+        with connection.cursor() as cursor:
+            # Normally gone with the last import's transaction; never reuse a stale one.
+            schema = "temp" if self.sqlite else "pg_temp"  # never a table of the same name
+            cursor.execute(f"DROP TABLE IF EXISTS {schema}.{self.NAME}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.NAME} "
+                "(reference varchar(100) NOT NULL, line integer NOT NULL)"
+            )
+
+    def add(self, reference: str, line: int) -> None:
+        self._pending.append((reference, line))
+        if len(self._pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        with connection.cursor() as cursor:
+            if self.sqlite:
+                insert = f"INSERT INTO {self.NAME} (reference, line) VALUES (%s, %s)"  # noqa: S608
+                cursor.executemany(insert, self._pending)
+            else:
+                with cursor.cursor.copy(f"COPY {self.NAME} (reference, line) FROM STDIN") as copy:
+                    for row in self._pending:
+                        copy.write_row(row)
+        self._pending = []
+
+    def index(self) -> None:
+        """After the first pass: index the references for the look-ups that follow."""
+        self.flush()
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE INDEX {self.NAME}_ref ON {self.NAME} (reference)")
+            if not self.sqlite:
+                cursor.execute(f"ANALYZE {self.NAME}")
+
+    def duplicates(self, limit: int) -> list[RowError]:
+        """A reference on more than one line: an error on each line after the first."""
+        table = self.NAME
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT t.line, t.reference, f.first FROM {table} t JOIN "  # noqa: S608
+                f"(SELECT reference, MIN(line) AS first FROM {table} GROUP BY reference "
+                "HAVING COUNT(*) > 1) f ON f.reference = t.reference "
+                "WHERE t.line > f.first ORDER BY t.line LIMIT %s",
+                [limit],
+            )
+            return [
+                RowError(line, "reference", f"{reference} is also on line {first}")
+                for line, reference, first in cursor.fetchall()
+            ]
+
+    def count_stored(self) -> int:
+        """How many of the file's references are already in the register."""
+        register = connection.ops.quote_name(Disclosure._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {self.NAME} t "  # noqa: S608
+                f"JOIN {register} d ON d.reference = t.reference"
+            )
+            (count,) = cursor.fetchone()
+        return int(count)
+
+    def taken(self, references: list[str]) -> set[str]:
+        """Which of `references` are in the file (or were generated for it) already."""
+        found: set[str] = set()
+        with connection.cursor() as cursor:
+            for i in range(0, len(references), LOOKUP_CHUNK):
+                chunk = references[i : i + LOOKUP_CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT reference FROM {self.NAME} WHERE reference IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+                found.update(r for (r,) in cursor.fetchall())
+        return found
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {self.NAME}")
+
+
 def partition_existing(rows: list[Row]) -> tuple[list[Row], int, list[RowError]]:
-    """Split rows into new ones, a count of identical ones already stored, and conflicts."""
+    """Split a batch into new rows, a count of identical ones already stored, and conflicts."""
     with_ref = [r for r in rows if r.reference]
     stored: dict[str, tuple[Any, ...]] = {}
     for i in range(0, len(with_ref), LOOKUP_CHUNK):
@@ -70,20 +163,25 @@ def partition_existing(rows: list[Row]) -> tuple[list[Row], int, list[RowError]]
     return new, identical, errors
 
 
-def assign_references(rows: list[Row]) -> int:
-    """Give rows without a reference a new one, unique in the file and the register."""
-    blank = [r for r in rows if not r.reference]
-    taken = {r.reference for r in rows if r.reference}
-    pending = blank
+def assign_references(rows: list[Row], table: ReferenceTable) -> int:
+    """Give a batch's rows without a reference a new one, unique in the file and register."""
+    pending = [r for r in rows if not r.reference]
+    count = len(pending)
     while pending:
+        fresh: set[str] = set()
         for r in pending:
             r.reference = new_reference()
-            while r.reference in taken:
+            while r.reference in fresh:
                 r.reference = new_reference()
-            taken.add(r.reference)
-        clash = stored_references([r.reference for r in pending])
+            fresh.add(r.reference)
+        refs = [r.reference for r in pending]
+        clash = stored_references(refs) | table.taken(refs)
+        for r in pending:
+            if r.reference not in clash:
+                table.add(r.reference, r.line)
+        table.flush()
         pending = [r for r in pending if r.reference in clash]
-    return len(blank)
+    return count
 
 
 def stored_references(references: list[str]) -> set[str]:
@@ -162,38 +260,36 @@ def insert_plan(
     return ops.quote_name(Disclosure._meta.db_table), columns, values
 
 
-def insert_rows(rows: list[Row], *, organisation: Organisation, progress: Progress | None) -> None:
-    """Insert checked rows, fast: each database's own bulk path, not the ORM's.
+class Inserter:
+    """Inserts checked rows in batches, fast: each database's own bulk path, not the ORM's.
 
     Django's bulk_create compiles every value of every row (30 columns, 34 rows a statement
     on SQLite) and is ~20 times slower than SQLite's executemany or PostgreSQL's COPY.
     """
-    table, quoted, values = insert_plan(organisation)
-    columns = ", ".join(quoted)
-    total = len(rows)
-    sqlite = connection.vendor == "sqlite"
-    with connection.cursor() as cursor:
+
+    def __init__(self, organisation: Organisation) -> None:
+        table, quoted, self.values = insert_plan(organisation)
+        columns = ", ".join(quoted)
+        self.sqlite = connection.vendor == "sqlite"
+        self.cursor = connection.cursor()
         if connection.vendor == "postgresql":
-            write = _copy_writer(cursor, f"COPY {table} ({columns}) FROM STDIN")
+            self.write = _copy_writer(self.cursor, f"COPY {table} ({columns}) FROM STDIN")
         else:
             placeholders = ", ".join(["%s"] * len(quoted))
-            write = _executemany_writer(
-                cursor,
+            self.write = _executemany_writer(
+                self.cursor,
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
             )
-        cache_size = _sqlite_big_cache(cursor) if sqlite else 0
-        for start in range(0, total, BATCH_SIZE):
-            batch = rows[start : start + BATCH_SIZE]
-            write([values(r) for r in batch])
-            done = start + len(batch)
-            if (
-                progress
-                and total > PROGRESS_EVERY
-                and (done % PROGRESS_EVERY == 0 or done == total)
-            ):
-                progress("stored", done, total)
-        if sqlite:
-            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        self.cache_size = _sqlite_big_cache(self.cursor) if self.sqlite else 0
+
+    def insert(self, rows: list[Row]) -> None:
+        if rows:
+            self.write([self.values(r) for r in rows])
+
+    def close(self) -> None:
+        if self.sqlite:
+            self.cursor.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
+        self.cursor.close()
 
 
 def _copy_writer(cursor: Any, copy_sql: str) -> Callable[[list[tuple[Any, ...]]], None]:

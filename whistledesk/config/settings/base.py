@@ -202,6 +202,22 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# Bounded work per upload and message (docs/operations.md, "Upload limits"). mat2 runs with
+# these limits; all files of one request share the wall-clock budget, which must stay below
+# the server's worker timeout (gunicorn's default is 30 s). Pixel and page limits are checked
+# before cleaning; bench/uploads.py measures what cleans in time.
+_env = os.environ.get
+WHISTLEDESK_CLEAN_WALL_SECONDS = float(_env("WHISTLEDESK_CLEAN_WALL_SECONDS", "20"))
+WHISTLEDESK_CLEAN_CPU_SECONDS = int(_env("WHISTLEDESK_CLEAN_CPU_SECONDS", "20"))
+WHISTLEDESK_CLEAN_MEMORY_MB = int(_env("WHISTLEDESK_CLEAN_MEMORY_MB", "1536"))
+WHISTLEDESK_MAX_IMAGE_PIXELS = int(_env("WHISTLEDESK_MAX_IMAGE_PIXELS", "100000000"))
+WHISTLEDESK_MAX_PNG_PIXELS = int(_env("WHISTLEDESK_MAX_PNG_PIXELS", "16000000"))
+WHISTLEDESK_MAX_PDF_PAGES = int(_env("WHISTLEDESK_MAX_PDF_PAGES", "30"))
+# Per case in the follow-up inbox: messages from the whistleblower per hour and per day,
+# and the total size of the files they have sent.
+WHISTLEDESK_INBOX_MESSAGES_PER_HOUR = int(_env("WHISTLEDESK_INBOX_MESSAGES_PER_HOUR", "6"))
+WHISTLEDESK_INBOX_MESSAGES_PER_DAY = int(_env("WHISTLEDESK_INBOX_MESSAGES_PER_DAY", "20"))
+WHISTLEDESK_INBOX_FILE_MB_PER_CASE = int(_env("WHISTLEDESK_INBOX_FILE_MB_PER_CASE", "50"))
 
 # Logging: requests to public pages are never logged with addresses or agents; Django's
 # request logger is quietened so no URL or client detail reaches a log line.
