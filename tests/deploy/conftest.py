@@ -1,0 +1,302 @@
+"""The production rehearsal: Whistledesk as docs/operations.md deploys it, on loopback.
+
+Debian's nginx, configured by deploy/nginx/whistledesk.conf itself (only names, ports and
+paths substituted), terminates TLS with a throwaway certificate made here and proxies to
+gunicorn (two workers) running the production settings on a fresh PostgreSQL database.
+The release steps of the guide run first: migrate, createcachetable, collectstatic,
+create_recovery_key; then load_demo. nginx runs as the current user with its own prefix,
+pid and temporary directories; nothing touches a system service. Everything is stopped,
+and the database dropped, at the end of the session, also when a test or the set-up fails.
+
+Clients tell themselves apart as a real proxy would see them: each binds its socket to its
+own loopback source address (127.0.0.2, 127.0.0.3, ...).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+from requests.adapters import HTTPAdapter
+
+from tests.live_server import (
+    BIN,
+    ROOT,
+    command_run,
+    free_port,
+    gunicorn_start,
+    postgres_database,
+    postgres_reachable,
+    postgres_server_url,
+    process_group_stop,
+    wait_until_answering,
+)
+
+SITE_CONF = ROOT / "deploy" / "nginx" / "whistledesk.conf"
+HOST = "127.0.0.1"
+CANARY_AGENT = "RehearsalCanaryAgent/9.1"
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if os.access(p, os.X_OK)), None
+    )
+
+
+class SourceAddressAdapter(HTTPAdapter):
+    """Connect from a chosen loopback address, so nginx sees a distinct client."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass
+class ProductionSite:
+    base: str  # https://127.0.0.1:<port>
+    http_base: str  # the plain-HTTP listener (redirects only)
+    certificate: Path
+    database_url: str
+    env: dict[str, str]
+    logs: dict[str, Path] = field(default_factory=dict)
+
+    def client(self, source: str) -> requests.Session:
+        """A browser without JavaScript, connecting from `source` (a 127.0.0.0/8 address)."""
+        assert source.startswith("127.") and source != HOST, "loopback, and not the proxy's own"
+        s = requests.Session()
+        adapter = SourceAddressAdapter(source)
+        s.mount("https://", adapter)
+        s.mount("http://", adapter)
+        # Not the environment's CA bundle or proxies: this site's certificate, directly.
+        s.trust_env = False
+        s.verify = str(self.certificate)
+        # A browser sends Origin with each form post; Django's CSRF check compares it.
+        s.headers.update({"User-Agent": CANARY_AGENT, "Origin": self.base})
+        return s
+
+    def sql(self, query: str) -> str:
+        """One value from the site's PostgreSQL database."""
+        done = subprocess.run(
+            ["psql", self.database_url, "-qtAc", query],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    def dump(self) -> bytes:
+        """What a thief holding a backup of the database would hold: a plain-SQL pg_dump."""
+        return subprocess.run(
+            ["pg_dump", "--no-owner", self.database_url],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        ).stdout
+
+    def log_text(self) -> dict[str, str]:
+        """Every log the site has written so far: nginx's (access, error) and gunicorn's."""
+        return {
+            name: path.read_text(errors="replace") if path.exists() else ""
+            for name, path in self.logs.items()
+        }
+
+
+def render_site_conf(
+    text: str,
+    *,
+    https_port: int,
+    http_port: int,
+    app_port: int,
+    certificate: Path,
+    key: Path,
+    static_root: Path,
+    log_dir: Path,
+    acme_root: Path,
+) -> str:
+    """deploy/nginx/whistledesk.conf with loopback ports and this run's paths.
+
+    Each production value must be found, so a change to the shipped file that the rehearsal
+    no longer understands fails here instead of testing something else.
+    """
+    substitutions = [
+        ("listen [::]:443 ssl http2;\n", ""),
+        ("listen [::]:80;\n", ""),
+        ("listen 443 ssl http2;", f"listen {HOST}:{https_port} ssl http2;"),
+        ("listen 80;", f"listen {HOST}:{http_port};"),
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+        ("/etc/letsencrypt/live/report.example.org/fullchain.pem", str(certificate)),
+        ("/etc/letsencrypt/live/report.example.org/privkey.pem", str(key)),
+        ("report.example.org", HOST),
+        ("/var/www/whistledesk/static/", f"{static_root}/"),
+        ("/var/log/nginx/", f"{log_dir}/"),
+        ("/var/www/letsencrypt", str(acme_root)),
+        ("/opt/whistledesk/deploy/nginx/errors", str(ROOT / "deploy" / "nginx" / "errors")),
+    ]
+    for old, new in substitutions:
+        assert old in text, f"{SITE_CONF} no longer contains {old!r}: update tests/deploy"
+        text = text.replace(old, new)
+    directives = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    leftover = re.findall(r"(?:/etc/|/var/|/opt/)\S*", directives)
+    assert not leftover, f"paths the rehearsal does not substitute: {leftover}"
+    return text
+
+
+def main_conf(tmp: Path, site: Path, log_dir: Path) -> str:
+    """The parts of Debian's /etc/nginx/nginx.conf a site relies on, in a private prefix.
+
+    Debian's http block logs every request with the client's address (the "combined"
+    format) unless a server says otherwise: kept here, so the site must override it.
+    """
+    user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {kind}_temp_path {tmp / 'nginx' / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""{user}worker_processes 1;
+pid {tmp / "nginx.pid"};
+daemon off;
+error_log {log_dir / "nginx-main-error.log"} warn;
+events {{
+    worker_connections 256;
+}}
+http {{
+    sendfile on;
+    tcp_nopush on;
+    types_hash_max_size 2048;
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {log_dir / "nginx-default-access.log"};
+    gzip on;
+{temp}
+    include {site};
+}}
+"""
+
+
+def _certificate(directory: Path) -> tuple[Path, Path]:
+    """A throwaway self-signed certificate for 127.0.0.1, valid for one day."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
+            "-addext", f"subjectAltName=IP:{HOST}",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture(scope="session")
+def production_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProductionSite]:
+    nginx = nginx_binary()
+    if nginx is None:
+        pytest.fail("nginx is missing: run `make system-deps` (apt-get install nginx)")
+    server = postgres_server_url()
+    if not postgres_reachable(server):
+        pytest.skip(f"the production rehearsal needs PostgreSQL at {server}: not reachable")
+    tmp = tmp_path_factory.mktemp("rehearsal")
+    data, static, log_dir, acme = (tmp / d for d in ("data", "static", "log", "acme"))
+    for directory in (data, static, log_dir, acme, tmp / "nginx"):
+        directory.mkdir()
+    data.chmod(0o700)
+
+    with ExitStack() as stack:
+        database_url = stack.enter_context(postgres_database(server, "wd_rehearsal"))
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "C.UTF-8",
+            "HOME": str(tmp),
+            "DJANGO_SETTINGS_MODULE": "whistledesk.config.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "WHISTLEDESK_RECEIPT_PEPPER": secrets.token_urlsafe(32),
+            "DATABASE_URL": database_url,
+            "ALLOWED_HOSTS": HOST,
+            "WHISTLEDESK_TRUSTED_PROXIES": "127.0.0.1",
+            "WHISTLEDESK_CLIENT_IP_HEADER": "X-Forwarded-For",
+            "WHISTLEDESK_DATA_DIR": str(data),
+            "WHISTLEDESK_STATIC_ROOT": str(static),
+            "PYTHONPATH": str(ROOT),
+        }
+        whistledesk = str(BIN / "whistledesk")
+        for step in (
+            ["migrate", "--noinput"],
+            ["createcachetable"],
+            ["collectstatic", "--noinput"],
+            ["create_recovery_key"],
+            ["load_demo"],
+        ):
+            command_run([whistledesk, *step], env)
+
+        cert, key = _certificate(tmp)
+        https_port, http_port, app_port = free_port(), free_port(), free_port()
+        site_conf = tmp / "whistledesk.conf"
+        site_conf.write_text(
+            render_site_conf(
+                SITE_CONF.read_text(),
+                https_port=https_port,
+                http_port=http_port,
+                app_port=app_port,
+                certificate=cert,
+                key=key,
+                static_root=static,
+                log_dir=log_dir,
+                acme_root=acme,
+            )
+        )
+        nginx_conf = tmp / "nginx.conf"
+        nginx_conf.write_text(main_conf(tmp, site_conf, log_dir))
+        nginx_args = [nginx, "-p", str(tmp), "-c", str(nginx_conf)]
+        nginx_args += ["-e", str(log_dir / "nginx-startup-error.log")]
+        command_run([*nginx_args, "-t"], env, timeout=30)
+
+        gunicorn_log = (log_dir / "gunicorn.log").open("wb")
+        stack.callback(gunicorn_log.close)
+        app = gunicorn_start(env=env, port=app_port, workers=2, output=gunicorn_log)
+        stack.callback(process_group_stop, app)
+        wait_until_answering(f"http://127.0.0.1:{app_port}/", app)
+
+        proxy = subprocess.Popen(
+            nginx_args,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        stack.callback(process_group_stop, proxy)
+        base = f"https://{HOST}:{https_port}"
+        wait_until_answering(f"{base}/", proxy, verify=str(cert))
+
+        yield ProductionSite(
+            base=base,
+            http_base=f"http://{HOST}:{http_port}",
+            certificate=cert,
+            database_url=database_url,
+            env=env,
+            logs={
+                "nginx access": log_dir / "whistledesk-access.log",
+                "nginx error": log_dir / "whistledesk-error.log",
+                "nginx main error": log_dir / "nginx-main-error.log",
+                "nginx startup error": log_dir / "nginx-startup-error.log",
+                "nginx default access": log_dir / "nginx-default-access.log",
+                "gunicorn": log_dir / "gunicorn.log",
+            },
+        )
