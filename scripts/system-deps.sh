@@ -5,6 +5,10 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v mat2 >/dev/null || need+=(mat2)
 command -v pg_dump >/dev/null || need+=(postgresql-client)
+# The production rehearsal (tests/deploy) runs its own nginx on loopback; the system
+# service the package installs is not used (`systemctl disable --now nginx` if unwanted).
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v openssl >/dev/null || need+=(openssl)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing ${need[*]} from Debian's packages..."
