@@ -20,6 +20,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -65,6 +66,16 @@ class SourceAddressAdapter(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
 
 
+STAFF_USERNAME = "rehearsal-caseworker"
+CREATE_STAFF = f"""
+import sys
+import django; django.setup()
+from whistledesk.accounts.roles import Role
+from whistledesk.accounts.services import user_create
+user_create(actor=None, username={STAFF_USERNAME!r}, password=sys.argv[1], roles=[Role.CASEWORKER])
+"""
+
+
 @dataclass
 class ProductionSite:
     base: str  # https://127.0.0.1:<port>
@@ -72,6 +83,8 @@ class ProductionSite:
     certificate: Path
     database_url: str
     env: dict[str, str]
+    staff_password: str
+    staff_username: str = STAFF_USERNAME
     logs: dict[str, Path] = field(default_factory=dict)
 
     def client(self, source: str) -> requests.Session:
@@ -245,6 +258,8 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Produc
             ["load_demo"],
         ):
             command_run([whistledesk, *step], env)
+        staff_password = secrets.token_urlsafe(16)
+        command_run([sys.executable, "-c", CREATE_STAFF, staff_password], env)
 
         cert, key = _certificate(tmp)
         https_port, http_port, app_port = free_port(), free_port(), free_port()
@@ -291,6 +306,7 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Produc
             certificate=cert,
             database_url=database_url,
             env=env,
+            staff_password=staff_password,
             logs={
                 "nginx access": log_dir / "whistledesk-access.log",
                 "nginx error": log_dir / "whistledesk-error.log",
