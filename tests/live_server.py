@@ -39,10 +39,13 @@ def gunicorn_start(
     threads: int = 1,
     timeout: int = 30,
     output: IO[bytes] | int | None = subprocess.DEVNULL,
+    options: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
     """gunicorn as deployed: no access log (it is off unless asked for), loopback only.
 
-    It runs in its own process group (session), so a stop or a SIGKILL takes the workers too.
+    `options` are further command-line flags (the rehearsal passes those of the systemd
+    unit). It runs in its own process group (session), so a stop or a SIGKILL takes the
+    workers too.
     """
     return subprocess.Popen(
         [
@@ -55,6 +58,7 @@ def gunicorn_start(
             str(threads),
             "--timeout",
             str(timeout),
+            *options,
             "whistledesk.config.wsgi:application",
         ],
         env=env,

@@ -18,6 +18,7 @@ import getpass
 import os
 import re
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,7 @@ from tests.live_server import (
 )
 
 SITE_CONF = ROOT / "deploy" / "nginx" / "whistledesk.conf"
+SERVICE_UNIT = ROOT / "deploy" / "whistledesk.service"
 HOST = "127.0.0.1"
 CANARY_AGENT = "RehearsalCanaryAgent/9.1"
 
@@ -129,6 +131,29 @@ class ProductionSite:
         }
 
 
+def unit_gunicorn_options(unit: str) -> tuple[int, int, list[str]]:
+    """(workers, timeout, other flags) of ExecStart in deploy/whistledesk.service.
+
+    The rehearsal runs gunicorn with the unit's own flags (two workers instead of its
+    number, and a loopback port instead of the systemd socket).
+    """
+    joined = re.sub(r"\\\n\s*", " ", unit)
+    found = re.search(r"^ExecStart=(.+)$", joined, re.M)
+    assert found, "deploy/whistledesk.service has no ExecStart"
+    argv = shlex.split(found.group(1))
+    assert argv[0] == "/opt/whistledesk/.venv/bin/gunicorn", argv
+    assert argv[1] == "whistledesk.config.wsgi:application", argv
+    flags = argv[2:]
+    values: dict[str, int] = {}
+    for name in ("--workers", "--timeout"):
+        assert name in flags, f"the unit should set {name}"
+        at = flags.index(name)
+        values[name] = int(flags[at + 1])
+        del flags[at : at + 2]
+    assert not any(f.startswith(("--bind", "-b")) for f in flags), "the socket unit binds"
+    return values["--workers"], values["--timeout"], flags
+
+
 def render_site_conf(
     text: str,
     *,
@@ -139,7 +164,6 @@ def render_site_conf(
     key: Path,
     static_root: Path,
     log_dir: Path,
-    acme_root: Path,
 ) -> str:
     """deploy/nginx/whistledesk.conf with loopback ports and this run's paths.
 
@@ -157,7 +181,6 @@ def render_site_conf(
         ("report.example.org", HOST),
         ("/var/www/whistledesk/static/", f"{static_root}/"),
         ("/var/log/nginx/", f"{log_dir}/"),
-        ("/var/www/letsencrypt", str(acme_root)),
         ("/opt/whistledesk/deploy/nginx/errors", str(ROOT / "deploy" / "nginx" / "errors")),
     ]
     for old, new in substitutions:
@@ -227,8 +250,8 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Produc
     if not postgres_reachable(server):
         pytest.skip(f"the production rehearsal needs PostgreSQL at {server}: not reachable")
     tmp = tmp_path_factory.mktemp("rehearsal")
-    data, static, log_dir, acme = (tmp / d for d in ("data", "static", "log", "acme"))
-    for directory in (data, static, log_dir, acme, tmp / "nginx"):
+    data, static, log_dir = (tmp / d for d in ("data", "static", "log"))
+    for directory in (data, static, log_dir, tmp / "nginx"):
         directory.mkdir()
     data.chmod(0o700)
 
@@ -274,7 +297,6 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Produc
                 key=key,
                 static_root=static,
                 log_dir=log_dir,
-                acme_root=acme,
             )
         )
         nginx_conf = tmp / "nginx.conf"
@@ -285,7 +307,10 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Produc
 
         gunicorn_log = (log_dir / "gunicorn.log").open("wb")
         stack.callback(gunicorn_log.close)
-        app = gunicorn_start(env=env, port=app_port, workers=2, output=gunicorn_log)
+        _, timeout, options = unit_gunicorn_options(SERVICE_UNIT.read_text())
+        app = gunicorn_start(
+            env=env, port=app_port, workers=2, timeout=timeout, output=gunicorn_log, options=options
+        )
         stack.callback(process_group_stop, app)
         wait_until_answering(f"http://127.0.0.1:{app_port}/", app)
 
