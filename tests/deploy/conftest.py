@@ -3,8 +3,9 @@
 Debian's nginx, configured by deploy/nginx/whistledesk.conf itself (only names, ports and
 paths substituted), terminates TLS with a throwaway certificate made here and proxies to
 gunicorn (two workers) running the production settings on a fresh PostgreSQL database.
-The release steps of the guide run first: migrate, createcachetable, collectstatic,
-create_recovery_key; then load_demo. nginx runs as the current user with its own prefix,
+The guide's environment file and release steps come first (migrate, collectstatic,
+check --deploy, create_recovery_key, through deploy/whistledesk-admin), then load_demo and
+a member of staff. nginx runs as the current user with its own prefix,
 pid and temporary directories; nothing touches a system service. Everything is stopped,
 and the database dropped, at the end of the session, also when a test or the set-up fails.
 
@@ -21,7 +22,6 @@ import secrets
 import shlex
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -46,6 +46,10 @@ from tests.live_server import (
 
 SITE_CONF = ROOT / "deploy" / "nginx" / "whistledesk.conf"
 SERVICE_UNIT = ROOT / "deploy" / "whistledesk.service"
+ADMIN = ROOT / "deploy" / "whistledesk-admin"
+GUIDE = ROOT / "docs" / "operations.md"
+# whistledesk-admin runs APP_DIR/.venv/bin/whistledesk: the checkout's own virtualenv.
+APP_DIR = BIN.parent.parent
 HOST = "127.0.0.1"
 CANARY_AGENT = "RehearsalCanaryAgent/9.1"
 
@@ -69,13 +73,12 @@ class SourceAddressAdapter(HTTPAdapter):
 
 
 STAFF_USERNAME = "rehearsal-caseworker"
-CREATE_STAFF = f"""
-import sys
-import django; django.setup()
-from whistledesk.accounts.roles import Role
-from whistledesk.accounts.services import user_create
-user_create(actor=None, username={STAFF_USERNAME!r}, password=sys.argv[1], roles=[Role.CASEWORKER])
-"""
+CREATE_STAFF = (
+    "from whistledesk.accounts.roles import Role; "
+    "from whistledesk.accounts.services import user_create; "
+    f"user_create(actor='rehearsal', username='{STAFF_USERNAME}', password='{{password}}', "
+    "roles=[Role.CASEWORKER])"
+)
 
 
 @dataclass
@@ -152,6 +155,55 @@ def unit_gunicorn_options(unit: str) -> tuple[int, int, list[str]]:
         del flags[at : at + 2]
     assert not any(f.startswith(("--bind", "-b")) for f in flags), "the socket unit binds"
     return values["--workers"], values["--timeout"], flags
+
+
+def environment_file(
+    guide: str,
+    *,
+    secret_key: str,
+    pepper: str,
+    database_url: str,
+    data_dir: Path,
+    static_root: Path,
+) -> str:
+    """The environment file of docs/operations.md, with this run's values.
+
+    The example is taken from the guide itself (the code block that starts with
+    DJANGO_SETTINGS_MODULE=...production), so the guide's file is the one rehearsed.
+    """
+    found = re.search(
+        r"```sh\n(DJANGO_SETTINGS_MODULE=whistledesk\.config\.settings\.production\n.*?)```",
+        guide,
+        re.S,
+    )
+    assert found, f"{GUIDE} has no environment file example"
+    text = found.group(1)
+    substitutions = [
+        ("<the first value>", secret_key),
+        ("<the second value>", pepper),
+        ("postgres:///whistledesk", database_url),
+        ("report.example.org", HOST),
+        ("/var/lib/whistledesk", str(data_dir)),
+        ("/var/www/whistledesk/static", str(static_root)),
+    ]
+    for old, new in substitutions:
+        assert old in text, f"the guide's environment file no longer has {old!r}"
+        text = text.replace(old, new)
+    return text
+
+
+def read_environment_file(path: Path) -> dict[str, str]:
+    """KEY=value lines as systemd's EnvironmentFile= reads them (double quotes removed)."""
+    values = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.partition("=")
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        values[key] = value
+    return values
 
 
 def render_site_conf(
@@ -257,32 +309,43 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Produc
 
     with ExitStack() as stack:
         database_url = stack.enter_context(postgres_database(server, "wd_rehearsal"))
-        env = {
+        staff_password = secrets.token_urlsafe(16)
+        env_file = tmp / "whistledesk.env"
+        env_file.write_text(
+            environment_file(
+                GUIDE.read_text(),
+                secret_key=secrets.token_urlsafe(50),
+                pepper=secrets.token_urlsafe(32),
+                database_url=database_url,
+                data_dir=data,
+                static_root=static,
+            )
+        )
+        # The guide's release steps, through deploy/whistledesk-admin and that file
+        admin_env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "LANG": "C.UTF-8",
             "HOME": str(tmp),
-            "DJANGO_SETTINGS_MODULE": "whistledesk.config.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "WHISTLEDESK_RECEIPT_PEPPER": secrets.token_urlsafe(32),
-            "DATABASE_URL": database_url,
-            "ALLOWED_HOSTS": HOST,
-            "WHISTLEDESK_TRUSTED_PROXIES": "127.0.0.1",
-            "WHISTLEDESK_CLIENT_IP_HEADER": "X-Forwarded-For",
-            "WHISTLEDESK_DATA_DIR": str(data),
-            "WHISTLEDESK_STATIC_ROOT": str(static),
-            "PYTHONPATH": str(ROOT),
+            "WHISTLEDESK_ENV_FILE": str(env_file),
+            "WHISTLEDESK_APP_DIR": str(APP_DIR),
+            "WHISTLEDESK_USER": getpass.getuser(),
         }
-        whistledesk = str(BIN / "whistledesk")
         for step in (
             ["migrate", "--noinput"],
-            ["createcachetable"],
             ["collectstatic", "--noinput"],
+            ["check", "--deploy", "--fail-level", "WARNING"],
             ["create_recovery_key"],
             ["load_demo"],
+            ["shell", "-c", CREATE_STAFF.format(password=staff_password)],
         ):
-            command_run([whistledesk, *step], env)
-        staff_password = secrets.token_urlsafe(16)
-        command_run([sys.executable, "-c", CREATE_STAFF, staff_password], env)
+            command_run([str(ADMIN), *step], admin_env)
+        # What systemd's EnvironmentFile= gives the service
+        env = {
+            "PATH": admin_env["PATH"],
+            "LANG": "C.UTF-8",
+            "HOME": str(tmp),
+            **read_environment_file(env_file),
+        }
 
         cert, key = _certificate(tmp)
         https_port, http_port, app_port = free_port(), free_port(), free_port()
