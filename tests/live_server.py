@@ -40,18 +40,26 @@ def gunicorn_start(
     timeout: int = 30,
     output: IO[bytes] | int | None = subprocess.DEVNULL,
     options: Sequence[str] = (),
+    socket_activation: bool = False,
 ) -> subprocess.Popen[bytes]:
     """gunicorn as deployed: no access log (it is off unless asked for), loopback only.
 
     `options` are further command-line flags (the rehearsal passes those of the systemd
-    unit). It runs in its own process group (session), so a stop or a SIGKILL takes the
-    workers too.
+    unit). With `socket_activation`, systemd-socket-activate holds the listening socket and
+    hands it over as systemd's whistledesk.socket does (gunicorn gets no --bind; it starts
+    at the first connection). It runs in its own process group (session), so a stop or a
+    SIGKILL takes the workers too.
     """
+    if socket_activation:
+        # It hands its children no environment but what --setenv names.
+        listen = ["systemd-socket-activate", "--listen", f"127.0.0.1:{port}"]
+        listen += [f"--setenv={name}" for name in env]
+        listen += [str(BIN / "gunicorn")]
+    else:
+        listen = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}"]
     return subprocess.Popen(
         [
-            str(BIN / "gunicorn"),
-            "--bind",
-            f"127.0.0.1:{port}",
+            *listen,
             "--workers",
             str(workers),
             "--threads",

@@ -46,6 +46,7 @@ from tests.live_server import (
 
 SITE_CONF = ROOT / "deploy" / "nginx" / "whistledesk.conf"
 SERVICE_UNIT = ROOT / "deploy" / "whistledesk.service"
+SOCKET_UNIT = ROOT / "deploy" / "whistledesk.socket"
 ADMIN = ROOT / "deploy" / "whistledesk-admin"
 GUIDE = ROOT / "docs" / "operations.md"
 # whistledesk-admin runs APP_DIR/.venv/bin/whistledesk: the checkout's own virtualenv.
@@ -370,9 +371,17 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Produc
 
         gunicorn_log = (log_dir / "gunicorn.log").open("wb")
         stack.callback(gunicorn_log.close)
+        # nginx's upstream is where whistledesk.socket listens
+        assert "ListenStream=127.0.0.1:8000\n" in SOCKET_UNIT.read_text()
         _, timeout, options = unit_gunicorn_options(SERVICE_UNIT.read_text())
         app = gunicorn_start(
-            env=env, port=app_port, workers=2, timeout=timeout, output=gunicorn_log, options=options
+            env=env,
+            port=app_port,
+            workers=2,
+            timeout=timeout,
+            output=gunicorn_log,
+            options=options,
+            socket_activation=shutil.which("systemd-socket-activate") is not None,
         )
         stack.callback(process_group_stop, app)
         wait_until_answering(f"http://127.0.0.1:{app_port}/", app)
