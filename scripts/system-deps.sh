@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Install the system packages Whistledesk needs, when we can; otherwise say exactly what to install.
-#   scripts/system-deps.sh             everything `make test` needs: chromium, mat2, postgresql-client
+#   scripts/system-deps.sh             everything `make test` needs: chromium, mat2, postgresql-client, nginx, openssl
 #   scripts/system-deps.sh mat2        only mat2 (`make run`: uploads are refused without it)
 # With WARN_ONLY=1 a package that cannot be installed is reported and the script carries on.
 set -euo pipefail
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(chromium mat2 postgresql-client)
+[ ${#wanted[@]} -eq 0 ] && wanted=(chromium mat2 postgresql-client nginx openssl)
 need=()
 for pkg in "${wanted[@]}"; do
   case "$pkg" in
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
     mat2) [ -x /usr/bin/mat2 ] || need+=(mat2) ;;
     postgresql-client) command -v pg_dump >/dev/null || need+=(postgresql-client) ;;
+    # The production rehearsal (tests/deploy) runs its own nginx on loopback; the system
+    # service the package installs is not used (`systemctl disable --now nginx` if unwanted).
+    nginx) command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx) ;;
+    openssl) command -v openssl >/dev/null || need+=(openssl) ;;
     *) echo "system-deps.sh: unknown package $pkg"; exit 2 ;;
   esac
 done

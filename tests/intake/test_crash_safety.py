@@ -12,17 +12,17 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+
+from tests.live_server import free_port, gunicorn_start, postgres_database, postgres_server_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -63,27 +63,14 @@ print(json.dumps(out))
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def database_url(tmp_path: Path) -> Any:
     """A database of the test's own: a SQLite file, or a fresh PostgreSQL database."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'crash.sqlite3'}"
         return
-    name = f"wd_crash_{uuid.uuid4().hex[:10]}"
-    server = base.rsplit("/", 1)[0]
-    subprocess.run(["psql", f"{server}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
-    yield f"{server}/{name}"
-    subprocess.run(
-        ["psql", f"{server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
-        check=False,
-    )
+    with postgres_database(postgres_server_url(), "wd_crash") as url:
+        yield url
 
 
 def _person(base: str, n: int, narrative: str) -> tuple[str, str] | None:
@@ -136,25 +123,10 @@ def test_killed_server_keeps_every_acknowledged_disclosure(
     recovery_key = re.search(r"Recovery key: (\S+)", setup.stdout)
     assert recovery_key
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "whistledesk.config.wsgi:application",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, so the kill takes the workers too
-    )
+    # Its own process group, so the kill takes the workers too.
+    server = gunicorn_start(env=env, port=port, workers=2, threads=4)
     acknowledged: list[tuple[str, str, str]] = []
     lock = threading.Lock()
     stop = threading.Event()

@@ -14,14 +14,14 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.intake.test_crash_safety import SETUP, _free_port, database_url  # noqa: F401
+from tests.intake.test_crash_safety import SETUP, database_url  # noqa: F401
+from tests.live_server import free_port, gunicorn_start, process_group_stop, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -65,44 +65,16 @@ def server(database_url: str, tmp_path: Path) -> Iterator[Server]:  # noqa: F811
     run = {"env": env, "cwd": ROOT, "check": True, "capture_output": True, "timeout": 300}
     subprocess.run([str(BIN / "whistledesk"), "migrate", "--noinput"], **run)
     subprocess.run([sys.executable, "-c", SETUP], text=True, **run)
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--timeout",
-                "30",
-                "whistledesk.config.wsgi:application",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        process = gunicorn_start(env=env, port=port, workers=2, threads=4, output=out)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                requests.get(f"{base}/", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.3)
+        wait_until_answering(f"{base}/", process, seconds=60)
         yield Server(base, port, env, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
+        process_group_stop(process)
 
 
 def person(server: Server) -> requests.Session:

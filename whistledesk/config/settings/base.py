@@ -175,7 +175,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# collectstatic's output; in production outside the private data directory, for nginx to serve.
+STATIC_ROOT = Path(os.environ.get("WHISTLEDESK_STATIC_ROOT") or DATA_DIR / "static")
 STATICFILES_DIRS = [PACKAGE_DIR / "frontend"]
 MEDIA_ROOT = DATA_DIR / "files"
 
