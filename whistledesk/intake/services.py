@@ -157,7 +157,7 @@ def submission_create(
         )
         if at_risk:
             # A child reported at immediate risk: the case cannot close until a
-            # safeguarding lead confirms the action taken (docs/adr/0006).
+            # safeguarding lead confirms the action taken (docs/adr/0007).
             safeguarding_concern_open_for_risk(
                 actor=PUBLIC_ACTOR, disclosure=disclosure, reason=ConcernReason.WEB_ANSWER
             )
