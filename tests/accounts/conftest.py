@@ -15,7 +15,7 @@ NARRATIVE = "The night manager at Larkspur Lodge locks the children in."
 
 def case_file_url(reference: str) -> str:
     """Where staff read a sealed case (the narrative)."""
-    return reverse("casefiles:detail", args=[reference])
+    return reverse("cases:casefile", args=[reference])
 
 
 def sign_in(username: str, password: str = PASSWORD) -> Client:

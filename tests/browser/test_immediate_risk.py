@@ -95,7 +95,7 @@ def test_immediate_risk_cannot_close_until_a_lead_confirms(
 
     # A caseworker assesses it as low risk and tries to close it at once.
     _sign_in(page, base, "casey")
-    page.goto(f"{base}/staff/casework/{reference}/")
+    page.goto(f"{base}/staff/cases/{reference}/")
     expect(page.locator("#urgent-banner")).to_contain_text(
         "The whistleblower answered “Yes” to “Is a child at risk of immediate harm?”"
     )
@@ -132,6 +132,6 @@ def test_immediate_risk_cannot_close_until_a_lead_confirms(
 
     # Now the caseworker can close it.
     _sign_in(page, base, "casey")
-    page.goto(f"{base}/staff/casework/{reference}/")
+    page.goto(f"{base}/staff/cases/{reference}/")
     _close(page, advice.pk)
     expect(page.locator("#case-status")).to_have_text("Closed")

@@ -49,7 +49,7 @@ def _tabs(html: str) -> str:
 def _close(browser: Client, case: Disclosure) -> Any:
     outcome = case.organisation.outcomes.first()
     return browser.post(
-        f"/staff/casework/{case.reference}/move/closed/",
+        f"/staff/cases/{case.reference}/move/closed/",
         {"outcome": outcome.pk, "reason": "Advice given."},
     )
 
@@ -84,7 +84,7 @@ def test_web_disclosure_with_immediate_risk_cannot_close_until_a_lead_confirms(
     # When a caseworker assesses it as low risk and tries to close it a minute later
     case = walk(case, Status.ACTION)
     caseworker = _as(users["caseworker"])
-    page = caseworker.get(f"/staff/casework/{reference}/").content.decode()
+    page = caseworker.get(f"/staff/cases/{reference}/").content.decode()
     assert f"The whistleblower answered “Yes” to {QUESTION}" in page
     assert "a safeguarding lead must confirm the action taken before the case can close" in page
     response = _close(caseworker, case)
@@ -96,7 +96,7 @@ def test_web_disclosure_with_immediate_risk_cannot_close_until_a_lead_confirms(
 
     # When the lead confirms the action taken, through the page
     response = lead.post(
-        f"/staff/casework/{reference}/concern/{concern.pk}/confirm/",
+        f"/staff/cases/{reference}/concern/{concern.pk}/confirm/",
         {
             "action_taken": "Referred to the local authority duty team; child seen.",
             "action_taken_by": "Duty social worker",
@@ -121,12 +121,12 @@ def test_web_disclosure_without_risk_opens_no_concern_and_says_no(
     assert not SafeguardingConcern.objects.filter(disclosure=case).exists()
     caseworker = _as(users["caseworker"])
     assert 'id="urgent-banner"' not in caseworker.get(
-        f"/staff/casework/{reference}/"
+        f"/staff/cases/{reference}/"
     ).content.decode()
     # When a caseworker marks it urgent at assessment
     case = walk(case, Status.ASSESSING)
     response = caseworker.post(
-        f"/staff/casework/{reference}/assess/",
+        f"/staff/cases/{reference}/assess/",
         {
             "categories": ["health_safety"],
             "public_interest": "yes",
@@ -138,7 +138,7 @@ def test_web_disclosure_without_risk_opens_no_concern_and_says_no(
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     # Then the banner says what the whistleblower answered, and who marked it urgent
-    page = caseworker.get(f"/staff/casework/{reference}/").content.decode()
+    page = caseworker.get(f"/staff/cases/{reference}/").content.decode()
     assert f"The whistleblower answered “No” to {QUESTION}" in page
     assert "The whistleblower answered “Yes”" not in page
     assert "Marked urgent by caseworker on " in page
@@ -169,7 +169,7 @@ def test_staff_marking_urgent_at_intake_opens_a_concern_and_names_them(
     assert case.safeguarding_open
     assert KeyGrant.objects.filter(disclosure=case, user=users["safeguarding_lead"]).exists()
     # and the case page names who marked it urgent, never a whistleblower's answer
-    page = officer.get(f"/staff/casework/{case.reference}/").content.decode()
+    page = officer.get(f"/staff/cases/{case.reference}/").content.decode()
     assert "Marked urgent by intake_officer on " in page
     assert "The whistleblower answered" not in page
     assert "Marked urgent at intake: immediate risk to a child" in page

@@ -43,7 +43,7 @@ def test_assessment_errors_say_what_to_do(users: Any, new_case: Any) -> None:
         actor=users["caseworker"], disclosure=new_case(), to="acknowledged"
     )
     # When the assessment is saved with nothing chosen
-    response = _as(users["caseworker"]).post(f"/staff/casework/{case.reference}/assess/", {})
+    response = _as(users["caseworker"]).post(f"/staff/cases/{case.reference}/assess/", {})
     # Then each question says, in GOV.UK words, what to select
     assert response.status_code == 200
     assert _error_messages(response.content.decode()) == [
@@ -63,7 +63,7 @@ def test_recording_the_assessment_moves_an_acknowledged_case_on(
     )
     caseworker = _as(users["caseworker"])
     response = caseworker.post(
-        f"/staff/casework/{case.reference}/assess/",
+        f"/staff/cases/{case.reference}/assess/",
         {
             "categories": ["health_safety"],
             "public_interest": "yes",
@@ -73,7 +73,7 @@ def test_recording_the_assessment_moves_an_acknowledged_case_on(
         },
     )
     assert response.status_code == 302
-    page = caseworker.get(f"/staff/casework/{case.reference}/").content.decode()
+    page = caseworker.get(f"/staff/cases/{case.reference}/").content.decode()
     # The status says what happened, and the next step is offered, not "Start assessment"
     assert re.search(r'id="case-status">Assessing<', page)
     assert "Start assessment" not in page
@@ -94,7 +94,7 @@ def test_history_speaks_words_and_gov_uk_dates(users: Any, new_case: Any) -> Non
             with_source=False,
         )
     disclosure_transition(actor=users["caseworker"], disclosure=case, to="acknowledged")
-    page = _as(users["manager"]).get(f"/staff/casework/{case.reference}/").content.decode()
+    page = _as(users["manager"]).get(f"/staff/cases/{case.reference}/").content.decode()
     history = page[page.index('id="case-history-title"') :]
     # Then the history reads as words, not codes
     assert "Case file sealed" in history
