@@ -460,7 +460,6 @@ def casefile_create(
     return receipt
 
 
-@transaction.atomic
 def casefile_add(
     *,
     actor: User,
@@ -472,7 +471,19 @@ def casefile_add(
     """Staff add to a case file: call notes, an email received, files."""
     documents = documents or {}
     _check_documents(documents)
+    # Cleaned before the transaction: mat2 never runs under the audit lock (ADR 0003).
     files = clean_attachments(attachments)
+    with transaction.atomic():
+        _casefile_add_store(actor, disclosure, private_key, documents, files)
+
+
+def _casefile_add_store(
+    actor: User,
+    disclosure: Disclosure,
+    private_key: bytes,
+    documents: Mapping[str, str],
+    files: Sequence[CleanAttachment],
+) -> None:
     data_key = _staff_data_key(disclosure, actor, private_key)
     _store_documents(disclosure, data_key, documents, actor)
     _store_attachments(disclosure, data_key, files, author=actor)
@@ -743,7 +754,6 @@ def source_session_restore(token: bytes | None) -> SourceSession:
     return _source_session(account, private)
 
 
-@transaction.atomic
 def message_from_source(
     *, source: SourceSession, text: str, attachments: Sequence[UploadedAttachment] = ()
 ) -> Message:
@@ -752,7 +762,15 @@ def message_from_source(
     if not text and not attachments:
         raise DomainError("Write a message or attach a file.", field="text")
     _check_text(text, MAX_MESSAGE_CHARS, "message")
+    # Cleaned before the transaction: mat2 never runs under the audit lock (ADR 0003).
     files = clean_attachments(attachments)
+    with transaction.atomic():
+        return _message_from_source_store(source, text, files)
+
+
+def _message_from_source_store(
+    source: SourceSession, text: str, files: Sequence[CleanAttachment]
+) -> Message:
     disclosure = source.disclosure
     message = Message.objects.create(
         disclosure=disclosure,
