@@ -70,3 +70,53 @@ def test_another_writer_appends_while_a_send_is_deriving(
     assert AuditEvent.objects.filter(action="casefile.created").count() == 1
     result = verify_chain()
     assert result.ok, result.problem
+
+
+def test_another_writer_appends_while_a_reply_file_is_cleaned(
+    organisation: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.intake.conftest import submit
+    from whistledesk.casefiles import attachments
+
+    # Given a whistleblower signed in to their inbox, replying with a file
+    _, receipt = submit(Client(), organisation)
+    inbox = Client()
+    assert inbox.post("/follow-up/", {"receipt": receipt})["Location"] == "/follow-up/inbox/"
+    cleaning = threading.Event()
+    appended = threading.Event()
+    seen: dict[str, Any] = {}
+    real_clean = attachments.clean_attachment
+
+    def paused_clean(upload: Any) -> Any:
+        # The file is really cleaned; first, another connection gets a chance to append.
+        if threading.current_thread().name == "reply" and not cleaning.is_set():
+            cleaning.set()
+            seen["appended_while_cleaning"] = appended.wait(WAIT)
+        return real_clean(upload)
+
+    monkeypatch.setattr(attachments, "clean_attachment", paused_clean)
+
+    def reply() -> None:
+        try:
+            seen["response"] = inbox.post(
+                "/follow-up/inbox/",
+                {"text": "More detail.", "file": SimpleUploadedFile("rota.txt", b"rota")},
+            )
+        finally:
+            connection.close()
+
+    replier = threading.Thread(target=reply, name="reply")
+    # When the reply's file is being cleaned
+    replier.start()
+    assert cleaning.wait(WAIT), "the reply's file was never cleaned"
+    # Then this connection can append to the audit chain at once
+    with transaction.atomic():
+        audit_record(actor="system", action="test.concurrent_append")
+    appended.set()
+    replier.join(timeout=60)
+    close_old_connections()
+    assert seen.get("appended_while_cleaning") is True
+    assert seen["response"]["Location"] == "/follow-up/inbox/"
+    assert verify_chain().ok

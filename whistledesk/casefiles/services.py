@@ -471,7 +471,6 @@ def casefile_create(
     return receipt
 
 
-@transaction.atomic
 def casefile_add(
     *,
     actor: User,
@@ -483,7 +482,19 @@ def casefile_add(
     """Staff add to a case file: call notes, an email received, files."""
     documents = documents or {}
     _check_documents(documents)
+    # Cleaned before the transaction: mat2 never runs under the audit lock (ADR 0003).
     files = clean_attachments(attachments)
+    with transaction.atomic():
+        _casefile_add_store(actor, disclosure, private_key, documents, files)
+
+
+def _casefile_add_store(
+    actor: User,
+    disclosure: Disclosure,
+    private_key: bytes,
+    documents: Mapping[str, str],
+    files: Sequence[CleanAttachment],
+) -> None:
     data_key = _staff_data_key(disclosure, actor, private_key)
     _store_documents(disclosure, data_key, documents, actor)
     _store_attachments(disclosure, data_key, files, author=actor)
