@@ -269,7 +269,7 @@ def test_counters_expiring_under_concurrent_use_never_fail_a_request() -> None:
                 except Throttled:
                     errors.append("throttled")
                 except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-                    errors.append(type(exc).__name__)
+                    errors.append(f"{type(exc).__name__}: {str(exc)[:160]}")
         finally:
             connections.close_all()
 
