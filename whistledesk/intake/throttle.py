@@ -102,12 +102,13 @@ def throttle_hit(request: HttpRequest, limit: Limit) -> Hit:
     key = _client_key(request, limit)
     now = timezone.now()
     with transaction.atomic():
-        _delete_expired(now)
+        # The client's row before the shared one, in every request: no lock-order deadlock.
         hits = _count(key, limit.window_seconds, now)
         everyone = _count(f"{limit.scope}:all", limit.window_seconds, now)
         if everyone == limit.alarm_at:
             # Exactly once per window: each value of the atomic count is returned once.
             _raise_alarm(limit)
+        _delete_expired(now)
     if hits > limit.per_client:
         expires_at = ThrottleCounter.objects.filter(key=key).values_list("expires_at", flat=True)
         raise Throttled(_minutes_until(expires_at.first() or now, now))
@@ -133,11 +134,13 @@ def _client_key(request: HttpRequest, limit: Limit) -> str:
 
 
 def _delete_expired(now: dt.datetime) -> None:
-    """Expired counters go first, whoever they belong to: nothing outlives its window.
+    """Expired counters go, whoever they belong to: nothing outlives its window.
 
-    Rows another request has locked are skipped, not waited for (PostgreSQL): a delete that
-    waited while holding other rows could deadlock with that request's own upserts. The
-    other request deletes or renews them itself. SQLite locks the whole database instead.
+    Last in the transaction, and skipping rows another request holds (PostgreSQL's
+    SKIP LOCKED), so it never waits while holding a lock: a clean-up that waited, or that
+    ran first and held the rows it deleted, deadlocked with other requests' upserts. A
+    skipped row is renewed by its own request's upsert or deleted by the next request.
+    SQLite locks the whole database for the transaction instead.
     """
     expired = ThrottleCounter.objects.filter(expires_at__lte=now)
     unlocked = expired.select_for_update(skip_locked=True).values("pk")
@@ -145,8 +148,8 @@ def _delete_expired(now: dt.datetime) -> None:
 
 
 def _count(key: str, window_seconds: int, now: dt.datetime) -> int:
-    """Add one to a counter, starting it if there is none; the new count. Expired counters
-    were deleted earlier in the same transaction, so an existing one is always current."""
+    """Add one to a counter, or start it afresh if there is none or it has expired; the
+    new count."""
     quote = connection.ops.quote_name
     table, k, hits, expires = (
         quote(name) for name in (ThrottleCounter._meta.db_table, "key", "hits", "expires_at")
@@ -154,12 +157,16 @@ def _count(key: str, window_seconds: int, now: dt.datetime) -> int:
     # One statement: concurrent uses from every worker are each counted exactly once.
     sql = (
         f"INSERT INTO {table} ({k}, {hits}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608 - names from the model
-        f"ON CONFLICT ({k}) DO UPDATE SET {hits} = {table}.{hits} + 1 "
+        f"ON CONFLICT ({k}) DO UPDATE SET "
+        f"{hits} = CASE WHEN {table}.{expires} <= %s THEN 1 ELSE {table}.{hits} + 1 END, "
+        f"{expires} = CASE WHEN {table}.{expires} <= %s "
+        f"THEN excluded.{expires} ELSE {table}.{expires} END "
         f"RETURNING {hits}"
     )
+    adapt = connection.ops.adapt_datetimefield_value
     ends = now + dt.timedelta(seconds=window_seconds)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, connection.ops.adapt_datetimefield_value(ends)])
+        cursor.execute(sql, [key, adapt(ends), adapt(now), adapt(now)])
         row = cursor.fetchone()
     return int(row[0])
 
