@@ -217,7 +217,8 @@ def main() -> None:
         measure("importer", path, rows, args.code)
         if not args.no_plain:
             measure("plain insert", path, rows, ROOT)
-    clear()
+    if vendor != "sqlite":  # the SQLite file is made afresh on the next run anyway
+        clear()
 
 
 if __name__ == "__main__":

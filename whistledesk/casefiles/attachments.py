@@ -227,7 +227,8 @@ def _too_many_pixels(name: str, kind: str, width: int, height: int) -> Attachmen
     return AttachmentRejected(
         f"{name} is {width:,} × {height:,} pixels ({width * height / 1_000_000:,.0f} "
         f"megapixels); the most we can take is {most:,.0f} megapixels. Save a smaller copy "
-        "(for example with your phone's or computer's resize or export option) and upload that.",
+        "(for example with your phone's or computer's resize or export option"
+        f"{', or as a JPEG' if kind == 'png' else ''}) and upload that.",
         field="attachments",
         plain=f"image of {width}x{height} pixels",
     )
