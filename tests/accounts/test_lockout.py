@@ -97,3 +97,36 @@ def test_attempts_store_no_address_username_form_or_browser(make_staff: Any) -> 
     # and the same client maps to the same pseudonym, so locking still works
     attempt(Client(REMOTE_ADDR="203.0.113.7"), "my-secret-password-typed-here", "y")
     assert AccessAttempt.objects.get().failures_since_start == 2
+
+
+def test_behind_the_proxy_one_guesser_does_not_lock_out_everyone(
+    make_staff: Any, settings: Any
+) -> None:
+    # Given every sign-in reaches us through the reverse proxy on 127.0.0.1
+    settings.WHISTLEDESK_TRUSTED_PROXIES = ["127.0.0.1"]
+    make_staff(username="casey")
+    guesser = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    # When one client guesses five accounts, it is locked out...
+    for i in range(5):
+        attempt(guesser, f"user{i}", "guess")
+    assert attempt(guesser, "casey", PASSWORD).status_code == 429
+    # ...even when it writes another address in front of the one the proxy adds
+    spoofed = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.2.2.2, 203.0.113.66")
+    assert attempt(spoofed, "casey", PASSWORD).status_code == 429
+    # Then Casey, behind the same proxy, still signs in
+    casey = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.2.2.2")
+    assert attempt(casey, "casey", PASSWORD).status_code == 302
+
+
+def test_a_forwarded_header_from_an_untrusted_peer_does_not_escape_the_lock(
+    make_staff: Any, settings: Any
+) -> None:
+    settings.WHISTLEDESK_TRUSTED_PROXIES = ["127.0.0.1"]
+    make_staff(username="casey")
+    # Given a client connecting directly that invents a new X-Forwarded-For each time
+    for i in range(5):
+        forged = Client(REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR=f"10.0.0.{i + 1}")
+        attempt(forged, f"user{i}", "guess")
+    # Then it is one client, locked out
+    forged = Client(REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR="10.0.0.99")
+    assert attempt(forged, "casey", PASSWORD).status_code == 429

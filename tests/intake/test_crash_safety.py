@@ -76,7 +76,7 @@ def database_url(tmp_path: Path) -> Any:
 def _person(base: str, n: int, narrative: str) -> tuple[str, str] | None:
     """Walk the form as one person; (reference, receipt) if the receipt page was shown."""
     s = requests.Session()
-    s.headers["X-Test-Client"] = f"person-{n}"
+    s.headers["X-Test-Client"] = f"192.0.2.{n + 1}"  # one address per person
     s.get(f"{base}/report/risk/", timeout=30)
     token = s.cookies["csrftoken"]
     pages = [

@@ -2,11 +2,13 @@
 
 Five failures lock the username, and separately the client, for 15 minutes (settings AXES_*).
 Axes needs a client address to lock by; we give it a pseudonym instead of the real one: an
-HMAC of the address under the secret key, written as an IPv6 address in fd00::/8 (the
-column is an IP-address column, so it must look like one). The same client always gets
-the same pseudonym, so locking works, but the table reveals no real address. Usernames are
-pseudonymised the same way (a mistyped password often lands in the username box). Axes also
-keeps the user agent and the submitted form with failed attempts; we keep neither.
+HMAC of `core.client_address.client_key` (behind a trusted proxy, the real client: one
+client cannot lock out everyone behind the proxy) under the secret key, written as an IPv6
+address in fd00::/8 (the column is an IP-address column, so it must look like one). The
+same client always gets the same pseudonym, so locking works, but the table reveals no real
+address. Usernames are pseudonymised the same way (a mistyped password often lands in the
+username box). Axes also keeps the user agent and the submitted form with failed attempts;
+we keep neither.
 """
 
 from __future__ import annotations
@@ -22,23 +24,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from whistledesk.audit.services import audit_record
-
-
-def real_client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or with WHISTLEDESK_TRUSTED_PROXIES = n, the n-th address from the right
-    of X-Forwarded-For (the one our own proxy saw): anything left of it is client-supplied."""
-    proxies = int(getattr(settings, "WHISTLEDESK_TRUSTED_PROXIES", 0))
-    if proxies > 0:
-        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        chain = [p for p in chain if p]
-        if len(chain) >= proxies:
-            return chain[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - a label, not a bind
+from whistledesk.core.client_address import client_key
 
 
 def pseudonymous_client_ip(request: HttpRequest) -> str:
-    """AXES_CLIENT_IP_CALLABLE: a stable, keyed pseudonym for the client's address."""
-    digest = _pseudonym(b"axes-client", real_client_ip(request))
+    """AXES_CLIENT_IP_CALLABLE: a stable, keyed pseudonym for the client's address, as the
+    one client address function sees it (behind the proxy: the real client, not the proxy)."""
+    digest = _pseudonym(b"axes-client", client_key(request))
     return str(ipaddress.IPv6Address(b"\xfd" + digest[:15]))
 
 

@@ -88,3 +88,10 @@ def audit_export_rows(*, filters: AuditFilters | None = None) -> Iterator[tuple[
     """
     qs = audit_event_list(filters=filters).order_by("seq")
     yield from qs.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000)
+
+
+def throttle_alarms_since(when: dt.datetime) -> list[AuditEvent]:
+    """Rate-limit alarms (intake.throttle) raised since `when`, newest first, at most five:
+    the staff dashboard's notice that the public service is unusually busy."""
+    alarms = AuditEvent.objects.filter(action="throttle.alarm", occurred_at__gte=when)
+    return list(alarms.order_by("-seq")[:5])

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from whistledesk.accounts.decorators import staff_required
+from whistledesk.audit.selectors import throttle_alarms_since
 from whistledesk.cases.forms import DisclosureFilterForm
 from whistledesk.cases.permissions import Perm, has_perm
 from whistledesk.cases.selectors import (
@@ -59,5 +63,6 @@ def disclosure_list_view(request: HttpRequest) -> HttpResponse:
             "which": which,
             "tabs": list(DashboardList),
             "can_record": has_perm(request.user, Perm.RECORD_DISCLOSURE),
+            "busy_alarms": throttle_alarms_since(timezone.now() - dt.timedelta(hours=24)),
         },
     )

@@ -322,3 +322,17 @@ def api_token_digest(token: str) -> str:
     """SHA-256 of the token, hex. The token has 256 bits of entropy, so a fast hash is
     enough (nothing to brute-force) and lets each request be checked with one lookup."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# -- counting clients without naming them -------------------------------------------------
+
+
+def client_digest(*, purpose: str, client: str) -> str:
+    """A keyed digest to count a client by (rate limits) instead of its address.
+
+    The key is derived from SECRET_KEY, which lives in the environment and is never written
+    to the database, so a dump holds nothing to test candidate addresses against. `purpose`
+    separates uses: the same client gets unrelated digests in different limits.
+    """
+    key = hmac.new(settings.SECRET_KEY.encode(), b"whistledesk client digest v1", "sha256")
+    return hmac.new(key.digest(), f"{purpose}\0{client}".encode(), "sha256").hexdigest()[:32]

@@ -40,3 +40,21 @@ class SentDraft(models.Model):
 
     def __str__(self) -> str:
         return f"sent draft {self.pk}"
+
+
+class ThrottleCounter(models.Model):
+    """One rate-limit counter (intake.throttle): how many times a client, or everyone
+    together, did something since the counter's window started, until `expires_at`.
+
+    `key` is the limit's scope and a keyed digest of the client (never its address), or the
+    scope and "all". The digest's key is derived from the secret key in the environment and
+    never written anywhere, so a dump of this table cannot be matched to an address; rows
+    are deleted once expired (docs/adr/0006).
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    hits = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"throttle counter {self.key.split(':', 1)[0]}"

@@ -1,43 +1,72 @@
-"""Rate limits for the public pages that store no IP address.
+"""Rate limits for the public pages: per client, atomic, expiring, and storing no address.
 
-A client is known only by an HMAC of its address under a random secret made each day and
-kept only in the cache (never in the database, never in a log). Once the day's secret is
-gone the counters cannot be linked back to an address, even by us. Each limit is a
-per-client count plus a global count, in fixed windows.
+Each limit counts uses per client in a window that starts at the client's first counted use
+and ends when the page says ("Try again in N minutes" is read from the counter's expiry).
+There is no global block: one client, or one proxy's worth of clients, must never close the
+service to everyone else. Instead everyone's uses are counted too, and when they pass the
+limit's alarm level an audit event tells staff once per window (docs/adr/0006).
 
-The cache must be shared by every worker process for the per-client limits to be exact
-(the default local-memory cache is per process: with N workers a client gets up to N times
-the allowance, and the global limit is per worker). Configure CACHES for production.
+A client is counted by a keyed digest of `core.client_address.client_key` (never the
+address) under a key derived from the secret key in the environment, never written
+anywhere. Counters live in one small table (intake.ThrottleCounter), shared by every worker
+process: each use is a single INSERT ... ON CONFLICT DO UPDATE ... RETURNING, atomic on
+SQLite and PostgreSQL alike, and expired rows are deleted on every write. No cache backend
+is involved, so the limits mean the same in every deployment.
+
+For other views (the follow-up inbox, uploads): `throttle_hit(request, LIMIT)` before the
+costly work, `throttle_refund(hit)` if the use should not count after all (a right receipt,
+a submission that failed), `throttle_check` to ask without counting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
+import logging
 import math
-import secrets
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
 
+from whistledesk.audit.services import audit_record
+from whistledesk.core.client_address import client_key
+from whistledesk.core.crypto import client_digest
 from whistledesk.core.exceptions import DomainError
+from whistledesk.intake.models import ThrottleCounter
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Limit:
+    """`per_client` uses in `window_seconds`; `alarm_at` uses by everyone raise an alarm.
+    `uses` names them for staff, in the alarm ("500 disclosures sent within 60 minutes")."""
+
     scope: str
     per_client: int
-    global_: int
     window_seconds: int
+    alarm_at: int
+    uses: str = "uses"
 
 
-RECEIPT_FAILURES = Limit("receipt", per_client=5, global_=200, window_seconds=15 * 60)
-SUBMISSIONS = Limit("submit", per_client=10, global_=500, window_seconds=60 * 60)
-UPLOADS = Limit("upload", per_client=60, global_=2000, window_seconds=60 * 60)
+RECEIPT_FAILURES = Limit(
+    "receipt", per_client=5, window_seconds=15 * 60, alarm_at=200, uses="wrong receipts"
+)
+SUBMISSIONS = Limit(
+    "submit", per_client=10, window_seconds=60 * 60, alarm_at=500, uses="disclosures sent"
+)
+UPLOADS = Limit(
+    "upload", per_client=60, window_seconds=60 * 60, alarm_at=2000, uses="files uploaded"
+)
+INBOX_MESSAGES = Limit(
+    "message", per_client=20, window_seconds=60 * 60, alarm_at=500, uses="follow-up messages"
+)
+
+ALARM_ACTION = "throttle.alarm"
 
 
 class Throttled(DomainError):
@@ -47,64 +76,113 @@ class Throttled(DomainError):
         self.minutes = minutes
 
 
-def _daily_secret() -> bytes:
-    day = dt.datetime.now(dt.UTC).date().isoformat()
-    key = f"wd-throttle-secret:{day}"
-    # add() is atomic in shared caches: concurrent first requests agree on one secret.
-    cache.add(key, secrets.token_bytes(32), timeout=2 * 24 * 3600)
-    value = cache.get(key)
-    return value if isinstance(value, bytes) else secrets.token_bytes(32)
+@dataclass(frozen=True)
+class Hit:
+    """One counted use, to give back with `throttle_refund`."""
 
-
-def client_address(request: HttpRequest) -> str:
-    """The address to key limits on. Behind a proxy, name its header in the settings."""
-    header = getattr(settings, "WHISTLEDESK_CLIENT_IP_HEADER", "")
-    if header:
-        forwarded = request.META.get(header, "")
-        if forwarded:
-            # The proxy appends the client it saw last; earlier entries are client-supplied.
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def client_id(request: HttpRequest) -> str:
-    digest = hmac.new(_daily_secret(), client_address(request).encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
-
-
-def _window(limit: Limit) -> tuple[int, int]:
-    now = time.time()
-    index = int(now // limit.window_seconds)
-    remaining = (index + 1) * limit.window_seconds - now
-    return index, max(1, math.ceil(remaining / 60))
-
-
-def _keys(request: HttpRequest, limit: Limit) -> tuple[str, str]:
-    index, _ = _window(limit)
-    return (
-        f"wd-throttle:{limit.scope}:{index}:c:{client_id(request)}",
-        f"wd-throttle:{limit.scope}:{index}:g",
-    )
+    key: str
 
 
 def throttle_check(request: HttpRequest, limit: Limit) -> None:
-    """Raise Throttled if this client, or everyone together, has used up the window."""
-    client_key, global_key = _keys(request, limit)
-    _, minutes = _window(limit)
-    if cache.get(client_key, 0) >= limit.per_client or cache.get(global_key, 0) >= limit.global_:
-        raise Throttled(minutes)
+    """Raise Throttled if this client has used up its window. Counts nothing."""
+    now = timezone.now()
+    expires_at = (
+        ThrottleCounter.objects.filter(
+            key=_client_key(request, limit), expires_at__gt=now, hits__gte=limit.per_client
+        )
+        .values_list("expires_at", flat=True)
+        .first()
+    )
+    if expires_at is not None:
+        raise Throttled(_minutes_until(expires_at, now))
 
 
-def throttle_hit(request: HttpRequest, limit: Limit) -> None:
-    """Count one use (a failure, a submission) against this client and the global total."""
-    for key in _keys(request, limit):
-        cache.add(key, 0, timeout=limit.window_seconds + 60)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=limit.window_seconds + 60)
+def throttle_hit(request: HttpRequest, limit: Limit) -> Hit:
+    """Count one use by this client (and by everyone); raise Throttled if it is one too many."""
+    key = _client_key(request, limit)
+    now = timezone.now()
+    with transaction.atomic():
+        # The client's row before the shared one, in every request: no lock-order deadlock.
+        hits = _count(key, limit.window_seconds, now)
+        everyone = _count(f"{limit.scope}:all", limit.window_seconds, now)
+        if everyone == limit.alarm_at:
+            # Exactly once per window: each value of the atomic count is returned once.
+            _raise_alarm(limit)
+        _delete_expired(now)
+    if hits > limit.per_client:
+        expires_at = ThrottleCounter.objects.filter(key=key).values_list("expires_at", flat=True)
+        raise Throttled(_minutes_until(expires_at.first() or now, now))
+    return Hit(key=key)
+
+
+def throttle_refund(hit: Hit | None) -> None:
+    """Give back a counted use that should not count (None: nothing was counted)."""
+    if hit is not None:
+        ThrottleCounter.objects.filter(
+            key=hit.key, hits__gt=0, expires_at__gt=timezone.now()
+        ).update(hits=F("hits") - 1)
 
 
 def failure_delay() -> None:
     """Slow every failed guess down, so guessing is slow even below the limits."""
     time.sleep(float(getattr(settings, "WHISTLEDESK_FAILURE_DELAY", 1.0)))
+
+
+def _client_key(request: HttpRequest, limit: Limit) -> str:
+    digest = client_digest(purpose=f"throttle:{limit.scope}", client=client_key(request))
+    return f"{limit.scope}:{digest}"
+
+
+def _delete_expired(now: dt.datetime) -> None:
+    """Expired counters go, whoever they belong to: nothing outlives its window.
+
+    Last in the transaction, and skipping rows another request holds (PostgreSQL's
+    SKIP LOCKED), so it never waits while holding a lock: a clean-up that waited, or that
+    ran first and held the rows it deleted, deadlocked with other requests' upserts. A
+    skipped row is renewed by its own request's upsert or deleted by the next request.
+    SQLite locks the whole database for the transaction instead.
+    """
+    expired = ThrottleCounter.objects.filter(expires_at__lte=now)
+    unlocked = expired.select_for_update(skip_locked=True).values("pk")
+    ThrottleCounter.objects.filter(pk__in=unlocked).delete()
+
+
+def _count(key: str, window_seconds: int, now: dt.datetime) -> int:
+    """Add one to a counter, or start it afresh if there is none or it has expired; the
+    new count."""
+    quote = connection.ops.quote_name
+    table, k, hits, expires = (
+        quote(name) for name in (ThrottleCounter._meta.db_table, "key", "hits", "expires_at")
+    )
+    # One statement: concurrent uses from every worker are each counted exactly once.
+    sql = (
+        f"INSERT INTO {table} ({k}, {hits}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608 - names from the model
+        f"ON CONFLICT ({k}) DO UPDATE SET "
+        f"{hits} = CASE WHEN {table}.{expires} <= %s THEN 1 ELSE {table}.{hits} + 1 END, "
+        f"{expires} = CASE WHEN {table}.{expires} <= %s "
+        f"THEN excluded.{expires} ELSE {table}.{expires} END "
+        f"RETURNING {hits}"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    ends = now + dt.timedelta(seconds=window_seconds)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, adapt(ends), adapt(now), adapt(now)])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def _raise_alarm(limit: Limit) -> None:
+    minutes = limit.window_seconds // 60
+    # Never the client: only which limit, and how busy.
+    logger.warning("throttle alarm: %s uses of %s in %s min", limit.alarm_at, limit.scope, minutes)
+    audit_record(
+        actor="public",
+        action=ALARM_ACTION,
+        object_type="throttle",
+        object_id=limit.scope,
+        details={"uses": limit.alarm_at, "what": limit.uses, "window_minutes": minutes},
+    )
+
+
+def _minutes_until(expires_at: dt.datetime, now: dt.datetime) -> int:
+    return max(1, math.ceil((expires_at - now).total_seconds() / 60))

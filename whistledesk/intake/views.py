@@ -23,7 +23,7 @@ from whistledesk.intake.answers import summary_rows
 from whistledesk.intake.draft import draft_discard, draft_load, draft_save
 from whistledesk.intake.forms import SubmitForm
 from whistledesk.intake.services import submission_receipt_shown, submission_send
-from whistledesk.intake.throttle import SUBMISSIONS, throttle_check, throttle_hit
+from whistledesk.intake.throttle import SUBMISSIONS, throttle_hit, throttle_refund
 from whistledesk.organisation.selectors import NotConfigured, organisation_get, service_list
 
 logger = logging.getLogger(__name__)
@@ -143,12 +143,16 @@ def check(request: HttpRequest) -> HttpResponse:
             # The honeypot was filled in: a bot. Refuse without saying why.
             problem = "We could not accept this form. Check your answers and try again."
         else:
+            attempt = None
             try:
-                throttle_check(request, SUBMISSIONS)
+                # Counted before sending, so parallel sends cannot overrun the limit.
+                attempt = throttle_hit(request, SUBMISSIONS)
                 submission = submission_send(draft=draft)
             except DomainError as exc:
+                throttle_refund(attempt)
                 problem = exc.message
             except Exception as exc:  # noqa: BLE001 - the person must keep their answers
+                throttle_refund(attempt)
                 # Only the kind of failure is logged: never an answer, file or receipt.
                 logger.error("submission failed: %s", type(exc).__name__)
                 problem = (
@@ -156,8 +160,8 @@ def check(request: HttpRequest) -> HttpResponse:
                     "sent and your answers are still here. Try again in a few minutes."
                 )
             else:
-                if not submission.repeated:
-                    throttle_hit(request, SUBMISSIONS)
+                if submission.repeated:
+                    throttle_refund(attempt)  # the same disclosure again: not a new one
                 # Committed: only now is the receipt handed over, once, via the vault.
                 draft_discard(request, draft)
                 if submission.receipt:

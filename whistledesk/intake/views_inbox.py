@@ -1,8 +1,9 @@
 """The whistleblower's follow-up inbox: sign in with the receipt, read, reply, add files.
 
 The unlocked source key lives only in the session vault (encrypted under the browser's
-cookie). Wrong receipts are throttled per client (by a daily-keyed HMAC, never the address),
-globally, and slowed; the receipt is length-capped by the form before any key derivation.
+cookie). Wrong receipts and messages are throttled per client (intake.throttle: a keyed
+digest, never the address) and wrong receipts are slowed; the receipt is length-capped by
+the form before any key derivation.
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from whistledesk.core.exceptions import DomainError
 from whistledesk.intake.forms import ReceiptForm, SourceMessageForm
 from whistledesk.intake.status import status_for_source
 from whistledesk.intake.throttle import (
+    INBOX_MESSAGES,
     RECEIPT_FAILURES,
     Throttled,
     failure_delay,
-    throttle_check,
     throttle_hit,
+    throttle_refund,
 )
 from whistledesk.intake.uploads import TOO_LARGE, body_too_large, capped_uploads
 
@@ -53,17 +55,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            throttle_check(request, RECEIPT_FAILURES)
+            # Counted before the check, so parallel guesses cannot overrun the limit.
+            attempt = throttle_hit(request, RECEIPT_FAILURES)
             source = source_authenticate(receipt=form.cleaned_data["receipt"])
         except Throttled as exc:
             form.add_error("receipt", exc.message)
             status = 429
         except ReceiptRejected as exc:
-            throttle_hit(request, RECEIPT_FAILURES)
             failure_delay()
             form.add_error("receipt", exc.message)
             status = 400
         else:
+            throttle_refund(attempt)  # only wrong receipts count
             # A new session id at sign-in: a planted session cannot ride on this one.
             request.session.cycle_key()
             request.vault.put(SOURCE_VAULT, source.vault_token())  # type: ignore[attr-defined]
@@ -116,8 +119,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return _inbox(request, source, form, status=400)
     upload = form.cleaned_data.get("file")
     try:
+        throttle_hit(request, INBOX_MESSAGES)  # before any file is cleaned
         files = [UploadedAttachment.from_upload(upload)] if upload else []
         message_from_source(source=source, text=form.cleaned_data["text"], attachments=files)
+    except Throttled as exc:
+        form.add_error("text", exc.message)
+        return _inbox(request, source, form, status=429)
     except AttachmentRejected as exc:
         form.add_error("file", exc.message)
         return _inbox(request, source, form, status=400)

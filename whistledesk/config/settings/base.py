@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 # Where local state lives (SQLite file, generated secret key, uploaded files) when not configured.
@@ -104,6 +106,25 @@ def database_from_env(default_sqlite: Path) -> dict[str, Any]:
 
 
 DATABASES = {"default": database_from_env(DATA_DIR / "whistledesk.sqlite3")}
+
+
+def _trusted_proxies(value: str) -> list[str]:
+    """WHISTLEDESK_TRUSTED_PROXIES, checked at start-up: a typo must not silently trust nobody."""
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+            valid = not entry.isdigit()  # "1" was once a proxy count; it is not an address
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ImproperlyConfigured(
+                f"WHISTLEDESK_TRUSTED_PROXIES: {entry!r} is not an IP address or network. "
+                "List your reverse proxy's addresses, for example 127.0.0.1 or 10.0.0.0/24."
+            )
+    return entries
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -139,8 +160,11 @@ AXES_USERNAME_CALLABLE = "whistledesk.accounts.lockout.pseudonymous_username"
 AXES_LOCKOUT_CALLABLE = "whistledesk.accounts.lockout.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are on the audit log instead, without addresses
 AXES_VERBOSE = False  # its log lines name the client
-# Behind a reverse proxy set this to the number of proxies that append X-Forwarded-For.
-WHISTLEDESK_TRUSTED_PROXIES = int(os.environ.get("WHISTLEDESK_TRUSTED_PROXIES", "0"))
+# Who the client is (whistledesk/core/client_address.py, docs/adr/0006): the TCP peer, unless
+# the peer is one of these reverse proxies (comma-separated addresses or networks), in which
+# case the header it sets is read. Empty (the default): every forwarding header is ignored.
+WHISTLEDESK_TRUSTED_PROXIES = _trusted_proxies(os.environ.get("WHISTLEDESK_TRUSTED_PROXIES", ""))
+WHISTLEDESK_CLIENT_IP_HEADER = os.environ.get("WHISTLEDESK_CLIENT_IP_HEADER", "X-Forwarded-For")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:list"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -35,13 +35,4 @@ STORAGES = {
 }
 # Two-factor sign-in for all staff, always, in production.
 WHISTLEDESK_REQUIRE_2FA = True
-
-# The rate limits (receipt guessing, submissions, sign-in) must be shared by every worker
-# process: a database cache table needs no extra service. Run `whistledesk createcachetable`
-# once at deployment. Keys are HMACs of client addresses, never the addresses themselves.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "whistledesk_cache",
-    }
-}
+# No CACHES: rate limits live in the database (intake.throttle, docs/adr/0006), not a cache.
