@@ -101,6 +101,8 @@ def test_immediate_risk_cannot_close_until_a_lead_confirms(
     )
     expect(page.locator("h1")).to_contain_text("Open safeguarding concern")
     page.get_by_role("button", name="Acknowledge").click()
+    # Only a case's handler works on it: she takes it on as caseworker first.
+    page.get_by_role("button", name="Take this case").click()
     page.get_by_role("link", name="Assess").click()
     page.check("text=Danger to the health or safety of any individual")
     page.check("#id_public_interest_0")

@@ -127,7 +127,7 @@ def test_a_manager_manages_a_person_who_keeps_their_keys(
     expect(page.locator("main")).to_contain_text("Your case keys are kept under the new one.")
     # With her own password she still reads the case
     _sign_in(page, base, "nia", OWN_PASSWORD)
-    page.goto(f"{base}/staff/cases/{reference}/")
+    page.goto(f"{base}/staff/cases/{reference}/content/")
     expect(page.locator("main")).to_contain_text(NARRATIVE)
 
     # The manager resets her password (after a refused attempt), then deactivates her

@@ -17,12 +17,26 @@ from django.test import Client
 from tests.intake.conftest import submit
 from whistledesk.audit.models import AuditEvent
 from whistledesk.casefiles.models import KeyGrant
+from whistledesk.cases.assessment import disclosure_assign
 from whistledesk.cases.models import Disclosure, SafeguardingConcern, Status
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-staff-password"
 QUESTION = "“Is a child at risk of immediate harm?”"
+
+
+def _assigned(users: Any, case: Any) -> Any:
+    """A manager gives the web case to the caseworker, sealing its key to them."""
+    from tests.casefiles.conftest import private_key_of
+
+    manager = users["manager"]
+    return disclosure_assign(
+        actor=manager,
+        disclosure=case,
+        handler=users["caseworker"],
+        private_key=private_key_of(manager),
+    )
 
 
 def _as(user: Any) -> Client:
@@ -82,7 +96,7 @@ def test_web_disclosure_with_immediate_risk_cannot_close_until_a_lead_confirms(
     assert reference in listed
 
     # When a caseworker assesses it as low risk and tries to close it a minute later
-    case = walk(case, Status.ACTION)
+    case = walk(_assigned(users, case), Status.ACTION)
     caseworker = _as(users["caseworker"])
     page = caseworker.get(f"/staff/cases/{reference}/").content.decode()
     assert f"The whistleblower answered “Yes” to {QUESTION}" in page
@@ -124,7 +138,7 @@ def test_web_disclosure_without_risk_opens_no_concern_and_says_no(
         f"/staff/cases/{reference}/"
     ).content.decode()
     # When a caseworker marks it urgent at assessment
-    case = walk(case, Status.ASSESSING)
+    case = walk(_assigned(users, case), Status.ASSESSING)
     response = caseworker.post(
         f"/staff/cases/{reference}/assess/",
         {

@@ -91,7 +91,7 @@ def test_the_most_sensitive_staff_pages_say_no_store(
         (manager, "/staff/audit/export.csv", None),
         (manager, "/staff/", None),
         (manager, "/staff/account/api-tokens/", None),
-        (caseworker, f"/staff/cases/{reference}/", "The night staff leave."),
+        (caseworker, f"/staff/cases/{reference}/content/", "The night staff leave."),
     ]
     for client, url, shown in pages:
         response = client.get(url)

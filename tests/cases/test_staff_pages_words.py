@@ -32,6 +32,14 @@ def _as(user: Any) -> Client:
     return browser
 
 
+def _taken(users: Any, case: Any) -> Any:
+    """The caseworker takes the case: only its handler (or a manager) works on it."""
+    from whistledesk.cases.assessment import disclosure_assign
+
+    worker = users["caseworker"]
+    return disclosure_assign(actor=worker, disclosure=case, handler=worker)
+
+
 def _error_messages(html: str) -> list[str]:
     found = re.findall(r'class="govuk-error-message"[^>]*>(.*?)</p>', html, re.S)
     return [re.sub(r"<[^>]+>|\s+", " ", f).replace("Error:", "").strip() for f in found]
@@ -40,7 +48,7 @@ def _error_messages(html: str) -> list[str]:
 def test_assessment_errors_say_what_to_do(users: Any, new_case: Any) -> None:
     # Given an acknowledged case
     case = disclosure_transition(
-        actor=users["caseworker"], disclosure=new_case(), to="acknowledged"
+        actor=users["caseworker"], disclosure=_taken(users, new_case()), to="acknowledged"
     )
     # When the assessment is saved with nothing chosen
     response = _as(users["caseworker"]).post(f"/staff/cases/{case.reference}/assess/", {})
@@ -59,7 +67,7 @@ def test_recording_the_assessment_moves_an_acknowledged_case_on(
     users: Any, new_case: Any, organisation: Any
 ) -> None:
     case = disclosure_transition(
-        actor=users["caseworker"], disclosure=new_case(), to="acknowledged"
+        actor=users["caseworker"], disclosure=_taken(users, new_case()), to="acknowledged"
     )
     caseworker = _as(users["caseworker"])
     response = caseworker.post(
@@ -93,6 +101,7 @@ def test_history_speaks_words_and_gov_uk_dates(users: Any, new_case: Any) -> Non
             documents={"narrative": "Something happened."},
             with_source=False,
         )
+    case = _taken(users, case)
     disclosure_transition(actor=users["caseworker"], disclosure=case, to="acknowledged")
     page = _as(users["manager"]).get(f"/staff/cases/{case.reference}/").content.decode()
     history = page[page.index('id="case-history-title"') :]
