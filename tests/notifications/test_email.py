@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -181,3 +182,36 @@ def test_only_managers_may_send_again(make_staff: Any, client: Client) -> None:
     assert client.post(f"/staff/account/notifications/emails/{email.pk}/retry/").status_code == 403
     assert "Email problems" not in client.get("/staff/account/notifications/").content.decode()
     assert OutboundEmail.objects.get(pk=email.pk).status == EmailStatus.FAILED
+
+
+def test_an_email_left_claimed_by_a_dead_worker_is_sent_by_another(
+    worker_env: dict[str, str], start_worker: Any, smtp: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    mailbox, port = smtp
+    # Given an email claimed by a worker that died before sending it (no task left for it)
+    email = OutboundEmail.objects.create(
+        kind=AlertKind.NEW_DISCLOSURE,
+        to="ivy@office.example",
+        subject="Whistledesk: new disclosure WD-STUCK",
+        body="Sign in",
+        status=EmailStatus.SENDING,
+        attempts=1,
+        claimed_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+    # When a worker's reaper finds it (timeout 3 s here)
+    start_worker(
+        "--schedule-every",
+        "1",
+        env={**worker_env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)},
+    )
+    # Then it is sent, once
+    mailbox.wait_for(1)
+    assert wait_until(lambda: OutboundEmail.objects.get(pk=email.pk).status == EmailStatus.SENT)
+    time.sleep(3)
+    assert [str(m["Subject"]) for _, m, _ in mailbox.messages] == [
+        "Whistledesk: new disclosure WD-STUCK"
+    ]

@@ -91,9 +91,18 @@ def reap_stalled(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=settings.WHISTLEDESK_TASK_TIMEOUT_SECONDS)
     with transaction.atomic():
-        released = OutboundEmail.objects.filter(
-            status=EmailStatus.SENDING, claimed_at__lt=cutoff
-        ).update(status=EmailStatus.PENDING, claimed_at=None)
+        stalled = list(
+            OutboundEmail.objects.filter(
+                status=EmailStatus.SENDING, claimed_at__lt=cutoff
+            ).values_list("pk", flat=True)
+        )
+        released = OutboundEmail.objects.filter(pk__in=stalled, status=EmailStatus.SENDING).update(
+            status=EmailStatus.PENDING, claimed_at=None
+        )
+        # A fresh send task for each: the old one may have ended (failed) after claiming.
+        # If it is also requeued below, the claim lets only one of the two send.
+        for pk in stalled:
+            tasks.email_send.enqueue(pk)
         requeued = DBTaskResult.objects.filter(
             status=TaskResultStatus.RUNNING, started_at__lt=cutoff
         ).update(status=TaskResultStatus.READY)
