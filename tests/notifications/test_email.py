@@ -215,3 +215,21 @@ def test_an_email_left_claimed_by_a_dead_worker_is_sent_by_another(
     assert [str(m["Subject"]) for _, m, _ in mailbox.messages] == [
         "Whistledesk: new disclosure WD-STUCK"
     ]
+
+
+@pytest.mark.parametrize(("role", "shown"), [(Role.MANAGER, True), (Role.CASEWORKER, False)])
+def test_the_dashboard_tells_managers_of_failed_emails(
+    role: Role, shown: bool, make_staff: Any, client: Client, organisation: Any
+) -> None:
+    client.force_login(make_staff("someone", roles=[role]))
+    assert "Email problems" not in client.get("/staff/").content.decode()
+    OutboundEmail.objects.create(
+        kind=AlertKind.NEW_DISCLOSURE,
+        to="x@y.example",
+        subject="s",
+        body="b",
+        status=EmailStatus.FAILED,
+        attempts=5,
+    )
+    page = client.get("/staff/").content.decode()
+    assert ("1 email could not be sent" in page) is shown

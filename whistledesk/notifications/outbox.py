@@ -92,3 +92,7 @@ def email_retry(*, email_id: int, enqueue: Callable[[int], None]) -> bool:
         if again:
             transaction.on_commit(lambda: enqueue(email_id))
     return bool(again)
+
+
+def email_failed_count() -> int:
+    return OutboundEmail.objects.filter(status=EmailStatus.FAILED).count()
