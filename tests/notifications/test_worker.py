@@ -72,7 +72,9 @@ def test_a_worker_killed_mid_job_loses_nothing(start_worker: Any) -> None:
     assert DBTaskResult.objects.get(id=result.id).worker_ids == ["doomed", "rescuer"]
 
 
-def test_workers_ticking_together_enqueue_each_periodic_run_once(start_worker: Any) -> None:
+def test_workers_ticking_together_enqueue_each_periodic_run_once(
+    start_worker: Any, organisation: Any
+) -> None:
     # Given every periodic job due now
     past = timezone.now() - dt.timedelta(minutes=1)
     for name in ("daily-digest", "retention", "identity-request-expiry"):
@@ -91,3 +93,7 @@ def test_workers_ticking_together_enqueue_each_periodic_run_once(start_worker: A
         "whistledesk.notifications.tasks.identity_requests_expire",
         "whistledesk.notifications.tasks.retention_daily",
     ]
+    # ...and each ran to the end (digest, retention and identity-request expiry services)
+    assert wait_until(
+        lambda: set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    )
