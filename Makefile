@@ -47,8 +47,9 @@ run: venv assets
 	$(BIN)/whistledesk demo_staff
 	@echo
 	@echo "  Whistledesk is at http://127.0.0.1:$(PORT)/  (staff: http://127.0.0.1:$(PORT)/staff/)"
+	@echo "  The background worker runs beside it; emails are printed here (no EMAIL_HOST set)."
 	@echo
-	$(BIN)/whistledesk runserver 127.0.0.1:$(PORT)
+	BIN=$(BIN) PORT=$(PORT) bash scripts/run-local.sh
 
 test: venv assets system-deps
 	$(BIN)/ruff check .

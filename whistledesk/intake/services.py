@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -36,6 +37,7 @@ from whistledesk.intake.draft import (
     draft_files_read,
 )
 from whistledesk.intake.models import SentDraft
+from whistledesk.notifications.tasks import disclosure_received
 from whistledesk.organisation.selectors import organisation_get
 
 # Who the audit log names for a public submission: never a person, never an address.
@@ -161,6 +163,8 @@ def submission_create(
             safeguarding_concern_open_for_risk(
                 actor=PUBLIC_ACTOR, disclosure=disclosure, reason=ConcernReason.WEB_ANSWER
             )
+        # Staff alerts go out from the worker once the disclosure is committed.
+        transaction.on_commit(partial(disclosure_received.enqueue, disclosure.pk))
         if claim is not None and receipt:
             payload = json.dumps({"reference": disclosure.reference, "receipt": receipt})
             claim.sealed = secret_encrypt(send_key, payload.encode())

@@ -8,7 +8,10 @@ the form before any key derivation.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -39,6 +42,7 @@ from whistledesk.intake.throttle import (
     throttle_refund,
 )
 from whistledesk.intake.uploads import TOO_LARGE, body_too_large, capped_uploads
+from whistledesk.notifications.tasks import source_message_received
 
 SOURCE_VAULT = "source"
 
@@ -129,6 +133,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             throttle_hit(request, UPLOADS)
         files = [UploadedAttachment.from_upload(upload)] if upload else []
         message_from_source(source=source, text=form.cleaned_data["text"], attachments=files)
+        transaction.on_commit(partial(source_message_received.enqueue, source.disclosure.pk))
     except AttachmentRejected as exc:
         form.add_error("file", exc.message)
         return _inbox(request, source, form, status=400)

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "whistledesk.intake",
     "whistledesk.backup",
     "whistledesk.retention",
+    "django_tasks",
+    "django_tasks_db",
+    "whistledesk.notifications",
     "ninja",  # its own Swagger UI files: the docs page makes no third-party requests
     "whistledesk.api",
 ]
@@ -237,3 +240,32 @@ LOGGING = {
 
 # The organisation's branding (not the GOV.UK crown or font).
 WHISTLEDESK_SERVICE_NAME = os.environ.get("WHISTLEDESK_SERVICE_NAME", "Whistledesk")
+
+# Background work (docs/operations.md, "Background worker"): django-tasks with its database
+# backend, run by `whistledesk worker`. A job whose worker died is run again after this long.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+WHISTLEDESK_TASK_TIMEOUT_SECONDS = int(_env("WHISTLEDESK_TASK_TIMEOUT_SECONDS", "1800"))
+
+# Email, from the variables that mirror Django's own settings. No EMAIL_HOST: the console
+# (local mode); NOTIFY_API_KEY set: GOV.UK Notify instead of SMTP.
+EMAIL_HOST = _env("EMAIL_HOST", "")
+EMAIL_PORT = int(_env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = _env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env("EMAIL_USE_TLS", "0").lower() in ("1", "true", "yes")
+EMAIL_USE_SSL = _env("EMAIL_USE_SSL", "0").lower() in ("1", "true", "yes")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", "whistledesk@localhost")
+NOTIFY_API_KEY = _env("NOTIFY_API_KEY", "")
+NOTIFY_EMAIL_TEMPLATE_ID = _env("NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = _env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+if NOTIFY_API_KEY:
+    EMAIL_BACKEND = "whistledesk.notifications.notify_backend.NotifyEmailBackend"
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Failed sends are tried again after 1, 2, 4, 8 times this many seconds, then shown to managers.
+WHISTLEDESK_EMAIL_RETRY_SECONDS = float(_env("WHISTLEDESK_EMAIL_RETRY_SECONDS", "60"))
+# The address staff sign in at: the only link an email carries.
+WHISTLEDESK_BASE_URL = _env("WHISTLEDESK_BASE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,68 @@
+"""The words of every staff email. Content-free by construction: each function takes only a
+case reference (or references) and builds a sign-in link; it is never handed a case.
+
+No name, narrative, setting, service or outcome may reach an email: a mailbox is read on
+phones, forwarded and kept for years (issue 10). tests/notifications/test_content_free.py
+sends every kind for a case full of canary values and reads what arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+from whistledesk.notifications.models import AlertKind
+
+
+@dataclass(frozen=True)
+class Composed:
+    subject: str
+    body: str
+
+
+def sign_in_link() -> str:
+    return settings.WHISTLEDESK_BASE_URL.rstrip("/") + reverse("accounts:login")
+
+
+def _footer() -> str:
+    return (
+        f"\n\nSign in to read it: {sign_in_link()}\n\n"
+        "You can change which emails you get under Sign-in and security, Email alerts."
+    )
+
+
+def compose_case_alert(kind: AlertKind, reference: str) -> Composed:
+    service = settings.WHISTLEDESK_SERVICE_NAME
+    if kind == AlertKind.IMMEDIATE_RISK:
+        return Composed(
+            subject=f"{service}: urgent disclosure {reference}",
+            body=f"Disclosure {reference} needs a safeguarding lead now." + _footer(),
+        )
+    if kind == AlertKind.SOURCE_MESSAGE:
+        return Composed(
+            subject=f"{service}: new message on {reference}",
+            body=f"The whistleblower has sent something new on {reference}." + _footer(),
+        )
+    return Composed(
+        subject=f"{service}: new disclosure {reference}",
+        body=f"A new disclosure has arrived: {reference}." + _footer(),
+    )
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    reference: str
+    what: str  # "Acknowledgement", "Feedback" or "Reassurance": which clock, never content
+    due_on: str  # ISO date
+
+
+def compose_digest(lines: Sequence[DigestLine]) -> Composed:
+    service = settings.WHISTLEDESK_SERVICE_NAME
+    rows = "\n".join(f"- {line.reference}: {line.what} due {line.due_on}" for line in lines)
+    return Composed(
+        subject=f"{service}: {len(lines)} deadline(s) due or overdue",
+        body="Due in the next few days or overdue:\n\n" + rows + _footer(),
+    )
