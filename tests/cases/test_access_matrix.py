@@ -212,3 +212,21 @@ def test_who_may_see_and_do_what(world: dict[str, Any], situation: str) -> None:
     # And a message reached the whistleblower only from those allowed to write
     sent = Message.objects.filter(author=person, disclosure=case).exists()
     assert sent == replied == (situation in {"handler", "manager", "intake_triage"})
+
+
+def test_a_conflict_hides_the_register_row_on_the_page_and_in_the_api(
+    world: dict[str, Any],
+) -> None:
+    # Given conor (a manager) recorded as conflicted on A, and mara, a manager who is not
+    a, u = world["A"].reference, world["U"].reference
+    expected = {"conor": {u}, "mara": {a, u}}  # typed out: who sees which register row
+    for username, visible in expected.items():
+        # When each opens the register page and lists the register through the API
+        page = (world["clients"].get(username) or _sign_in(username)).get("/staff/")
+        bearer = {"Authorization": f"Bearer {world['tokens'][username]}"}
+        listed = Client().get("/api/v1/disclosures", headers=bearer).json()
+        # Then the conflicted case is nowhere in either, and the other case is
+        html = page.content.decode()
+        assert {ref for ref in (a, u) if ref in html} == visible, username
+        assert {row["reference"] for row in listed["results"]} == visible, username
+        assert listed["count"] == len(visible), username

@@ -65,6 +65,7 @@ def list_disclosures(request: HttpRequest, q: Query[DisclosureQuery]) -> dict[st
     require(request.user, Perm.VIEW_REGISTER)
     qs = disclosure_list(
         organisation=organisation_get(),
+        user=request.user,
         filters=DisclosureFilters(
             year=q.year,
             service_id=q.service,

@@ -40,10 +40,13 @@ Custodians decide identity requests (whistledesk.identity), which needs no case 
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whistledesk.accounts.roles import Role
 from whistledesk.core.exceptions import NotPermitted
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 class Perm(enum.StrEnum):
@@ -188,6 +191,14 @@ def refusal(user: Any, perm: Perm, disclosure: Any = None) -> str | None:
     """Why `user` may not do `perm` (on `disclosure`), in words they can act on; None if
     they may. Without a disclosure, whether their role allows it on some case."""
     return _refusal(user, perm, disclosure, excluded=None)
+
+
+def register_visible(user: Any, cases: QuerySet[Any]) -> QuerySet[Any]:
+    """The cases of `cases` whose register entry `user` may see: VIEW_REGISTER as a query,
+    for the register lists (page and API). A conflict hides the row too, not only the page."""
+    if not has_perm(user, Perm.VIEW_REGISTER):
+        return cases.none()
+    return cases.exclude(conflicts__user_id=user.pk)
 
 
 def can_act_on(user: Any, perm: Perm, disclosure: Any) -> bool:

@@ -17,6 +17,7 @@ from whistledesk.casefiles.notes import NotesReader, notes_attach
 from whistledesk.cases.assessment import normalise_setting, normalise_urn
 from whistledesk.cases.clock import acknowledgement_due
 from whistledesk.cases.models import Disclosure, Status
+from whistledesk.cases.permissions import register_visible
 from whistledesk.organisation.models import Organisation
 
 OPEN = ~Q(status=Status.CLOSED)
@@ -111,12 +112,13 @@ def disclosure_list(
     *,
     organisation: Organisation,
     filters: DisclosureFilters,
+    user: Any,
     which: DashboardList = DashboardList.ALL,
-    user: Any = None,
     today: dt.date | None = None,
 ) -> QuerySet[Disclosure]:
+    """The register rows `user` may see (cases.permissions.register_visible), one list."""
     today = today or timezone.localdate()
-    qs = Disclosure.objects.filter(organisation=organisation)
+    qs = register_visible(user, Disclosure.objects.filter(organisation=organisation))
     order: list[str] = ["-received_on", "-id"]
     if which == DashboardList.MINE:
         qs = qs.filter(OPEN, handler=user)
