@@ -51,6 +51,19 @@ MIN_YEAR = 1990
 MAX_YEAR = 2999
 
 
+# Each figure in words, for the people who publish it (the docstring above is the source).
+DEFINITIONS = {
+    "received": "Every disclosure received in the period, qualifying or not, assessed or not.",
+    "qualifying": "Received in the period and assessed as a qualifying disclosure within our "
+    "prescribed matters. Every table counts these.",
+    "further_action": "Qualifying disclosures with an outcome that took further action.",
+    "no_further_action": "Qualifying disclosures with an outcome that took no further action.",
+    "awaiting_decision": "Qualifying disclosures with no outcome recorded yet.",
+    "anonymous": "Qualifying disclosures made anonymously.",
+    "previous_period_received": "Every disclosure received in the period before.",
+}
+
+
 class ReportError(DomainError):
     """The report cannot be produced as asked (for example a year out of range)."""
 

@@ -4,17 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from whistledesk.accounts.decorators import staff_required
+from whistledesk.cases.permissions import Perm, has_perm
+from whistledesk.cases.views_permissions import perm_required
+from whistledesk.organisation.models import Organisation
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
-from whistledesk.reports.forms import ReportYearForm
-from whistledesk.reports.renderers import FORMATS, render_chunks, render_text
+from whistledesk.reports.forms import PublishForm, ReportYearForm
+from whistledesk.reports.published import (
+    NotPublished,
+    figure_differences,
+    published_file,
+    published_versions,
+)
+from whistledesk.reports.renderers import (
+    FORMATS,
+    PUBLISHED_FORMATS,
+    content_type,
+    render_chunks,
+    render_text,
+)
 from whistledesk.reports.renderers.html import context as report_context
 from whistledesk.reports.report import AnnualReport, year_label
-from whistledesk.reports.selectors import ReportError, annual_report_get, report_year_choices
+from whistledesk.reports.selectors import (
+    DEFINITIONS,
+    ReportError,
+    annual_report_get,
+    report_year_choices,
+)
+from whistledesk.reports.services import report_publish
 
 DOWNLOAD_LABELS = {
     "md": "Markdown (.md)",
@@ -50,7 +73,100 @@ def annual_report_view(request: HttpRequest) -> HttpResponse:
             {"url": reverse("reports:download", args=[year, fmt]), "label": label}
             for fmt, label in DOWNLOAD_LABELS.items()
         ]
+        context |= _published_context(request, organisation, report, PublishForm())
     return render(request, "reports/annual.html", context)
+
+
+def _published_context(
+    request: HttpRequest, organisation: Organisation, report: AnnualReport, form: PublishForm
+) -> dict[str, object]:
+    versions = published_versions(organisation=organisation, year=report.year)
+    latest = versions[0] if versions else None
+    return {
+        "definitions": DEFINITIONS,
+        "can_publish": has_perm(request.user, Perm.PUBLISH_REPORT),
+        "publish_form": form,
+        "published": latest,
+        "versions": [
+            {
+                "report": v,
+                "downloads": [
+                    {
+                        "url": reverse("reports:published", args=[report.year, v.version, fmt]),
+                        "label": DOWNLOAD_LABELS.get(fmt, fmt),
+                    }
+                    for fmt in PUBLISHED_FORMATS
+                ],
+            }
+            for v in versions
+        ],
+        "differences": (
+            figure_differences(published=latest.figures, live=report.as_dict()) if latest else []
+        ),
+    }
+
+
+@require_POST
+@perm_required(Perm.PUBLISH_REPORT)
+def publish_view(request: HttpRequest, year: int) -> HttpResponse:
+    try:
+        organisation = organisation_get()
+        report = annual_report_get(organisation=organisation, year=year)
+    except (NotConfigured, ReportError) as exc:
+        raise Http404(str(exc)) from exc
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            published = report_publish(
+                actor=request.user,
+                organisation=organisation,
+                year=year,
+                reason=form.cleaned_data["reason"],
+            )
+        except ReportError as exc:
+            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Version {published.version} of the {report.year_label} report is published",
+            )
+            return redirect(f"{reverse('reports:annual')}?year={year}")
+    years = report_year_choices(organisation=organisation)
+    context: dict[str, object] = {
+        "form": ReportYearForm(
+            years=[
+                (y, year_label(y, period_start=organisation.period_for_year(y)[0])) for y in years
+            ]
+        ),
+        "year": year,
+    }
+    context |= report_context(report)
+    context["downloads"] = [
+        {"url": reverse("reports:download", args=[year, fmt]), "label": label}
+        for fmt, label in DOWNLOAD_LABELS.items()
+    ]
+    context |= _published_context(request, organisation, report, form)
+    return render(request, "reports/annual.html", context, status=400)
+
+
+@staff_required
+def published_download(request: HttpRequest, year: int, version: int, fmt: str) -> HttpResponse:
+    """A stored file exactly as it was published."""
+    if fmt not in PUBLISHED_FORMATS:
+        raise Http404("No such format")
+    try:
+        organisation = organisation_get()
+        content = published_file(organisation=organisation, year=year, version=version, fmt=fmt)
+    except (NotConfigured, NotPublished) as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(content, content_type=content_type(fmt))
+    if fmt == "html":
+        response["Content-Security-Policy"] = DOCUMENT_CSP
+    label = year_label(year, period_start=organisation.period_for_year(year)[0]).replace("/", "-")
+    response["Content-Disposition"] = (
+        f'attachment; filename="whistleblowing-report-{label}-v{version}.{fmt}"'
+    )
+    return response
 
 
 def _filename(report: AnnualReport, fmt: str) -> str:
