@@ -19,7 +19,7 @@ from whistledesk.reports.models import PublishedReport, PublishedReportFile
 pytestmark = pytest.mark.django_db
 
 PAGE = "/staff/reports/"
-STORED = ("csv", "html", "json", "md")
+STORED = ("csv", "docx", "html", "json", "md", "pdf")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from whistledesk.reports import views
 
 
 class FormatConverter:
-    regex = "md|html|json|csv"
+    regex = "md|html|json|csv|pdf|docx"
 
     def to_python(self, value: str) -> str:
         return value

@@ -23,9 +23,10 @@ from whistledesk.reports.published import (
     published_versions,
 )
 from whistledesk.reports.renderers import (
-    FORMATS,
+    DOCUMENT_FORMATS,
     PUBLISHED_FORMATS,
     content_type,
+    render_bytes,
     render_chunks,
     render_text,
 )
@@ -44,6 +45,8 @@ DOWNLOAD_LABELS = {
     "html": "HTML document for publication (.html)",
     "json": "JSON (.json)",
     "csv": "CSV tables for open data (.csv)",
+    "pdf": "PDF document, accessible and tagged (.pdf)",
+    "docx": "Word document to edit (.docx)",
 }
 # The downloaded HTML document carries its own small stylesheet and nothing else.
 DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'"
@@ -175,19 +178,20 @@ def _filename(report: AnnualReport, fmt: str) -> str:
 
 @staff_required
 def annual_report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
-    if fmt not in FORMATS:
+    if fmt not in PUBLISHED_FORMATS:
         raise Http404("No such format")
     try:
         organisation = organisation_get()
         report = annual_report_get(organisation=organisation, year=year)
     except (NotConfigured, ReportError) as exc:
         raise Http404(str(exc)) from exc
-    content_type = FORMATS[fmt].content_type
     response: HttpResponse | StreamingHttpResponse
-    if fmt == "csv":
-        response = StreamingHttpResponse(render_chunks(report, fmt), content_type=content_type)
+    if fmt in DOCUMENT_FORMATS:
+        response = HttpResponse(render_bytes(report, fmt), content_type=content_type(fmt))
+    elif fmt == "csv":
+        response = StreamingHttpResponse(render_chunks(report, fmt), content_type=content_type(fmt))
     else:
-        response = HttpResponse(render_text(report, fmt), content_type=content_type)
+        response = HttpResponse(render_text(report, fmt), content_type=content_type(fmt))
     if fmt == "html":
         response["Content-Security-Policy"] = DOCUMENT_CSP
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, fmt)}"'

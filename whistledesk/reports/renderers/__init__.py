@@ -1,6 +1,6 @@
-"""Renderers for the annual report: Markdown, a standalone HTML document, JSON and CSV.
-
-Each takes an `AnnualReport` and yields text in chunks, so large outputs can be streamed.
+"""Renderers for the annual report: Markdown, a standalone HTML document, JSON and CSV
+(text, yielded in chunks so large outputs can be streamed), and a tagged PDF and a Word
+document (files, rendered whole: `render_bytes`).
 """
 
 from __future__ import annotations
@@ -59,8 +59,7 @@ DOCUMENT_FORMATS: dict[str, BinaryFormat] = {
     ),
 }
 # Every format the product renders, as files: what publishing stores (ADR 0008).
-PUBLISHED_FORMATS: tuple[str, ...] = (*FORMATS,)
-ALL_FORMATS: tuple[str, ...] = PUBLISHED_FORMATS
+PUBLISHED_FORMATS: tuple[str, ...] = (*FORMATS, *DOCUMENT_FORMATS)
 
 
 def content_type(fmt: str) -> str:

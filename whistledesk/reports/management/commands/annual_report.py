@@ -19,7 +19,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
 from whistledesk.reports.published import published_file, published_latest
-from whistledesk.reports.renderers import FORMATS, render_chunks
+from whistledesk.reports.renderers import (
+    DOCUMENT_FORMATS,
+    PUBLISHED_FORMATS,
+    render_bytes,
+    render_chunks,
+)
 from whistledesk.reports.selectors import ReportError, annual_report_get
 
 
@@ -33,7 +38,7 @@ class Command(BaseCommand):
             required=True,
             help="The year in which the reporting period starts (2022 for 2022/23).",
         )
-        parser.add_argument("--format", choices=sorted(FORMATS), default="md")
+        parser.add_argument("--format", choices=sorted(PUBLISHED_FORMATS), default="md")
         parser.add_argument("--output", type=Path, help="Write here instead of standard output.")
         parser.add_argument(
             "--published",
@@ -42,6 +47,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["format"] in DOCUMENT_FORMATS and options["output"] is None:
+            raise CommandError(
+                f"A {options['format'].upper()} file cannot be shown in a terminal: "
+                f"write it to a file with --output, for example --output report.{options['format']}"
+            )
         if options["published"]:
             self._published(options)
             return
@@ -50,8 +60,13 @@ class Command(BaseCommand):
             report = annual_report_get(organisation=organisation, year=options["year"])
         except (NotConfigured, ReportError) as exc:
             raise CommandError(str(exc)) from exc
-        chunks = render_chunks(report, options["format"])
         output: Path | None = options["output"]
+        if options["format"] in DOCUMENT_FORMATS:
+            assert output is not None
+            _write_atomically(output, [render_bytes(report, options["format"])])
+            self.stderr.write(f"Wrote the {report.year_label} report to {output}")
+            return
+        chunks = render_chunks(report, options["format"])
         if output is None:
             for chunk in chunks:
                 self.stdout.write(chunk, ending="")
