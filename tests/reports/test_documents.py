@@ -7,8 +7,10 @@ with `pdftotext` (poppler-utils), the Word document with python-docx.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess  # noqa: S404
+import zlib
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,17 @@ def _pdfinfo(path: Path, *options: str) -> str:
     return result.stdout.decode("utf-8")
 
 
+def _inflated(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams opened, to read the structure tree's entries."""
+    parts = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
 @pytest.fixture
 def demo(db: Any) -> None:
     call_command("load_demo", stdout=StringIO(), stderr=StringIO())
@@ -93,10 +106,21 @@ def test_demo_pdf_holds_the_seed_figures_and_tables(demo: None, tmp_path: Path) 
     assert "Tagged:          yes" in info
     assert "Title:           Whistleblowing Disclosures: 1 April 2022 to 31 March 2023" in info
     structure = [line.strip() for line in _pdfinfo(target, "-struct").splitlines()]
-    assert structure.count("H1 (block)") == 1 and structure.count("H2 (block)") == 4
-    assert structure.count("Caption") == 2 and structure.count("THead") == 2
+    assert structure.count("H1 (block)") == 1 and structure.count("H2 (block)") == 5
+    # Three tables and three charts, each with its caption; the charts are figures.
+    assert structure.count("Caption") == 6 and structure.count("THead") == 3
+    assert structure.count("Figure:") == 3
     # Two column headers per table, and a row header for each row (Total included).
-    assert len([line for line in structure if line.startswith("TH ")]) == 2 * 2 + 8 + 2
+    assert len([line for line in structure if line.startswith("TH ")]) == 3 * 2 + 8 + 2 + 2
+    # Each chart's text alternative states every value.
+    assert (
+        b"/Alt (Bar chart, qualifying disclosures by service, 2022/23. Children's Homes: 1; "
+        b"Local Authority Children's Services.: 5; Health service or setting: 3; School: 4; "
+        b"Supported living provider: 6; Early years provider: 2; other: 5.)"
+    ) in _inflated(content)
+    assert (
+        b"/Alt (Bar chart, disclosures received by reporting year. 2021/22: 17; 2022/23: 26.)"
+    ) in _inflated(content)
     text = pdf_text(target)
     assert text.startswith("Children's Commissioner's Office Whistleblowing Disclosures")
     assert "1 April 2022 to 31 March 2023" in text
@@ -108,6 +132,8 @@ def test_demo_pdf_holds_the_seed_figures_and_tables(demo: None, tmp_path: Path) 
     assert "Service the disclosure relates to Number of Disclosures Received" in text
     for label, count in SERVICES + ACTIONS:
         assert f"{label} {count}" in text, label
+    assert "Disclosures received by reporting year Reporting year" in text
+    assert "2021/22 17 2022/23 26" in text
     assert "Page 1 of" in text
 
 
@@ -136,10 +162,11 @@ def test_demo_docx_has_headings_and_tables(demo: None, tmp_path: Path) -> None:
         ("Heading 1", "Activity in 2022/23"),
         ("Heading 1", "Impact on our functions"),
         ("Heading 1", "Breakdown of disclosures received from 1 April 2022 to 31 March 2023"),
+        ("Heading 1", "Charts"),
     ]
     body = words(" ".join(p.text for p in document.paragraphs))
     assert "received 26 whistle-blowing concerns" in body
-    services, actions = document.tables
+    services, actions, years = document.tables
     assert [[c.text for c in r.cells] for r in services.rows] == [
         ["Service the disclosure relates to", "Number of Disclosures Received"],
         *[[label, count] for label, count in SERVICES],
@@ -148,6 +175,16 @@ def test_demo_docx_has_headings_and_tables(demo: None, tmp_path: Path) -> None:
         ["Action taken in the reporting period", "Number of Disclosures Received"],
         *[[label, count] for label, count in ACTIONS],
     ]
+    assert [[c.text for c in r.cells] for r in years.rows] == [
+        ["Reporting year", "Disclosures received, qualifying or not"],
+        ["2021/22", "17"],
+        ["2022/23", "26"],
+    ]
+    # Three charts as pictures, each with its text alternative (Word's Alt Text).
+    alts = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    assert len(alts) == 3
+    assert alts[2] == "Bar chart, disclosures received by reporting year. 2021/22: 17; 2022/23: 26."
+    assert alts[1].startswith("Bar chart, qualifying disclosures by action taken, 2022/23. ")
     # The header row is marked as one (read out by screen readers, repeated on each page).
     assert services.rows[0]._tr.xml.count("w:tblHeader") == 1
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", views.annual_report_view, name="annual"),
     path("<int:year>.<report_format:fmt>", views.annual_report_download, name="download"),
     path("<int:year>/publish", views.publish_view, name="publish"),
+    path("<int:year>/chart-<slug:key>.svg", views.chart_view, name="chart"),
     path(
         "<int:year>/published/v<int:version>.<report_format:fmt>",
         views.published_download,

@@ -15,6 +15,7 @@ from whistledesk.cases.permissions import Perm, has_perm
 from whistledesk.cases.views_permissions import perm_required
 from whistledesk.organisation.models import Organisation
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
+from whistledesk.reports.charts import chart_svg, report_charts
 from whistledesk.reports.forms import PublishForm, ReportYearForm
 from whistledesk.reports.published import (
     NotPublished,
@@ -77,7 +78,27 @@ def annual_report_view(request: HttpRequest) -> HttpResponse:
             for fmt, label in DOWNLOAD_LABELS.items()
         ]
         context |= _published_context(request, organisation, report, PublishForm())
+        context["charts"] = [
+            {"chart": c, "url": reverse("reports:chart", args=[year, c.key])}
+            for c in report_charts(report)
+        ]
     return render(request, "reports/annual.html", context)
+
+
+@staff_required
+def chart_view(request: HttpRequest, year: int, key: str) -> HttpResponse:
+    """One chart of the live report, as SVG (drawn on the server; no script)."""
+    try:
+        organisation = organisation_get()
+        report = annual_report_get(organisation=organisation, year=year)
+    except (NotConfigured, ReportError) as exc:
+        raise Http404(str(exc)) from exc
+    chart = next((c for c in report_charts(report) if c.key == key), None)
+    if chart is None:
+        raise Http404("No such chart")
+    response = HttpResponse(chart_svg(chart), content_type="image/svg+xml")
+    response["Content-Security-Policy"] = DOCUMENT_CSP
+    return response
 
 
 def _published_context(

@@ -13,10 +13,11 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import RGBColor
+from docx.shared import Cm, RGBColor
 
 from whistledesk.core.markup import blocks
 from whistledesk.reports import narrative
+from whistledesk.reports.charts import chart_png, report_charts
 from whistledesk.reports.narrative import Paragraph, Part
 from whistledesk.reports.renderers.markdown import COUNT_HEADING, OUTCOME_HEADING, SERVICE_HEADING
 from whistledesk.reports.report import AnnualReport, Row
@@ -73,7 +74,13 @@ def _repeat_header(row: object) -> None:
 
 
 def _table(
-    document: object, caption: str, heading: str, rows: tuple[Row, ...], total: int | None
+    document: object,
+    caption: str,
+    heading: str,
+    rows: tuple[Row, ...],
+    total: int | None,
+    *,
+    count_heading: str = COUNT_HEADING,
 ) -> None:
     document.add_paragraph(caption, style="Caption")  # type: ignore[attr-defined]
     body = [(r.label, f"{r.count:,}") for r in rows]
@@ -81,7 +88,7 @@ def _table(
         body.append(("Total", f"{total:,}"))
     table = document.add_table(rows=1 + len(body), cols=2)  # type: ignore[attr-defined]
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, (heading, COUNT_HEADING), strict=True):
+    for cell, text in zip(table.rows[0].cells, (heading, count_heading), strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
     _repeat_header(table.rows[0])
@@ -117,6 +124,23 @@ def render_docx(report: AnnualReport) -> bytes:
         document, "Disclosures by service", SERVICE_HEADING, report.service_table, report.qualifying
     )
     _table(document, "Disclosures by action taken", OUTCOME_HEADING, report.outcome_table, None)
+    _table(
+        document,
+        "Disclosures received by reporting year",
+        "Reporting year",
+        report.received_by_year,
+        None,
+        count_heading="Disclosures received, qualifying or not",
+    )
+    document.add_heading("Charts", level=1)
+    document.add_paragraph("Each chart shows the figures in the table of the same name above.")
+    for chart in report_charts(report):
+        document.add_picture(io.BytesIO(chart_png(chart)), width=Cm(16))
+        # The picture's alternative text (Word's "Alt Text"), read out by screen readers.
+        doc_pr = document.inline_shapes[-1]._inline.docPr
+        doc_pr.set("descr", chart.alt)
+        doc_pr.set("title", chart.heading)
+        document.add_paragraph(chart.heading, style="Caption")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
