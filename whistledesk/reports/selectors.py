@@ -61,6 +61,11 @@ DEFINITIONS = {
     "awaiting_decision": "Qualifying disclosures with no outcome recorded yet.",
     "anonymous": "Qualifying disclosures made anonymously.",
     "previous_period_received": "Every disclosure received in the period before.",
+    "assessed": "Received in the period and assessed, whether found qualifying or not.",
+    "not_qualifying": "Received in the period and assessed as not a qualifying disclosure "
+    "(outside our prescribed matters, not in the public interest, or no relevant failure).",
+    "awaiting_assessment": "Received in the period and not assessed yet: counted in "
+    "Received only, in no table, until assessed.",
 }
 
 
@@ -262,6 +267,23 @@ def _received_by_year(
     return tuple(
         Row(year_label(y, period_start=periods[y][0]), counts[y]) for y in years if y >= first
     )
+
+
+def report_assessment_get(*, organisation: Organisation, report: AnnualReport) -> dict[str, int]:
+    """Where the period's disclosures stand in assessment (the staff page, mid-year):
+    assessed, not qualifying and awaiting assessment, from one more COUNT."""
+    not_qualifying = Disclosure.objects.filter(
+        _scope(organisation),
+        received_on__gte=report.period_start,
+        received_on__lte=report.period_end,
+        qualifying=False,
+    ).count()
+    assessed = report.qualifying + not_qualifying
+    return {
+        "assessed": assessed,
+        "not_qualifying": not_qualifying,
+        "awaiting_assessment": report.received - assessed,
+    }
 
 
 def report_year_choices(*, organisation: Organisation, today: dt.date | None = None) -> list[int]:

@@ -37,6 +37,7 @@ from whistledesk.reports.selectors import (
     DEFINITIONS,
     ReportError,
     annual_report_get,
+    report_assessment_get,
     report_year_choices,
 )
 from whistledesk.reports.services import report_publish
@@ -78,6 +79,7 @@ def annual_report_view(request: HttpRequest) -> HttpResponse:
             for fmt, label in DOWNLOAD_LABELS.items()
         ]
         context |= _published_context(request, organisation, report, PublishForm())
+        context["assessment"] = report_assessment_get(organisation=organisation, report=report)
         context["charts"] = [
             {"chart": c, "url": reverse("reports:chart", args=[year, c.key])}
             for c in report_charts(report)
@@ -170,6 +172,7 @@ def publish_view(request: HttpRequest, year: int) -> HttpResponse:
         for fmt, label in DOWNLOAD_LABELS.items()
     ]
     context |= _published_context(request, organisation, report, form)
+    context["assessment"] = report_assessment_get(organisation=organisation, report=report)
     return render(request, "reports/annual.html", context, status=400)
 
 

@@ -120,6 +120,10 @@ def render_docx(report: AnnualReport) -> bytes:
     document.add_heading("Impact on our functions", level=1)
     _write(document, (narrative.impact_part(report),))
     document.add_heading(narrative.breakdown_heading(report), level=1)
+    document.add_paragraph(
+        "The tables by service and by action count qualifying disclosures only: "
+        f"{report.qualifying:,} of the {report.received:,} received."
+    )
     _table(
         document, "Disclosures by service", SERVICE_HEADING, report.service_table, report.qualifying
     )
