@@ -204,3 +204,25 @@ def test_published_output_when_nothing_is_published_is_a_clear_error(org: Any, a
     add(1)
     with pytest.raises(CommandError, match="No report for 2022 has been published yet"):
         run("annual_report", "--year", "2022", "--published")
+
+
+@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.AUDITOR, Role.SAFEGUARDING_LEAD])
+def test_the_service_refuses_anyone_but_a_manager(
+    make_staff: Any, org: Any, add: Any, role: Role
+) -> None:
+    from whistledesk.core.exceptions import NotPermitted
+    from whistledesk.reports.services import report_publish
+
+    add(1)
+    with pytest.raises(NotPermitted, match="managers only"):
+        report_publish(actor=make_staff("someone", roles=[role]), organisation=org, year=2022)
+    assert not PublishedReport.objects.exists()
+
+
+def test_a_long_reason_is_a_clear_error(manager_client: Any, org: Any, add: Any) -> None:
+    add(1)
+    manager_client.post(f"{PAGE}2022/publish")
+    response = manager_client.post(f"{PAGE}2022/publish", {"reason": "x" * 2001})
+    assert response.status_code == 400
+    assert "The reason must be 2000 characters or fewer" in response.content.decode()
+    assert PublishedReport.objects.count() == 1

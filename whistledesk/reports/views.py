@@ -73,18 +73,26 @@ def annual_report_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "year": year, "report": None}
     if year is not None:
         report = annual_report_get(organisation=organisation, year=year)
-        context |= report_context(report)
-        context["downloads"] = [
-            {"url": reverse("reports:download", args=[year, fmt]), "label": label}
-            for fmt, label in DOWNLOAD_LABELS.items()
-        ]
-        context |= _published_context(request, organisation, report, PublishForm())
-        context["assessment"] = report_assessment_get(organisation=organisation, report=report)
-        context["charts"] = [
-            {"chart": c, "url": reverse("reports:chart", args=[year, c.key])}
-            for c in report_charts(report)
-        ]
+        context |= _report_page_context(request, organisation, report, PublishForm())
     return render(request, "reports/annual.html", context)
+
+
+def _report_page_context(
+    request: HttpRequest, organisation: Organisation, report: AnnualReport, form: PublishForm
+) -> dict[str, object]:
+    """Everything the page shows about one year's report, besides the year picker."""
+    context = report_context(report)
+    context["downloads"] = [
+        {"url": reverse("reports:download", args=[report.year, fmt]), "label": label}
+        for fmt, label in DOWNLOAD_LABELS.items()
+    ]
+    context |= _published_context(request, organisation, report, form)
+    context["assessment"] = report_assessment_get(organisation=organisation, report=report)
+    context["charts"] = [
+        {"chart": c, "url": reverse("reports:chart", args=[report.year, c.key])}
+        for c in report_charts(report)
+    ]
+    return context
 
 
 @staff_required
@@ -166,13 +174,7 @@ def publish_view(request: HttpRequest, year: int) -> HttpResponse:
         ),
         "year": year,
     }
-    context |= report_context(report)
-    context["downloads"] = [
-        {"url": reverse("reports:download", args=[year, fmt]), "label": label}
-        for fmt, label in DOWNLOAD_LABELS.items()
-    ]
-    context |= _published_context(request, organisation, report, form)
-    context["assessment"] = report_assessment_get(organisation=organisation, report=report)
+    context |= _report_page_context(request, organisation, report, form)
     return render(request, "reports/annual.html", context, status=400)
 
 
