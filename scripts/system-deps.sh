@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the system packages Whistledesk needs, when we can; otherwise say exactly what to install.
-#   scripts/system-deps.sh             everything `make test` needs: chromium, mat2, postgresql-client, nginx, openssl
+#   scripts/system-deps.sh             everything `make test` needs: chromium, mat2, postgresql-client, nginx, openssl, poppler-utils
 #   scripts/system-deps.sh mat2        only mat2 (`make run`: uploads are refused without it)
 # With WARN_ONLY=1 a package that cannot be installed is reported and the script carries on.
 set -euo pipefail
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(chromium mat2 postgresql-client nginx openssl)
+[ ${#wanted[@]} -eq 0 ] && wanted=(chromium mat2 postgresql-client nginx openssl poppler-utils)
 need=()
 for pkg in "${wanted[@]}"; do
   case "$pkg" in
@@ -16,6 +16,8 @@ for pkg in "${wanted[@]}"; do
     # service the package installs is not used (`systemctl disable --now nginx` if unwanted).
     nginx) command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx) ;;
     openssl) command -v openssl >/dev/null || need+=(openssl) ;;
+    # pdftotext: the report tests read the published PDF's text (tests/reports/test_documents.py).
+    poppler-utils) command -v pdftotext >/dev/null || need+=(poppler-utils) ;;
     *) echo "system-deps.sh: unknown package $pkg"; exit 2 ;;
   esac
 done

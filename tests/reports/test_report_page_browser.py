@@ -62,3 +62,34 @@ def test_staff_pick_a_year_and_download_the_csv(
     download = info.value
     assert download.suggested_filename == "whistleblowing-report-2022-23.csv"
     assert "service,Hospitals,2" in Path(download.path()).read_text(encoding="utf-8")
+
+
+def test_manager_publishes_and_downloads_the_stored_pdf(
+    live_server: Any, page: Any, organisation: Any, make_staff: Any
+) -> None:
+    from tests.factories import DisclosureFactory
+    from whistledesk.accounts.roles import Role
+
+    for on in (dt.date(2022, 5, 1), dt.date(2022, 6, 1)):
+        DisclosureFactory(organisation=organisation, received_on=on)
+    make_staff(username="mona", password=PASSWORD, roles=[Role.MANAGER])
+    page.goto(f"{live_server.url}/staff/reports/?year=2022")
+    page.fill("#id_username", "mona")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/staff/reports/?year=2022")
+    expect(page.locator("#not-published")).to_have_text("The 2022/23 report is not published yet.")
+    expect(
+        page.get_by_role("img", name="Bar chart, qualifying disclosures by service")
+    ).to_have_count(1)
+
+    page.get_by_role("button", name="Publish the 2022/23 report").click()
+    expect(page.locator("#published-on")).to_contain_text("by mona (version 1).")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, results.generate_report()
+
+    with page.expect_download() as info:
+        page.locator("#versions").get_by_role("link", name="PDF document").click()
+    download = info.value
+    assert download.suggested_filename == "whistleblowing-report-2022-23-v1.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF-")

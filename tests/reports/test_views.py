@@ -97,6 +97,6 @@ def test_downloads(staff_client: Any, org: Any, add: Any, fmt: str, content_type
         assert "script-src" not in response["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("url", [f"{PAGE}2022.pdf", f"{PAGE}1066.md", f"{PAGE}22.md"])
+@pytest.mark.parametrize("url", [f"{PAGE}2022.xlsx", f"{PAGE}1066.md", f"{PAGE}22.md"])
 def test_bad_download_urls_are_not_found(staff_client: Any, org: Any, url: str) -> None:
     assert staff_client.get(url).status_code == 404

@@ -33,6 +33,7 @@ C caseworker, S safeguarding lead, M manager, A auditor; "-" everyone else (cust
 | raise a safeguarding concern                   | unassigned | handler    | any | any | -   |
 | confirm safeguarding action                    | -          | -          | any | -   | -   |
 | assign, record a conflict, reopen              | -          | -          | -   | any | -   |
+| publish the annual report (no case involved)   | -          | -          | -   | yes | -   |
 
 Custodians decide identity requests (whistledesk.identity), which needs no case content.
 """
@@ -71,6 +72,7 @@ class Perm(enum.StrEnum):
     CONFIRM_SAFEGUARDING = "confirm_safeguarding"
     CLOSE = "close"
     REOPEN = "reopen"
+    PUBLISH_REPORT = "publish_report"  # the annual report; concerns no single case
 
 
 class Scope(enum.Enum):
@@ -114,6 +116,7 @@ POLICY: dict[Perm, dict[Role, Scope]] = {
     Perm.CONFIRM_SAFEGUARDING: {_S: ANY},
     Perm.CLOSE: _CASEWORK,
     Perm.REOPEN: {_M: ANY},
+    Perm.PUBLISH_REPORT: {_M: ANY},
 }
 
 _MESSAGES = {
@@ -138,6 +141,7 @@ _MESSAGES = {
     Perm.CONFIRM_SAFEGUARDING: "confirm safeguarding action (safeguarding leads only)",
     Perm.CLOSE: "close cases",
     Perm.REOPEN: "reopen cases (managers only)",
+    Perm.PUBLISH_REPORT: "publish the annual report (managers only)",
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."

@@ -14,3 +14,13 @@ class ReportYearForm(forms.Form):
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = years
         field.error_messages["invalid_choice"] = "Choose a reporting year from the list"
+
+
+class PublishForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the correction",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The reason must be 2000 characters or fewer"},
+    )

@@ -213,9 +213,16 @@ def activity_paragraphs(report: AnnualReport) -> list[Paragraph]:
     return paragraphs
 
 
+YEAR_PLACEHOLDER = "{year}"
+
+
 def functions_part(report: AnnualReport) -> Part:
     if report.functions_text.strip():
-        return Part(report.functions_text, markdown=True)
+        # "{year}" in the organisation's text is the report's own year ("2022/23"), so a
+        # sentence such as "in place throughout {year}" is true of every year's report.
+        return Part(
+            report.functions_text.replace(YEAR_PLACEHOLDER, report.year_label), markdown=True
+        )
     # Our own text, kept unescaped so the Markdown reads "[Not yet written: ...]".
     return Part(
         NOT_WRITTEN.format(what="an explanation of the organisation's functions"), markdown=True

@@ -65,6 +65,9 @@ class AnnualReport:
     # The organisation's sentence templates by key (organisation/wording.py); a key left
     # out takes the neutral default.
     wording: dict[str, str] = field(default_factory=dict)
+    # Every disclosure received, by reporting year, oldest first, up to this one (the
+    # year-on-year chart); years before the register's first disclosure are left out.
+    received_by_year: tuple[Row, ...] = ()
 
     @property
     def year_label(self) -> str:

@@ -43,12 +43,30 @@ from whistledesk.cases.selectors import disclosure_years
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.models import Organisation, ReportYear
 from whistledesk.organisation.selectors import outcome_list, service_list
-from whistledesk.reports.report import AnnualReport, Row, ServiceRow
+from whistledesk.reports.report import AnnualReport, Row, ServiceRow, year_label
 
 # Reporting years the report accepts: wide enough for any real register, narrow enough
 # that the period (which ends in year + 1) is always a valid date.
 MIN_YEAR = 1990
 MAX_YEAR = 2999
+
+
+# Each figure in words, for the people who publish it (the docstring above is the source).
+DEFINITIONS = {
+    "received": "Every disclosure received in the period, qualifying or not, assessed or not.",
+    "qualifying": "Received in the period and assessed as a qualifying disclosure within our "
+    "prescribed matters. Every table counts these.",
+    "further_action": "Qualifying disclosures with an outcome that took further action.",
+    "no_further_action": "Qualifying disclosures with an outcome that took no further action.",
+    "awaiting_decision": "Qualifying disclosures with no outcome recorded yet.",
+    "anonymous": "Qualifying disclosures made anonymously.",
+    "previous_period_received": "Every disclosure received in the period before.",
+    "assessed": "Received in the period and assessed, whether found qualifying or not.",
+    "not_qualifying": "Received in the period and assessed as not a qualifying disclosure "
+    "(outside our prescribed matters, not in the public interest, or no relevant failure).",
+    "awaiting_assessment": "Received in the period and not assessed yet: counted in "
+    "Received only, in no table, until assessed.",
+}
 
 
 class ReportError(DomainError):
@@ -203,7 +221,69 @@ def annual_report_get(*, organisation: Organisation, year: int) -> AnnualReport:
         no_further_action_example=texts.no_further_action_example if texts else "",
         organisation_in_sentence=organisation.sentence_name,
         wording=organisation.report_wording,
+        received_by_year=_received_by_year(
+            organisation=organisation,
+            scope=scope,
+            year=year,
+            known={year: n["received"], year - 1: previous},
+        ),
     )
+
+
+HISTORY_YEARS = 5
+
+
+def _received_by_year(
+    *, organisation: Organisation, scope: Q, year: int, known: dict[int, int]
+) -> tuple[Row, ...]:
+    """`received` for the last HISTORY_YEARS years up to `year`: one more COUNT query, with
+    a conditional count for each year not already counted (and see below)."""
+    years = [y for y in range(year - HISTORY_YEARS + 1, year + 1) if y >= MIN_YEAR]
+    periods = {y: organisation.period_for_year(y) for y in years}
+    missing = [y for y in years if y not in known]
+    counts = dict(known)
+    if missing:
+        row = Disclosure.objects.filter(
+            scope,
+            received_on__gte=periods[missing[0]][0],
+            received_on__lte=periods[missing[-1]][1],
+        ).aggregate(
+            **{
+                f"y{y}": Count(
+                    "pk", filter=Q(received_on__gte=periods[y][0], received_on__lte=periods[y][1])
+                )
+                for y in missing
+            }
+        )
+        counts |= {y: row[f"y{y}"] for y in missing}
+    # Leading years with none are before the register began, unless it holds older ones
+    # (then they are real zeros): one indexed EXISTS, only when there are such years.
+    first = next((y for y in years if counts[y]), year)
+    if (
+        first > years[0]
+        and Disclosure.objects.filter(scope, received_on__lt=periods[first][0]).exists()
+    ):
+        first = years[0]
+    return tuple(
+        Row(year_label(y, period_start=periods[y][0]), counts[y]) for y in years if y >= first
+    )
+
+
+def report_assessment_get(*, organisation: Organisation, report: AnnualReport) -> dict[str, int]:
+    """Where the period's disclosures stand in assessment (the staff page, mid-year):
+    assessed, not qualifying and awaiting assessment, from one more COUNT."""
+    not_qualifying = Disclosure.objects.filter(
+        _scope(organisation),
+        received_on__gte=report.period_start,
+        received_on__lte=report.period_end,
+        qualifying=False,
+    ).count()
+    assessed = report.qualifying + not_qualifying
+    return {
+        "assessed": assessed,
+        "not_qualifying": not_qualifying,
+        "awaiting_assessment": report.received - assessed,
+    }
 
 
 def report_year_choices(*, organisation: Organisation, today: dt.date | None = None) -> list[int]:

@@ -4,7 +4,7 @@ from whistledesk.reports import views
 
 
 class FormatConverter:
-    regex = "md|html|json|csv"
+    regex = "md|html|json|csv|pdf|docx"
 
     def to_python(self, value: str) -> str:
         return value
@@ -20,4 +20,11 @@ app_name = "reports"
 urlpatterns = [
     path("", views.annual_report_view, name="annual"),
     path("<int:year>.<report_format:fmt>", views.annual_report_download, name="download"),
+    path("<int:year>/publish", views.publish_view, name="publish"),
+    path("<int:year>/chart-<slug:key>.svg", views.chart_view, name="chart"),
+    path(
+        "<int:year>/published/v<int:version>.<report_format:fmt>",
+        views.published_download,
+        name="published",
+    ),
 ]

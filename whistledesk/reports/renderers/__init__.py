@@ -1,6 +1,6 @@
-"""Renderers for the annual report: Markdown, a standalone HTML document, JSON and CSV.
-
-Each takes an `AnnualReport` and yields text in chunks, so large outputs can be streamed.
+"""Renderers for the annual report: Markdown, a standalone HTML document, JSON and CSV
+(text, yielded in chunks so large outputs can be streamed), and a tagged PDF and a Word
+document (files, rendered whole: `render_bytes`).
 """
 
 from __future__ import annotations
@@ -32,3 +32,44 @@ def render_chunks(report: AnnualReport, fmt: str) -> Iterator[str]:
 
 def render_text(report: AnnualReport, fmt: str) -> str:
     return "".join(render_chunks(report, fmt))
+
+
+@dataclass(frozen=True)
+class BinaryFormat:
+    content_type: str
+    render: Callable[[AnnualReport], bytes]
+
+
+def _pdf(report: AnnualReport) -> bytes:
+    from whistledesk.reports.renderers.pdf import render_pdf
+
+    return render_pdf(report)
+
+
+def _docx(report: AnnualReport) -> bytes:
+    from whistledesk.reports.renderers.docx import render_docx
+
+    return render_docx(report)
+
+
+DOCUMENT_FORMATS: dict[str, BinaryFormat] = {
+    "pdf": BinaryFormat("application/pdf", _pdf),
+    "docx": BinaryFormat(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _docx
+    ),
+}
+# Every format the product renders, as files: what publishing stores (ADR 0008).
+PUBLISHED_FORMATS: tuple[str, ...] = (*FORMATS, *DOCUMENT_FORMATS)
+
+
+def content_type(fmt: str) -> str:
+    if fmt in DOCUMENT_FORMATS:
+        return DOCUMENT_FORMATS[fmt].content_type
+    return FORMATS[fmt].content_type
+
+
+def render_bytes(report: AnnualReport, fmt: str) -> bytes:
+    """The file for `fmt`, exactly as a download or `annual_report --output` writes it."""
+    if fmt in DOCUMENT_FORMATS:
+        return DOCUMENT_FORMATS[fmt].render(report)
+    return render_text(report, fmt).encode("utf-8")

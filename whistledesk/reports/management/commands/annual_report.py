@@ -1,4 +1,7 @@
-"""`whistledesk annual_report --year YYYY [--format md|html|json|csv] [--output PATH]`.
+"""`whistledesk annual_report --year YYYY [--format FORMAT] [--output PATH] [--published]`.
+
+With --published, the newest published version of the report, byte for byte as stored,
+instead of the live figures.
 
 Prints the statutory annual report for the reporting year starting in YYYY, or writes it
 to PATH atomically (a temporary file in the same folder, renamed into place once complete),
@@ -15,7 +18,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
-from whistledesk.reports.renderers import FORMATS, render_chunks
+from whistledesk.reports.published import published_file, published_latest
+from whistledesk.reports.renderers import (
+    DOCUMENT_FORMATS,
+    PUBLISHED_FORMATS,
+    render_bytes,
+    render_chunks,
+)
 from whistledesk.reports.selectors import ReportError, annual_report_get
 
 
@@ -29,23 +38,68 @@ class Command(BaseCommand):
             required=True,
             help="The year in which the reporting period starts (2022 for 2022/23).",
         )
-        parser.add_argument("--format", choices=sorted(FORMATS), default="md")
+        parser.add_argument("--format", choices=sorted(PUBLISHED_FORMATS), default="md")
         parser.add_argument("--output", type=Path, help="Write here instead of standard output.")
+        parser.add_argument(
+            "--published",
+            action="store_true",
+            help="Give the newest published version instead of the live figures.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["format"] in DOCUMENT_FORMATS and options["output"] is None:
+            raise CommandError(
+                f"A {options['format'].upper()} file cannot be shown in a terminal: "
+                f"write it to a file with --output, for example --output report.{options['format']}"
+            )
+        if options["published"]:
+            self._published(options)
+            return
         try:
             organisation = organisation_get()
             report = annual_report_get(organisation=organisation, year=options["year"])
         except (NotConfigured, ReportError) as exc:
             raise CommandError(str(exc)) from exc
-        chunks = render_chunks(report, options["format"])
         output: Path | None = options["output"]
+        if options["format"] in DOCUMENT_FORMATS:
+            assert output is not None
+            _write_atomically(output, [render_bytes(report, options["format"])])
+            self.stderr.write(f"Wrote the {report.year_label} report to {output}")
+            return
+        chunks = render_chunks(report, options["format"])
         if output is None:
             for chunk in chunks:
                 self.stdout.write(chunk, ending="")
             return
         _write_atomically(output, chunks)
         self.stderr.write(f"Wrote the {report.year_label} report to {output}")
+
+    def _published(self, options: dict[str, Any]) -> None:
+        try:
+            organisation = organisation_get()
+            latest = published_latest(organisation=organisation, year=options["year"])
+            content = published_file(
+                organisation=organisation,
+                year=latest.year,
+                version=latest.version,
+                fmt=options["format"],
+            )
+        except (NotConfigured, ReportError) as exc:
+            raise CommandError(str(exc)) from exc
+        output: Path | None = options["output"]
+        if output is None:
+            # Stored bytes, unchanged: straight to the underlying stream, not re-encoded.
+            stream = getattr(self.stdout, "_out", self.stdout)
+            buffer = getattr(stream, "buffer", None)
+            if buffer is not None:
+                stream.flush()
+                buffer.write(content)
+                buffer.flush()
+            else:
+                stream.write(content.decode("utf-8"))
+            return
+        _write_atomically(output, [content])
+        self.stderr.write(f"Wrote version {latest.version} of the {latest.year} report to {output}")
 
 
 def _write_atomically(path: Path, chunks: Any) -> None:
@@ -59,9 +113,9 @@ def _write_atomically(path: Path, chunks: Any) -> None:
     except OSError as exc:
         raise CommandError(f"Cannot write in {folder}: {exc.strerror}") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:
-                fh.write(chunk)
+                fh.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
         # mkstemp makes the file private (0600), like every file Whistledesk writes: the

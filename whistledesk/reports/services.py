@@ -1,0 +1,87 @@
+"""Publishing the annual report: store the exact files, a hash of each, who and when.
+
+Only managers publish (`cases.permissions`, Perm.PUBLISH_REPORT). A correction is a new
+version that says why; every version is kept. Each publication is one audit event in the
+same transaction as the rows it writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from whistledesk.audit.services import audit_record
+from whistledesk.cases.permissions import Perm, require
+from whistledesk.organisation.models import Organisation
+from whistledesk.reports.models import PublishedReport, PublishedReportFile
+from whistledesk.reports.renderers import PUBLISHED_FORMATS, render_bytes
+from whistledesk.reports.selectors import ReportError, annual_report_get
+
+MAX_REASON = 2000
+
+
+class PublishError(ReportError):
+    """The report cannot be published as asked."""
+
+
+def report_publish(
+    *, actor: Any, organisation: Organisation, year: int, reason: str = ""
+) -> PublishedReport:
+    """Publish the report for `year` as it stands now: version 1, or a correction.
+
+    `actor` is a member of staff (who must be allowed to publish) or, for the
+    `publish_report` command run by whoever operates the server, the command's name.
+    """
+    if not isinstance(actor, str):
+        require(actor, Perm.PUBLISH_REPORT)
+    reason = reason.strip()
+    if len(reason) > MAX_REASON:
+        raise PublishError(f"The reason must be {MAX_REASON} characters or fewer", field="reason")
+    with transaction.atomic():
+        # Lock the organisation row: two publications of one year never take one number.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        latest = (
+            PublishedReport.objects.filter(organisation=organisation, year=year)
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None and not reason:
+            raise PublishError(
+                f"Version {latest.version} of this report is already published: give the "
+                "reason for the correction to publish a new version",
+                field="reason",
+            )
+        report = annual_report_get(organisation=organisation, year=year)
+        published = PublishedReport.objects.create(
+            organisation=organisation,
+            year=year,
+            version=latest.version + 1 if latest else 1,
+            published_at=timezone.now(),
+            published_by=None if isinstance(actor, str) else actor,
+            published_by_label=actor if isinstance(actor, str) else actor.get_username(),
+            correction_reason=reason,
+            figures=report.as_dict(),
+        )
+        hashes: dict[str, str] = {}
+        for fmt in PUBLISHED_FORMATS:
+            content = render_bytes(report, fmt)
+            hashes[fmt] = hashlib.sha256(content).hexdigest()
+            PublishedReportFile.objects.create(
+                report=published, fmt=fmt, content=content, sha256=hashes[fmt]
+            )
+        audit_record(
+            actor=actor,
+            action="report.published",
+            object_type="published_report",
+            object_id=published.pk,
+            details={
+                "year": year,
+                "version": published.version,
+                "correction": bool(reason),
+                "sha256": hashes,
+            },
+        )
+    return published
