@@ -89,12 +89,12 @@ def test_another_writer_appends_while_a_reply_file_is_cleaned(
     seen: dict[str, Any] = {}
     real_clean = attachments.clean_attachment
 
-    def paused_clean(upload: Any) -> Any:
+    def paused_clean(upload: Any, **kwargs: Any) -> Any:
         # The file is really cleaned; first, another connection gets a chance to append.
         if threading.current_thread().name == "reply" and not cleaning.is_set():
             cleaning.set()
             seen["appended_while_cleaning"] = appended.wait(WAIT)
-        return real_clean(upload)
+        return real_clean(upload, **kwargs)
 
     monkeypatch.setattr(attachments, "clean_attachment", paused_clean)
 
