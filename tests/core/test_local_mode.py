@@ -143,3 +143,27 @@ def test_restore_without_a_terminal_says_to_add_yes(install: dict[str, Path]) ->
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "EOFError" not in done.stderr
     assert "Nothing was changed" in done.stderr and "add --yes" in done.stderr
+
+
+MAKE_RUN_STEPS = [  # what `make run` does before serving, typed out (README's first command)
+    ["migrate", "--noinput"],
+    ["load_demo", "--if-empty"],
+    ["demo_staff"],
+]
+
+
+def test_make_runs_set_up_steps_work_on_a_fresh_data_directory(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Given the Makefile's run target still runs these steps
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    for step in MAKE_RUN_STEPS:
+        assert "$(BIN)/whistledesk " + " ".join(step) in recipe, step
+    # When they run in local mode (DEBUG off, as `make run` leaves it) on a fresh directory
+    data = tmp_path_factory.mktemp("make-run") / "data"
+    for step in MAKE_RUN_STEPS:
+        done = run(data, *step)
+        # Then each succeeds, and the demo login is printed for the person
+        assert done.returncode == 0, (step, done.stdout[-2000:], done.stderr[-2000:])
+    assert "username 'demo', password 'demo-whistledesk'" in done.stdout

@@ -19,8 +19,12 @@ class Command(BaseCommand):
     help = "Create the demo staff account (all roles) and print its login. Local mode only."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError("demo_staff is for local mode only (DJANGO_DEBUG=1).")
+        # Local mode, not DEBUG: `make run` keeps DEBUG off (its debug pages list every URL).
+        if not getattr(settings, "WHISTLEDESK_LOCAL_MODE", False):
+            raise CommandError(
+                "demo_staff is for local mode only "
+                "(DJANGO_SETTINGS_MODULE=whistledesk.config.settings.local)."
+            )
         if not User.objects.filter(username=DEMO_USERNAME).exists():
             user_create(
                 actor="demo_staff",
