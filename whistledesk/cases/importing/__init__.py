@@ -26,6 +26,11 @@ line, in a temporary table; the database then finds repeated references. A secon
 re-reads the file and stores it in batches (COPY on PostgreSQL, executemany on SQLite),
 comparing each batch with the register. The second pass hashes the file again and refuses
 it if it changed in between; any problem found then rolls everything back.
+
+An import that is most of the register (at least 50,000 new rows, and no fewer than the
+register holds) runs in bulk mode (bulk.py): the register's secondary indexes are dropped
+inside the transaction and rebuilt before it commits. On PostgreSQL the register is then
+locked for other sessions until the import ends.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from typing import Any, BinaryIO, TextIO
 from django.db import IntegrityError, transaction
 
 from whistledesk.audit.services import audit_record
+from whistledesk.cases.importing.bulk import bulk_mode_applies, suspend_indexes
 from whistledesk.cases.importing.rows import (
     COLUMNS,
     PROGRESS_EVERY,
@@ -161,9 +167,7 @@ def _check(
         duplicates = table.duplicates(10_000 - len(errors))
         if duplicates:
             # In line order; on its line, the repeated reference comes first (its column).
-            errors = sorted(
-                [*duplicates, *errors], key=lambda e: (e.line, e.column != "reference")
-            )
+            errors = sorted([*duplicates, *errors], key=lambda e: (e.line, e.column != "reference"))
     if errors:
         raise ImportRejected(errors)
     if not count:
@@ -187,6 +191,12 @@ def _store(
     any_stored = already > 0
     total = result.rows - already
     inserter = None if dry_run else Inserter(organisation)
+    suspended = None
+    if inserter is not None and bulk_mode_applies(new_rows=total):
+        if progress:
+            progress("bulk", total, total)
+        suspended = suspend_indexes()
+        result.bulk = True
     conflicts: list[RowError] = []
     batch: list[Row] = []
     try:
@@ -240,3 +250,7 @@ def _store(
         )
     if conflicts:
         raise ImportRejected(conflicts)
+    if suspended is not None:
+        if progress:
+            progress("indexing", total, total)
+        suspended.restore()

@@ -70,6 +70,8 @@ class ImportResult:
     generated_references: int = 0
     rows: int = 0
     sha256: str = ""
+    # True when the register's secondary indexes were rebuilt after the insert (bulk.py).
+    bulk: bool = False
 
 
 @dataclass(slots=True)

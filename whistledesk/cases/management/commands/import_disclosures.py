@@ -28,7 +28,16 @@ class Command(BaseCommand):
         )
 
     def _progress(self, stage: str, done: int, total: int) -> None:
-        self.stderr.write(f"{stage} {done:,} of {total:,} rows")
+        if stage == "bulk":
+            self.stderr.write(
+                f"bulk mode: {total:,} new rows, no fewer than the register holds; its indexes "
+                "are rebuilt at the end, and on PostgreSQL the register is locked for staff "
+                "until the import finishes"
+            )
+        elif stage == "indexing":
+            self.stderr.write("rebuilding the register's indexes")
+        else:
+            self.stderr.write(f"{stage} {done:,} of {total:,} rows")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
