@@ -31,18 +31,24 @@ KNOWN_INDEXES = {
 
 
 def catalogue() -> set[tuple[str, str]]:
-    """(name, definition) of every index on the register, as the database reports it."""
+    """(name, definition) of every index and constraint of the register, as the database
+    reports it (on SQLite the table's own SQL holds its constraints)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT name, COALESCE(sql, '') FROM sqlite_master "
-                "WHERE type = 'index' AND tbl_name = 'cases_disclosure'"
+                "WHERE tbl_name = 'cases_disclosure'"
             )
-        else:
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_disclosure'"
-            )
-        return {(str(n), str(d)) for n, d in cursor.fetchall()}
+            return {(str(n), str(d)) for n, d in cursor.fetchall()}
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_disclosure'"
+        )
+        found = {(str(n), str(d)) for n, d in cursor.fetchall()}
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'cases_disclosure'::regclass"
+        )
+        return found | {(str(n), str(d)) for n, d in cursor.fetchall()}
 
 
 def rows(first: int, count: int) -> str:
@@ -70,6 +76,11 @@ class TestBulkMode:
     ) -> None:
         before = catalogue()
         assert {name for name, _ in before} >= KNOWN_INDEXES
+        if connection.vendor == "postgresql":  # the register's foreign keys are listed too
+            assert {d for _, d in before} >= {
+                "FOREIGN KEY (organisation_id) REFERENCES organisation_organisation(id) "
+                "DEFERRABLE INITIALLY DEFERRED",
+            }
         path = tmp_path / "big.csv"
         path.write_text(HEADER + rows(0, 60), encoding="utf-8")
 
