@@ -254,3 +254,7 @@ def proxy(imap_server: ImapServer) -> Iterator[CuttingProxy]:
     relay = CuttingProxy(imap_server.port)
     yield relay
     relay.close()
+
+
+# The real worker process and SMTP server of the notification tests.
+from tests.notifications.conftest import smtp, start_worker, worker_env  # noqa: E402, F401

@@ -11,6 +11,7 @@ import datetime as dt
 import imaplib
 import re
 import ssl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ class Mailbox:
         self._client.create(self._config.done_folder)
 
     def uids(self) -> list[str]:
-        status, data = self._client.uid("SEARCH", None, "ALL")  # type: ignore[arg-type]
+        status, data = self._client.uid("SEARCH", "ALL")
         _check(status, "list the folder")
         raw = data[0] if data and isinstance(data[0], bytes) else b""
         return [u.decode() for u in raw.split()][: self._config.batch]
@@ -91,10 +92,9 @@ class Mailbox:
         size = _SIZE.search(prefix)
         if size is None:
             return None
+        # Internaldate2tuple gives local time; mktime turns it back into an instant.
         internal = imaplib.Internaldate2tuple(prefix)
-        when = (
-            dt.datetime(*internal[:6], tzinfo=dt.UTC) if internal else None  # type: ignore[misc]
-        )
+        when = dt.datetime.fromtimestamp(time.mktime(internal), dt.UTC) if internal else None
         header = _literal(data).decode("ascii", "replace")
         message_id = header.partition(":")[2].strip() if ":" in header else ""
         return Envelope(uid=uid, size=int(size.group(1)), message_id=message_id, internal_date=when)

@@ -37,7 +37,12 @@ from whistledesk.casefiles.attachments import (
     clean_attachment,
     safe_filename,
 )
-from whistledesk.casefiles.services import MAX_DOCUMENT_CHARS, casefile_create, casefile_prepare
+from whistledesk.casefiles.services import (
+    MAX_DOCUMENT_CHARS,
+    PreparedCaseFile,
+    casefile_create,
+    casefile_prepare,
+)
 from whistledesk.cases.models import Channel, Disclosure
 from whistledesk.cases.services import disclosure_record
 from whistledesk.cases.staff_intake import MAX_EML_BYTES, MalformedEmail, parse_eml
@@ -237,7 +242,7 @@ def mail_intake_record(
 
 
 def _register(
-    organisation: Organisation, received: Any, content: _Content, prepared: Any
+    organisation: Organisation, received: Any, content: _Content, prepared: PreparedCaseFile
 ) -> Disclosure:
     disclosure = disclosure_record(
         actor=MAILBOX_ACTOR,
