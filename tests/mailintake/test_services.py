@@ -281,3 +281,31 @@ def test_the_received_date_is_the_servers(imap_server: ImapServer, officer: Any)
     mailbox_poll(config=imap_server.config())
     assert Disclosure.objects.get().received_on == timezone.localdate()
     assert timezone.localdate() != dt.date(2020, 1, 1)
+
+
+def test_the_upload_limits_apply_to_an_emails_files(imap_server: ImapServer, officer: Any) -> None:
+    from email.message import EmailMessage
+
+    # Given an email with a file of 11 MB and six text files (uploads: 10 MB, 5 files)
+    msg = EmailMessage()
+    msg["From"] = "Rowan Ashdown <rowan.ashdown@example.org>"
+    msg["Subject"] = "Notes"
+    msg.set_content("My notes are attached.")
+    big = b"a" * (11 * 1024 * 1024)
+    msg.add_attachment(big, maintype="text", subtype="plain", filename="big.txt")
+    for n in range(1, 7):
+        note = f"Note {n}\n".encode()
+        msg.add_attachment(note, maintype="text", subtype="plain", filename=f"note{n}.txt")
+    imap_server.deliver(msg.as_bytes())
+    mailbox_poll(config=imap_server.config())
+    # Then five are sealed and the other two are listed as refused, with why
+    opened = _opened(officer, Disclosure.objects.get())
+    assert [a.filename for a in opened.attachments] == [f"note{n}.txt" for n in range(1, 6)]
+    assert opened.documents["email"].endswith(
+        "Files refused (not in this case file):\n"
+        "- File 1 of 7, big.txt: The file is larger than 10 MB. Make it smaller or split it, "
+        "then attach it again.\n"
+        "- File 7 of 7, note6.txt: only 5 files are taken from one email; the email in the "
+        "mailbox's done folder still has it."
+    )
+    assert MailboxMessage.objects.get().attachments_refused == 2

@@ -21,6 +21,7 @@ from __future__ import annotations
 import email
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from email import policy
 from functools import partial
@@ -48,7 +49,7 @@ from whistledesk.cases.services import disclosure_record
 from whistledesk.cases.staff_intake import MAX_EML_BYTES, MalformedEmail, parse_eml
 from whistledesk.core import crypto
 from whistledesk.core.exceptions import DomainError
-from whistledesk.mailintake.config import MailboxConfig
+from whistledesk.mailintake.config import MailboxConfig, mailbox_poll_every
 from whistledesk.mailintake.imap import Envelope, mailbox_session
 from whistledesk.mailintake.models import MailboxMessage, Outcome
 from whistledesk.notifications.tasks import disclosure_received
@@ -277,8 +278,13 @@ def mailbox_poll(*, config: MailboxConfig | None = None) -> PollResult:
     config = config or MailboxConfig.from_env()
     organisation = organisation_get()
     result = PollResult()
+    # Stop taking new emails when the next poll is due, so polls seldom overlap (if they do,
+    # the digest's unique column still lets only one of them take an email in).
+    stop_at = time.monotonic() + mailbox_poll_every().total_seconds()
     with mailbox_session(config) as box:
-        for uid in box.uids():
+        for position, uid in enumerate(box.uids()):
+            if position and time.monotonic() > stop_at:
+                break
             envelope = box.envelope(uid)
             if envelope is None:
                 continue
