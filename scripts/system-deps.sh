@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the system packages Whistledesk needs, when we can; otherwise say exactly what to install.
-#   scripts/system-deps.sh             everything `make test` needs: chromium, mat2, postgresql-client, nginx, openssl, poppler-utils
+#   scripts/system-deps.sh             everything `make test` needs: chromium, mat2, postgresql-client, nginx, openssl, poppler-utils, dovecot-imapd
 #   scripts/system-deps.sh mat2        only mat2 (`make run`: uploads are refused without it)
 # With WARN_ONLY=1 a package that cannot be installed is reported and the script carries on.
 set -euo pipefail
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(chromium mat2 postgresql-client nginx openssl poppler-utils)
+[ ${#wanted[@]} -eq 0 ] && wanted=(chromium mat2 postgresql-client nginx openssl poppler-utils dovecot-imapd)
 need=()
 for pkg in "${wanted[@]}"; do
   case "$pkg" in
@@ -18,6 +18,9 @@ for pkg in "${wanted[@]}"; do
     openssl) command -v openssl >/dev/null || need+=(openssl) ;;
     # pdftotext: the report tests read the published PDF's text (tests/reports/test_documents.py).
     poppler-utils) command -v pdftotext >/dev/null || need+=(poppler-utils) ;;
+    # The mailbox tests (tests/mailintake) run their own dovecot on loopback, unprivileged;
+    # the system service the package installs is not used (`systemctl disable --now dovecot`).
+    dovecot-imapd) [ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd) ;;
     *) echo "system-deps.sh: unknown package $pkg"; exit 2 ;;
   esac
 done

@@ -227,6 +227,8 @@ KEPT_TEXT = {
     "cases.Disclosure": {"reference", "risk_level"},
     "cases.StatusChange": {"from_status", "to_status"},
     "retention.RetentionPolicy": {"basis"},
+    # A keyed digest, not prose: it keeps a destroyed case's email from being taken in again.
+    "mailintake.MailboxMessage": {"digest"},
 }
 # Models pointing at a disclosure that destruction keeps as they are (no free text).
 KEPT_MODELS = {"retention.RetentionRecord"}

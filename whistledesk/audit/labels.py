@@ -27,6 +27,7 @@ ACTION_LABELS: dict[str, str] = {
     "disclosures.imported": "Imported into the register",
     "casefile.created": "Case file sealed",
     "casefile.added": "Added to the case file",
+    "mailintake.received": "Email taken in from the mailbox",
     "casefile.read": "Case file opened",
     "casefile.attachment_read": "File opened",
     "casefile.granted": "Access to the case file given",

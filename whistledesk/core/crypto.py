@@ -336,3 +336,17 @@ def client_digest(*, purpose: str, client: str) -> str:
     """
     key = hmac.new(settings.SECRET_KEY.encode(), b"whistledesk client digest v1", "sha256")
     return hmac.new(key.digest(), f"{purpose}\0{client}".encode(), "sha256").hexdigest()[:32]
+
+
+# -- emails taken in from the mailbox -----------------------------------------------------
+
+
+def mailbox_message_digest(*, message_id: str, content_digest: str) -> str:
+    """A keyed digest that recognises an email already taken in from the office's mailbox.
+
+    Keyed with a sub-key of SECRET_KEY (never in the database), so the stored value cannot
+    be matched against a guessed Message-ID or a copy of the email.
+    """
+    key = hmac.new(settings.SECRET_KEY.encode(), b"whistledesk mailbox message v1", "sha256")
+    message = f"{message_id.strip()}\0{content_digest}".encode("utf-8", "replace")
+    return hmac.new(key.digest(), message, "sha256").hexdigest()

@@ -25,6 +25,8 @@ from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from whistledesk.mailintake.config import mailbox_configured, mailbox_poll_every
+from whistledesk.mailintake.tasks import mailbox_poll
 from whistledesk.notifications import tasks
 from whistledesk.notifications.models import EmailStatus, OutboundEmail, PeriodicJob
 
@@ -62,6 +64,8 @@ SCHEDULE: list[Job] = [
         every=dt.timedelta(minutes=15),
     ),
 ]
+if mailbox_configured():  # email intake (mailintake), only when the office names a mailbox
+    SCHEDULE.append(Job("mailbox-poll", mailbox_poll.enqueue, every=mailbox_poll_every()))
 
 
 def scheduler_tick(*, now: dt.datetime | None = None, jobs: list[Job] | None = None) -> list[str]:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "whistledesk.notifications",
+    "whistledesk.mailintake",
     "ninja",  # its own Swagger UI files: the docs page makes no third-party requests
     "whistledesk.api",
 ]
