@@ -49,9 +49,7 @@ def directory(db: Any) -> str:
 def sign_in(username: str) -> Client:
     """Through the sign-in form, so the person's key is unlocked in this browser."""
     client = Client()
-    response = client.post(
-        "/staff/account/sign-in/", {"username": username, "password": PASSWORD}
-    )
+    response = client.post("/staff/account/sign-in/", {"username": username, "password": PASSWORD})
     assert response.status_code == 302, username
     return client
 

@@ -194,6 +194,6 @@ def signpost_record(
         disclosure_id=locked.pk,
         object_type="signpost",
         object_id=signpost.pk,
-        details={"body": body.key, "delivery": signpost.delivery},
+        details={"prescribed_person": body.key, "delivery": signpost.delivery},
     )
     return signpost
