@@ -271,3 +271,12 @@ def test_the_directory_page_searches(people: Any, directory: str) -> None:
     page = sign_in("audrey").get("/staff/signposting/", {"q": "nurses"}).content.decode()
     assert "Nursing and Midwifery Council" in page and "Ofgem" not in page
     assert "Directory last checked 30 November 2026." in page
+
+
+def test_a_search_too_long_says_what_to_fix(web_case: tuple[Disclosure, str]) -> None:
+    carl = sign_in("carl")
+    for url in [f"/staff/cases/{web_case[0].reference}/signpost/", "/staff/signposting/"]:
+        response = carl.get(url, {"q": "x" * 101})
+        assert response.status_code == 400
+        assert "Search for 100 characters or fewer" in response.content.decode()
+        assert "<title>Error: " in response.content.decode()

@@ -37,10 +37,18 @@ def _case(request: HttpRequest, reference: str, perm: Perm) -> tuple[Disclosure,
     return disclosure, refusal(request.user, perm, disclosure)
 
 
+def _query(request: HttpRequest) -> tuple[str, str]:
+    """The search words, or "" and a message saying what to fix."""
+    query = request.GET.get("q", "").strip()
+    if len(query) > selectors.MAX_QUERY:
+        return "", f"Search for {selectors.MAX_QUERY} characters or fewer"
+    return query, ""
+
+
 def _choose(
     request: HttpRequest, d: Disclosure, *, error: str = "", status: int = 200
 ) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[: selectors.MAX_QUERY]
+    query, query_error = _query(request)
     return render(
         request,
         "signposting/choose.html",
@@ -50,9 +58,10 @@ def _choose(
             "bodies": selectors.directory_search(query=query),
             "source": selectors.directory_source(),
             "error": error,
+            "query_error": query_error,
             "inbox": has_source_inbox(d),
         },
-        status=status,
+        status=400 if query_error else status,
     )
 
 
@@ -132,16 +141,18 @@ def directory_view(request: HttpRequest) -> HttpResponse:
     problem = refusal(request.user, Perm.VIEW_REGISTER)
     if problem:
         return refused(request, problem)
-    query = request.GET.get("q", "").strip()[: selectors.MAX_QUERY]
+    query, query_error = _query(request)
     return render(
         request,
         "signposting/directory.html",
         {
             "query": query,
+            "query_error": query_error,
             "bodies": selectors.directory_search(query=query),
             "source": selectors.directory_source(),
             "may_configure": refusal(request.user, Perm.CONFIGURE_SIGNPOSTING) is None,
         },
+        status=400 if query_error else 200,
     )
 
 
