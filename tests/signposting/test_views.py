@@ -280,3 +280,20 @@ def test_a_search_too_long_says_what_to_fix(web_case: tuple[Disclosure, str]) ->
         assert response.status_code == 400
         assert "Search for 100 characters or fewer" in response.content.decode()
         assert "<title>Error: " in response.content.decode()
+
+
+def test_without_an_unlocked_key_nothing_is_sent(
+    web_case: tuple[Disclosure, str], people: dict[str, Any]
+) -> None:
+    # Given carl signed in without his key unlocked in this browser
+    client = Client()
+    client.force_login(people["carl"])
+    # When he sends a signpost to a web case (its message is sealed under the case key)
+    response = client.post(
+        f"/staff/cases/{web_case[0].reference}/signpost/confirm/",
+        {"body": "fca", "out_of_remit": "on"},
+    )
+    # Then he is asked to sign in again, and nothing is recorded or sent
+    assert response.status_code == 403 and "Sign in again" in response.content.decode()
+    assert not Signpost.objects.exists()
+    assert not Message.objects.filter(author=people["carl"]).exists()
