@@ -44,6 +44,7 @@ run: venv assets
 	@WARN_ONLY=1 bash scripts/system-deps.sh mat2
 	$(BIN)/whistledesk migrate --noinput
 	$(BIN)/whistledesk load_demo --if-empty
+	$(BIN)/whistledesk load_prescribed_persons
 	$(BIN)/whistledesk demo_staff
 	@echo
 	@echo "  Whistledesk is at http://127.0.0.1:$(PORT)/  (staff: http://127.0.0.1:$(PORT)/staff/)"

@@ -148,6 +148,7 @@ def test_restore_without_a_terminal_says_to_add_yes(install: dict[str, Path]) ->
 MAKE_RUN_STEPS = [  # what `make run` does before serving, typed out (README's first command)
     ["migrate", "--noinput"],
     ["load_demo", "--if-empty"],
+    ["load_prescribed_persons"],
     ["demo_staff"],
 ]
 

@@ -54,6 +54,7 @@ ACTION_LABELS: dict[str, str] = {
     "retention.destroyed": "Content destroyed at the end of its retention period",
     "retention.hold_placed": "Legal hold placed",
     "retention.hold_lifted": "Legal hold lifted",
+    "signposting.signposted": "Signposted to another prescribed person",
 }
 
 _STATUS_WORDS = {

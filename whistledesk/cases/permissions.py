@@ -34,6 +34,8 @@ C caseworker, S safeguarding lead, M manager, A auditor; "-" everyone else (cust
 | confirm safeguarding action                    | -          | -          | any | -   | -   |
 | assign, record a conflict, reopen              | -          | -          | -   | any | -   |
 | publish the annual report (no case involved)   | -          | -          | -   | yes | -   |
+| signpost to another prescribed person          | -          | handler    | -   | any | -   |
+| word the signposting message (no case)         | -          | -          | -   | yes | -   |
 
 Custodians decide identity requests (whistledesk.identity), which needs no case content.
 """
@@ -73,6 +75,8 @@ class Perm(enum.StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     PUBLISH_REPORT = "publish_report"  # the annual report; concerns no single case
+    SIGNPOST = "signpost"  # out of remit: point the whistleblower to another prescribed person
+    CONFIGURE_SIGNPOSTING = "configure_signposting"  # the message's wording; no single case
 
 
 class Scope(enum.Enum):
@@ -117,6 +121,8 @@ POLICY: dict[Perm, dict[Role, Scope]] = {
     Perm.CLOSE: _CASEWORK,
     Perm.REOPEN: {_M: ANY},
     Perm.PUBLISH_REPORT: {_M: ANY},
+    Perm.SIGNPOST: _CASEWORK,
+    Perm.CONFIGURE_SIGNPOSTING: {_M: ANY},
 }
 
 _MESSAGES = {
@@ -142,6 +148,8 @@ _MESSAGES = {
     Perm.CLOSE: "close cases",
     Perm.REOPEN: "reopen cases (managers only)",
     Perm.PUBLISH_REPORT: "publish the annual report (managers only)",
+    Perm.SIGNPOST: "signpost whistleblowers to another prescribed person",
+    Perm.CONFIGURE_SIGNPOSTING: "change the signposting message (managers only)",
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."

@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/identity/", include("whistledesk.identity.urls")),
     path("staff/people/", include("whistledesk.accounts.urls_people")),
     path("staff/", include("whistledesk.cases.urls")),
+    path("staff/", include("whistledesk.signposting.urls")),
     path("staff/reports/", include("whistledesk.reports.urls")),
     path("staff/account/notifications/", include("whistledesk.notifications.urls")),
     path("staff/account/", include("whistledesk.accounts.urls")),

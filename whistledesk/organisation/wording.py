@@ -116,7 +116,12 @@ def _braced(names: frozenset[str] | set[str]) -> str:
 
 def template_problems(key: str, text: str) -> list[str]:
     """Why `text` cannot be the template `key` (empty when it can)."""
-    allowed = BY_KEY[key].placeholders
+    return placeholder_problems(text, BY_KEY[key].placeholders)
+
+
+def placeholder_problems(text: str, allowed: frozenset[str] | set[str]) -> list[str]:
+    """Why `text` cannot be a template with the placeholders `allowed` (empty when it can).
+    Also used by other configured texts (e.g. the signposting message)."""
     try:
         pieces = list(string.Formatter().parse(text))
     except ValueError as exc:
@@ -161,6 +166,12 @@ def fill(key: str, template: str, values: dict[str, str]) -> str:
     """
     if not template or template_problems(key, template):
         template = DEFAULTS[key]
+    return fill_placeholders(template, values)
+
+
+def fill_placeholders(template: str, values: dict[str, str]) -> str:
+    """`template` (already checked by `placeholder_problems`) with its placeholders replaced
+    by `values`: our own loop, never `str.format`."""
     out: list[str] = []
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
         out.append(literal)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whistledesk.intake",
     "whistledesk.backup",
     "whistledesk.retention",
+    "whistledesk.signposting",
     "django_tasks",
     "django_tasks_db",
     "whistledesk.notifications",
