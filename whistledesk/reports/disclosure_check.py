@@ -101,7 +101,9 @@ class DisclosureCheck:
                 }
                 for c in self.cells
             ],
-            "secondary_suppressed": [{"table": t, "label": label} for t, label in self.tables.secondary],
+            "secondary_suppressed": [
+                {"table": t, "label": label} for t, label in self.tables.secondary
+            ],
             "texts": [
                 {
                     "section": t.finding.section,
@@ -127,9 +129,7 @@ def decisions_get(*, organisation: Organisation, year: int) -> dict[str, Decisio
 def _controlled(
     organisation: Organisation, report: AnnualReport, decisions: dict[str, Decision]
 ) -> ControlledTables:
-    return control_tables(
-        report, threshold=organisation.small_cell_threshold, decisions=decisions
-    )
+    return control_tables(report, threshold=organisation.small_cell_threshold, decisions=decisions)
 
 
 def report_for_publication(*, organisation: Organisation, year: int) -> AnnualReport:

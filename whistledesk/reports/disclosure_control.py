@@ -123,7 +123,9 @@ def _control_table(
     if merged:
         extra = sum(r.count for r in merged)
         if other is not None:
-            kept = [dataclasses.replace(r, count=r.count + extra) if r is other else r for r in kept]
+            kept = [
+                dataclasses.replace(r, count=r.count + extra) if r is other else r for r in kept
+            ]
         elif table == "service":
             kept.append(ServiceRow(OTHER_LABEL, extra, phrase="other settings"))
         else:

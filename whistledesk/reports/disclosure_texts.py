@@ -20,6 +20,7 @@ text's own word sequences, so the cost follows the length of the text, not the r
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -76,6 +77,17 @@ def report_texts(report: AnnualReport) -> dict[str, str]:
         "no_further_action_example": report.no_further_action_example,
         "impact": report.impact_text,
     }
+
+
+def with_text(report: AnnualReport, section: str, text: str) -> AnnualReport:
+    """The report with one text replaced (a preview of what is being written)."""
+    if section == "functions":
+        return dataclasses.replace(report, functions_text=text)
+    if section == "impact":
+        return dataclasses.replace(report, impact_text=text)
+    if section == "further_action_example":
+        return dataclasses.replace(report, further_action_example=text)
+    return dataclasses.replace(report, no_further_action_example=text)
 
 
 def _words(text: str) -> list[str]:

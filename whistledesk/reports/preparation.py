@@ -133,8 +133,7 @@ def report_disclosure_decide(
         raise PrepareError("Select what to do about this warning", field="action")
     if action in (PUBLISH, ACCEPT) and not reason:
         raise PrepareError(
-            "Enter the reason for publishing it as it is: it is kept with the published "
-            "report",
+            "Enter the reason for publishing it as it is: it is kept with the published report",
             field="reason",
         )
     if len(reason) > MAX_REASON:

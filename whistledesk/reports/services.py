@@ -17,9 +17,9 @@ from django.utils import timezone
 from whistledesk.audit.services import audit_record
 from whistledesk.cases.permissions import Perm, require
 from whistledesk.organisation.models import Organisation
+from whistledesk.reports.disclosure_check import disclosure_check_get
 from whistledesk.reports.models import PublishedReport, PublishedReportFile
 from whistledesk.reports.renderers import PUBLISHED_FORMATS, render_bytes
-from whistledesk.reports.disclosure_check import disclosure_check_get
 from whistledesk.reports.selectors import ReportError
 
 MAX_REASON = 2000

@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0003_legal_pages'),
+        ("organisation", "0003_legal_pages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='small_cell_threshold',
-            field=models.PositiveSmallIntegerField(default=3, help_text='Table cells counting fewer than this (but more than 0) are flagged before the report is published. 1 flags none.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)]),
+            model_name="organisation",
+            name="small_cell_threshold",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="Table cells counting fewer than this (but more than 0) are flagged before the report is published. 1 flags none.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(100),
+                ],
+            ),
         ),
     ]

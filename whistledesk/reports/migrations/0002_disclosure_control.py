@@ -6,35 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0003_legal_pages'),
-        ('reports', '0001_published_report'),
+        ("organisation", "0003_legal_pages"),
+        ("reports", "0001_published_report"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='publishedreport',
-            name='disclosure_control',
+            model_name="publishedreport",
+            name="disclosure_control",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.CreateModel(
-            name='DisclosureDecision',
+            name="DisclosureDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField()),
-                ('warning', models.CharField(max_length=800)),
-                ('action', models.CharField(choices=[('suppress', 'Suppress: show [c] instead of the number'), ('merge', "Merge into the table's “other” row"), ('publish', 'Publish the number as it is'), ('accept', 'Publish the text as it is')], max_length=10)),
-                ('reason', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField()),
-                ('decided_by_label', models.CharField(max_length=150)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField()),
+                ("warning", models.CharField(max_length=800)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("suppress", "Suppress: show [c] instead of the number"),
+                            ("merge", "Merge into the table's “other” row"),
+                            ("publish", "Publish the number as it is"),
+                            ("accept", "Publish the text as it is"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField()),
+                ("decided_by_label", models.CharField(max_length=150)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisation.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation', 'year', 'warning'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'year', 'warning'), name='disclosure_decision_unique')],
+                "ordering": ["organisation", "year", "warning"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "year", "warning"),
+                        name="disclosure_decision_unique",
+                    )
+                ],
             },
         ),
     ]

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
+from whistledesk.reports.disclosure_check import report_for_publication
 from whistledesk.reports.published import published_file, published_latest
 from whistledesk.reports.renderers import (
     DOCUMENT_FORMATS,
@@ -25,7 +26,6 @@ from whistledesk.reports.renderers import (
     render_bytes,
     render_chunks,
 )
-from whistledesk.reports.disclosure_check import report_for_publication
 from whistledesk.reports.selectors import ReportError
 
 
