@@ -10,7 +10,8 @@ register holds in clear that could identify a setting, a person or a case:
 - **local_authority**: a local authority recorded on fewer disclosures received in the
   year than the small-cell threshold;
 - **referral_body**: a body in the referral directory that is not a national regulator
-  (Ofsted, the CQC, other regulators are generic; a named LADO or police force is not);
+  (Ofsted, the CQC, other regulators) nor named only by its kind ("Police", "Local
+  authority designated officer (LADO)"): a named LADO or police force points to an area;
 - **staff**: a member of staff's first and last name together.
 
 Whistleblowers' names are never in clear (they are sealed, `casefiles`), and nothing sealed
@@ -47,7 +48,17 @@ KINDS = {
     "referral_body": "a referral body that is not a national regulator",
     "staff": "the name of a member of staff",
 }
+# National regulators, and names that say only what kind of body it is ("Police", the
+# directory's starting entries): naming one identifies no area or setting.
 GENERIC_BODIES = {BodyKind.OFSTED, BodyKind.CQC, BodyKind.OTHER_REGULATOR}
+GENERIC_BODY_NAMES = {label.casefold() for label in BodyKind.labels} | {
+    "police",
+    "the police",
+    "lado",
+    "local authority",
+    "local authority children's services",
+    "local authority designated officer (lado)",
+}
 # Longest setting name looked for, in words (after filler words are dropped).
 MAX_SETTING_WORDS = 12
 # Bound parameters per IN (): well under SQLite's limit.
@@ -177,11 +188,13 @@ def text_findings(
 ) -> list[Finding]:
     """Every identifying value from the register found in each text, in section order."""
     authorities = _few_local_authorities(organisation, report, threshold)
-    bodies = list(
-        ReferralBody.objects.exclude(kind__in=GENERIC_BODIES)
+    bodies = [
+        (pk, name)
+        for pk, name in ReferralBody.objects.exclude(kind__in=GENERIC_BODIES)
         .order_by("name")
         .values_list("pk", "name")
-    )
+        if " ".join(name.split()).casefold() not in GENERIC_BODY_NAMES
+    ]
     staff = [
         (pk, f"{first.strip()} {last.strip()}")
         for pk, first, last in User.objects.exclude(first_name="")
