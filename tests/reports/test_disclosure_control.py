@@ -389,3 +389,58 @@ def test_the_demo_2022_report_publishes_with_the_commissioners_recorded_reasons(
     assert before == 2
     call_command("load_demo", stdout=StringIO(), stderr=StringIO())
     assert AuditEvent.objects.filter(action="report.disclosure_decided").count() == 2
+
+
+def test_no_second_largest_category_is_named_while_a_service_is_hidden(
+    manager_client: Any, org: Organisation, add: Any
+) -> None:
+    # Threshold 5: Hospitals 4 and Other 3 suppressed, Homes 2 published as it is.
+    # Hospitals (4, hidden) is larger than Homes (2, shown): naming Homes "second" is wrong.
+    from whistledesk.organisation.models import ServiceCategory
+
+    ServiceCategory.objects.create(organisation=org, label="Homes", position=3)
+    org.small_cell_threshold = 5
+    org.save(update_fields=["small_cell_threshold"])
+    add(10, service_label="Schools")
+    add(4, service_label="Hospitals")
+    add(3, service_label="Other")
+    add(2, service_label="Homes")
+    before = StringIO()
+    call_command("annual_report", "--year", "2022", stdout=before)
+    assert "The second largest category related to Hospitals." in before.getvalue()
+
+    decide(manager_client, HOSPITALS_KEY, 0, "suppress")
+    decide(manager_client, "cell:service:Homes", 1, "publish", "A national category.")
+    decide(manager_client, "cell:service:Other", 2, "suppress")
+    after = StringIO()
+    call_command("annual_report", "--year", "2022", stdout=after)
+    markdown = after.getvalue()
+    assert "| Schools | 10 |\n| Hospitals | \\[c\\] |\n| Other | \\[c\\] |\n| Homes | 2 |" in (
+        markdown
+    )
+    assert "The largest category this year has been disclosures relating to Schools." in markdown
+    assert "second largest" not in markdown
+
+
+def test_the_threshold_comes_from_the_configuration_file(db: Any, tmp_path: Path) -> None:
+    base = (
+        '[organisation]\nname = "Example Regulator"\n{extra}\n'
+        '[[services]]\nlabel = "Schools"\n\n'
+        '[[outcomes]]\nlabel = "Referred"\nfurther_action = true\n'
+    )
+    path = tmp_path / "org.toml"
+    path.write_text(base.format(extra="small_cell_threshold = 5"))
+    call_command("configure_organisation", str(path), stdout=StringIO())
+    assert Organisation.objects.get().small_cell_threshold == 5
+    # Left out: the stored threshold stays (it may have been set on the prepare page)
+    path.write_text(base.format(extra=""))
+    call_command("configure_organisation", str(path), stdout=StringIO())
+    assert Organisation.objects.get().small_cell_threshold == 5
+    path.write_text(base.format(extra="small_cell_threshold = 0"))
+    problems = StringIO()
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("configure_organisation", str(path), stdout=StringIO(), stderr=problems)
+    assert "organisation.small_cell_threshold 0 must be a whole number from 1 to 100" in (
+        problems.getvalue()
+    )
+    assert Organisation.objects.get().small_cell_threshold == 5
