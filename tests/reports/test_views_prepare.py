@@ -189,3 +189,21 @@ def test_the_report_page_links_managers_to_the_prepare_page(
     assert f'href="{PAGE}" id="prepare-link"' in page
     client.force_login(make_staff("case", roles=[Role.CASEWORKER]))
     assert 'id="prepare-link"' not in client.get("/staff/reports/?year=2022").content.decode()
+
+
+def test_a_correction_from_the_prepare_page_needs_a_reason(
+    manager_client: Any, org: Organisation, add: Any
+) -> None:
+    add(2)
+    assert manager_client.post(f"{PAGE}/publish").status_code == 302
+    response = manager_client.post(f"{PAGE}/publish", {"reason": ""})
+    assert response.status_code == 400
+    page = words(response.content.decode())
+    assert (
+        '<a href="#id_reason">Version 1 of this report is already published: give the reason '
+        "for the correction to publish a new version</a>"
+    ) in page
+    assert 'id="id_reason"' in page
+    response = manager_client.post(f"{PAGE}/publish", {"reason": "Two disclosures recorded late"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="report.published").count() == 2

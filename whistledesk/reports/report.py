@@ -85,10 +85,6 @@ class AnnualReport:
         return year_label(self.year, period_start=self.period_start)
 
     @property
-    def has_suppressed(self) -> bool:
-        return any(r.suppressed for r in (*self.by_service, *self.by_outcome, *self.by_channel))
-
-    @property
     def service_table(self) -> tuple[Row, ...]:
         """The published table by service (Total row excluded)."""
         rows: tuple[Row, ...] = self.by_service
