@@ -18,6 +18,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = "Example Regulator"
     short_name = "ER"
+    # Disclosure control off (1 flags no cell), so tests of other things publish their
+    # small tables; tests/reports/test_disclosure_control.py sets the product default (3).
+    small_cell_threshold = 1
 
     @factory.post_generation
     def taxonomy(self, create: bool, extracted: object, **kwargs: object) -> None:

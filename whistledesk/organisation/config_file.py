@@ -9,7 +9,8 @@ Format (see whistledesk/organisation/demo/cco.toml for a complete example):
     [organisation]            name (required), name_in_sentence, short_name,
                               year_start ("MM-DD"), disclosure_noun, report_title,
                               functions, policy_url, policy_text, public_guidance,
-                              contact_email
+                              contact_email, small_cell_threshold (a whole number from
+                              1 to 100: disclosure control; left out, the stored value stays)
     [privacy]                 the privacy notice, each optional: controller, controller_address,
                               dpo_email, ico_registration, lawful_basis, recipients,
                               retention, more
@@ -108,6 +109,8 @@ class OrganisationConfig:
     policy_url: str = ""
     public_guidance: str = ""
     policy_text: str = ""
+    # None: keep the stored threshold (it may have been set on the report page).
+    small_cell_threshold: int | None = None
     legal: LegalConfig = field(default_factory=LegalConfig)
     services: list[ServiceConfig] = field(default_factory=list)
     outcomes: list[OutcomeConfig] = field(default_factory=list)
@@ -129,6 +132,7 @@ _ORG_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "public_guidance": (str, False, None),
     "policy_text": (str, False, None),
     "contact_email": (str, False, 254),
+    "small_cell_threshold": (int, False, None),
 }
 _PRIVACY_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "controller": (str, False, 200),
@@ -347,6 +351,11 @@ def parse_config(text: str) -> OrganisationConfig:
         except ValidationError:
             problems.append("organisation.policy_url must be a web address (https://...)")
 
+    threshold = org.get("small_cell_threshold")
+    if threshold is not None and not 1 <= threshold <= 100:
+        problems.append(
+            f"organisation.small_cell_threshold {threshold} must be a whole number from 1 to 100"
+        )
     legal = _check_legal(org, data, problems)
     templates = _check_wording(data.get("wording", {}), problems)
 
@@ -392,6 +401,7 @@ def parse_config(text: str) -> OrganisationConfig:
         policy_url=org.get("policy_url", ""),
         public_guidance=org.get("public_guidance", ""),
         policy_text=org.get("policy_text", ""),
+        small_cell_threshold=threshold,
         legal=legal,
         services=[
             ServiceConfig(

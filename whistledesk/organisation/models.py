@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from whistledesk.core.models import TimeStampedModel
@@ -70,6 +71,14 @@ class Organisation(TimeStampedModel):
         help_text="How the report names what was received, e.g. 'whistle-blowing concerns'.",
     )
     report_title = models.CharField(max_length=200, default="Whistleblowing Disclosures")
+    # Disclosure control (reports/disclosure_control.py, ADR 0009): a table cell counting
+    # fewer than this many disclosures, but some, is flagged before publication.
+    small_cell_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Table cells counting fewer than this (but more than 0) are flagged before "
+        "the report is published. 1 flags none.",
+    )
     functions_text = models.TextField(
         blank=True, help_text="The report's introduction: the organisation's functions (Markdown)."
     )

@@ -87,6 +87,8 @@ def organisation_configure(
     org.policy_url = config.policy_url
     org.public_guidance = config.public_guidance
     org.policy_text = config.policy_text
+    if config.small_cell_threshold is not None:
+        org.small_cell_threshold = config.small_cell_threshold
     for name, value in vars(config.legal).items():
         setattr(org, name, value)
     for key, template in config.wording.items():

@@ -11,7 +11,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from whistledesk.reports.report import AnnualReport, Row
+from whistledesk.reports.report import SUPPRESSED_NOTE, AnnualReport, Row
 
 BRAND = "#3d2a6b"  # frontend/scss/whistledesk.scss, the organisation's brand colour
 TEXT = "#0b0c0c"
@@ -30,8 +30,9 @@ class Chart:
     @property
     def alt(self) -> str:
         """The text alternative: what the chart shows, every bar with its value."""
-        values = "; ".join(f"{r.label}: {r.count:,}" for r in self.rows)
-        return f"Bar chart, {self.title}. {values}."
+        values = "; ".join(f"{r.label}: {r.display}" for r in self.rows)
+        note = f" {SUPPRESSED_NOTE}" if any(r.suppressed for r in self.rows) else ""
+        return f"Bar chart, {self.title}. {values}.{note}"
 
 
 def report_charts(report: AnnualReport) -> list[Chart]:
@@ -81,7 +82,8 @@ def _figure(chart: Chart) -> object:
     else:
         bars = axes.bar(labels, counts, color=BRAND)
         axes.set_ylabel("Disclosures received", color=TEXT)
-    axes.bar_label(bars, labels=[f"{c:,}" for c in (counts[::-1] if horizontal else counts)])
+    shown = [r.display for r in rows]
+    axes.bar_label(bars, labels=shown[::-1] if horizontal else shown)
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(colors=TEXT, labelsize=9)
     axes.set_title(chart.heading, color=TEXT, loc="left")

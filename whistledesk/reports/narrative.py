@@ -171,7 +171,8 @@ def _categories(report: AnnualReport) -> list[Part]:
     parts.append(Part(capitalised(lead)))
     parts += [Part(r.description) for r in top if r.description]
     rest = ranked[len(top) :]
-    if len(top) == 1 and rest:
+    # A suppressed category might be the second largest: name none rather than a wrong one.
+    if len(top) == 1 and rest and not any(r.suppressed for r in report.by_service):
         second = rest[0]
         sentence = _say(
             report, "second_largest_category", category=second.phrase, count=f"{second.count:,}"

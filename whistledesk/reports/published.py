@@ -29,8 +29,9 @@ class NotPublished(ReportError):
 @dataclass(frozen=True)
 class Difference:
     figure: str
-    published: int
-    live: int
+    # None: suppressed (disclosure control), shown as "[c]".
+    published: int | None
+    live: int | None
 
 
 def published_versions(*, organisation: Organisation, year: int) -> list[PublishedReport]:
@@ -72,11 +73,14 @@ def published_file(*, organisation: Organisation, year: int, version: int, fmt: 
     return bytes(row)
 
 
-def _flatten(figures: dict[str, Any]) -> dict[str, int]:
-    flat = {FIGURE_LABELS[k]: int(figures[k]) for k in FIGURE_LABELS if k in figures}
+def _flatten(figures: dict[str, Any]) -> dict[str, int | None]:
+    flat: dict[str, int | None] = {
+        FIGURE_LABELS[k]: int(figures[k]) for k in FIGURE_LABELS if k in figures
+    }
     for key, title in TABLE_LABELS.items():
         for row in figures.get(key, []):
-            flat[f"{title}: {row['label']}"] = int(row["count"])
+            count = row["count"]
+            flat[f"{title}: {row['label']}"] = None if count is None else int(count)
     return flat
 
 

@@ -13,6 +13,10 @@ from typing import Any
 # Rows shown only when they hold disclosures, so every table adds up to `qualifying`.
 NOT_CATEGORISED_LABEL = "Not yet categorised"
 AWAITING_DECISION_LABEL = "Awaiting decision"
+# Shown instead of a suppressed count (disclosure control): the Government Statistical
+# Service's symbol for "confidential", explained under every table that uses it.
+SUPPRESSED = "[c]"
+SUPPRESSED_NOTE = "[c]: not shown, so that no one can be identified from a small number."
 
 
 def year_label(year: int, *, period_start: dt.date) -> str:
@@ -25,7 +29,14 @@ def year_label(year: int, *, period_start: dt.date) -> str:
 @dataclass(frozen=True)
 class Row:
     label: str
+    # 0 when suppressed: the real count never reaches a renderer.
     count: int
+    suppressed: bool = False
+
+    @property
+    def display(self) -> str:
+        """The count as every table prints it: "1,234", or "[c]" when suppressed."""
+        return SUPPRESSED if self.suppressed else f"{self.count:,}"
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,14 @@ class AnnualReport:
             "no_further_action": self.no_further_action,
             "awaiting_decision": self.awaiting_decision,
             "anonymous": self.anonymous,
-            "by_service": [{"label": r.label, "count": r.count} for r in self.service_table],
-            "by_outcome": [{"label": r.label, "count": r.count} for r in self.by_outcome],
-            "by_channel": [{"label": r.label, "count": r.count} for r in self.by_channel],
+            "by_service": [_row(r) for r in self.service_table],
+            "by_outcome": [_row(r) for r in self.by_outcome],
+            "by_channel": [_row(r) for r in self.by_channel],
         }
+
+
+def _row(row: Row) -> dict[str, Any]:
+    """A table row in the JSON document; a suppressed one has no count and says so."""
+    if row.suppressed:
+        return {"label": row.label, "count": None, "suppressed": True}
+    return {"label": row.label, "count": row.count}

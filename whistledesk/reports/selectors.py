@@ -66,6 +66,13 @@ DEFINITIONS = {
     "(outside our prescribed matters, not in the public interest, or no relevant failure).",
     "awaiting_assessment": "Received in the period and not assessed yet: counted in "
     "Received only, in no table, until assessed.",
+    "by_service": "Qualifying disclosures by the service they concern, in the configured "
+    "order, zeros included; those with no service yet are 'Not yet categorised'.",
+    "by_outcome": "Qualifying disclosures by the action taken; those with none yet are "
+    "'Awaiting decision'.",
+    "by_channel": "Qualifying disclosures by how they reached us (letter, email, ...).",
+    "received_by_year": "Every disclosure received in each reporting year, qualifying or not, "
+    "for up to five years.",
 }
 
 

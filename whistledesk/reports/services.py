@@ -2,7 +2,8 @@
 
 Only managers publish (`cases.permissions`, Perm.PUBLISH_REPORT). A correction is a new
 version that says why; every version is kept. Each publication is one audit event in the
-same transaction as the rows it writes.
+same transaction as the rows it writes. Publishing is refused while any disclosure warning
+is unresolved; the decisions and their reasons are stored with the version (ADR 0009).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from django.utils import timezone
 from whistledesk.audit.services import audit_record
 from whistledesk.cases.permissions import Perm, require
 from whistledesk.organisation.models import Organisation
+from whistledesk.reports.disclosure_check import disclosure_check_get
 from whistledesk.reports.models import PublishedReport, PublishedReportFile
 from whistledesk.reports.renderers import PUBLISHED_FORMATS, render_bytes
-from whistledesk.reports.selectors import ReportError, annual_report_get
+from whistledesk.reports.selectors import ReportError
 
 MAX_REASON = 2000
 
@@ -54,7 +56,10 @@ def report_publish(
                 "reason for the correction to publish a new version",
                 field="reason",
             )
-        report = annual_report_get(organisation=organisation, year=year)
+        check = disclosure_check_get(organisation=organisation, year=year)
+        if check.unresolved:
+            raise PublishError(check.refusal())
+        report = check.report
         published = PublishedReport.objects.create(
             organisation=organisation,
             year=year,
@@ -64,6 +69,7 @@ def report_publish(
             published_by_label=actor if isinstance(actor, str) else actor.get_username(),
             correction_reason=reason,
             figures=report.as_dict(),
+            disclosure_control=check.as_record(),
         )
         hashes: dict[str, str] = {}
         for fmt in PUBLISHED_FORMATS:
@@ -82,6 +88,18 @@ def report_publish(
                 "version": published.version,
                 "correction": bool(reason),
                 "sha256": hashes,
+                "disclosure_control": _control_summary(check.as_record()),
             },
         )
     return published
+
+
+def _control_summary(record: dict[str, Any]) -> dict[str, int]:
+    """Counts for the audit event; the labels, values and reasons stay in the report row."""
+    decisions = [w["decision"] for w in (*record["cells"], *record["texts"]) if w["decision"]]
+    summary = {"threshold": record["threshold"], "cells": len(record["cells"])}
+    summary["texts"] = len(record["texts"])
+    summary["secondary_suppressed"] = len(record["secondary_suppressed"])
+    for action in ("suppress", "merge", "publish", "accept"):
+        summary[action] = sum(d["action"] == action for d in decisions)
+    return summary

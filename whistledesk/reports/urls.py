@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from whistledesk.reports import views
+from whistledesk.reports.urls_prepare import urlpatterns as prepare_urlpatterns
 
 
 class FormatConverter:
@@ -28,3 +29,4 @@ urlpatterns = [
         name="published",
     ),
 ]
+urlpatterns += prepare_urlpatterns

@@ -16,6 +16,7 @@ from whistledesk.cases.views_permissions import perm_required
 from whistledesk.organisation.models import Organisation
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
 from whistledesk.reports.charts import chart_svg, report_charts
+from whistledesk.reports.disclosure_check import report_for_publication
 from whistledesk.reports.forms import PublishForm, ReportYearForm
 from whistledesk.reports.published import (
     NotPublished,
@@ -36,7 +37,6 @@ from whistledesk.reports.report import AnnualReport, year_label
 from whistledesk.reports.selectors import (
     DEFINITIONS,
     ReportError,
-    annual_report_get,
     report_assessment_get,
     report_year_choices,
 )
@@ -72,7 +72,7 @@ def annual_report_view(request: HttpRequest) -> HttpResponse:
         year = form.cleaned_data["year"] if form.is_valid() else None
     context: dict[str, object] = {"form": form, "year": year, "report": None}
     if year is not None:
-        report = annual_report_get(organisation=organisation, year=year)
+        report = report_for_publication(organisation=organisation, year=year)
         context |= _report_page_context(request, organisation, report, PublishForm())
     return render(request, "reports/annual.html", context)
 
@@ -100,7 +100,7 @@ def chart_view(request: HttpRequest, year: int, key: str) -> HttpResponse:
     """One chart of the live report, as SVG (drawn on the server; no script)."""
     try:
         organisation = organisation_get()
-        report = annual_report_get(organisation=organisation, year=year)
+        report = report_for_publication(organisation=organisation, year=year)
     except (NotConfigured, ReportError) as exc:
         raise Http404(str(exc)) from exc
     chart = next((c for c in report_charts(report) if c.key == key), None)
@@ -145,7 +145,7 @@ def _published_context(
 def publish_view(request: HttpRequest, year: int) -> HttpResponse:
     try:
         organisation = organisation_get()
-        report = annual_report_get(organisation=organisation, year=year)
+        report = report_for_publication(organisation=organisation, year=year)
     except (NotConfigured, ReportError) as exc:
         raise Http404(str(exc)) from exc
     form = PublishForm(request.POST)
@@ -208,7 +208,7 @@ def annual_report_download(request: HttpRequest, year: int, fmt: str) -> HttpRes
         raise Http404("No such format")
     try:
         organisation = organisation_get()
-        report = annual_report_get(organisation=organisation, year=year)
+        report = report_for_publication(organisation=organisation, year=year)
     except (NotConfigured, ReportError) as exc:
         raise Http404(str(exc)) from exc
     response: HttpResponse | StreamingHttpResponse

@@ -1,7 +1,8 @@
 """The report's tables as CSV for open-data publication: columns table,label,count.
 
 Tables: `summary` (the headline figures), `service`, `outcome` and `channel` - the same rows
-as the published tables, without the derived Total row. Streamed one row at a time.
+as the published tables, without the derived Total row. A suppressed count is "[c]"
+(disclosure control). Streamed one row at a time.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from whistledesk.reports.report import AnnualReport
+from whistledesk.reports.report import SUPPRESSED, AnnualReport
 
 HEADER = ("table", "label", "count")
 # A spreadsheet would run a cell starting with one of these as a formula.
@@ -21,7 +22,7 @@ def _cell(label: str) -> str:
     return f"'{label}" if label.startswith(_FORMULA_START) else label
 
 
-def rows(report: AnnualReport) -> Iterator[tuple[str, str, int]]:
+def rows(report: AnnualReport) -> Iterator[tuple[str, str, int | str]]:
     summary = report.as_dict()
     for key in (
         "received",
@@ -39,7 +40,7 @@ def rows(report: AnnualReport) -> Iterator[tuple[str, str, int]]:
         ("channel", report.by_channel),
     ):
         for row in table_rows:
-            yield table, _cell(row.label), row.count
+            yield table, _cell(row.label), SUPPRESSED if row.suppressed else row.count
 
 
 def render(report: AnnualReport) -> Iterator[str]:

@@ -20,7 +20,7 @@ from whistledesk.reports import narrative
 from whistledesk.reports.charts import chart_png, report_charts
 from whistledesk.reports.narrative import Paragraph, Part
 from whistledesk.reports.renderers.markdown import COUNT_HEADING, OUTCOME_HEADING, SERVICE_HEADING
-from whistledesk.reports.report import AnnualReport, Row
+from whistledesk.reports.report import SUPPRESSED_NOTE, AnnualReport, Row
 
 # The brand colour of the front end (frontend/scss/whistledesk.scss).
 BRAND = RGBColor(0x3D, 0x2A, 0x6B)
@@ -83,7 +83,7 @@ def _table(
     count_heading: str = COUNT_HEADING,
 ) -> None:
     document.add_paragraph(caption, style="Caption")  # type: ignore[attr-defined]
-    body = [(r.label, f"{r.count:,}") for r in rows]
+    body = [(r.label, r.display) for r in rows]
     if total is not None:
         body.append(("Total", f"{total:,}"))
     table = document.add_table(rows=1 + len(body), cols=2)  # type: ignore[attr-defined]
@@ -100,6 +100,8 @@ def _table(
     if total is not None:
         for cell in table.rows[-1].cells:
             cell.paragraphs[0].runs[0].bold = True
+    if any(r.suppressed for r in rows):
+        document.add_paragraph(SUPPRESSED_NOTE)  # type: ignore[attr-defined]
 
 
 def render_docx(report: AnnualReport) -> bytes:

@@ -17,7 +17,7 @@ from whistledesk.core.markup import block_html, blocks, inline_html
 from whistledesk.reports import narrative
 from whistledesk.reports.narrative import Paragraph, Part
 from whistledesk.reports.renderers.markdown import COUNT_HEADING, OUTCOME_HEADING, SERVICE_HEADING
-from whistledesk.reports.report import AnnualReport
+from whistledesk.reports.report import SUPPRESSED_NOTE, AnnualReport
 
 
 def paragraph_html(parts: Paragraph) -> SafeString:
@@ -60,6 +60,8 @@ def context(report: AnnualReport) -> dict[str, Any]:
         "service_heading": SERVICE_HEADING,
         "outcome_heading": OUTCOME_HEADING,
         "count_heading": COUNT_HEADING,
+        "suppressed_note": SUPPRESSED_NOTE,
+        "tables_suppressed": any(r.suppressed for r in (*report.service_table, *report.by_outcome)),
     }
 
 

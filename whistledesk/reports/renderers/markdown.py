@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from whistledesk.core.markup import markdown_clean, md_escape
 from whistledesk.reports import narrative
 from whistledesk.reports.narrative import Paragraph, Part
-from whistledesk.reports.report import AnnualReport, Row
+from whistledesk.reports.report import SUPPRESSED_NOTE, AnnualReport, Row
 
 SERVICE_HEADING = "Service the disclosure relates to"
 OUTCOME_HEADING = "Action taken in the reporting period"
@@ -26,10 +26,13 @@ def paragraph(parts: Paragraph) -> str:
 
 def table(heading: str, rows: tuple[Row, ...], *, total: int | None = None) -> str:
     lines = [f"| {heading} | {COUNT_HEADING} |", "| --- | ---: |"]
-    lines += [f"| {md_escape(r.label)} | {r.count:,} |" for r in rows]
+    lines += [f"| {md_escape(r.label)} | {md_escape(r.display)} |" for r in rows]
     if total is not None:
         lines.append(f"| Total | {total:,} |")
-    return "\n".join(lines)
+    table = "\n".join(lines)
+    if any(r.suppressed for r in rows):
+        table += "\n\n" + md_escape(SUPPRESSED_NOTE)
+    return table
 
 
 def render(report: AnnualReport) -> Iterator[str]:

@@ -16,9 +16,20 @@ from whistledesk.organisation.demo.disclosures import demo_csv, demo_references
 from whistledesk.organisation.management.commands.configure_organisation import describe
 from whistledesk.organisation.models import Organisation
 from whistledesk.organisation.services import organisation_configure
+from whistledesk.reports.disclosure_check import disclosure_check_get
+from whistledesk.reports.disclosure_control import PUBLISH
+from whistledesk.reports.preparation import report_disclosure_decide
 
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "demo" / "cco.toml"
 ACTOR = "load_demo"
+# The Commissioner published its 2022/23 tables with their small numbers (1 children's
+# home, 2 early years providers). The demo records that decision with its reason, so the
+# demo report publishes as the real one was; 2021/22 is left for a manager to decide.
+PUBLISHED_AS_IS_YEAR = 2022
+PUBLISHED_AS_IS_REASON = (
+    "Published as it is in the Children's Commissioner's own report for 2022/23 (demo "
+    "data reproducing that report)."
+)
 
 
 class Command(BaseCommand):
@@ -64,6 +75,7 @@ class Command(BaseCommand):
                     stream=io.StringIO(demo_csv()),
                     organisation=configured.organisation,
                 )
+                _decide_small_cells(configured.organisation)
         except ImportRejected as exc:
             raise CommandError(
                 "The demo disclosures were not loaded: " + "; ".join(str(e) for e in exc.errors[:5])
@@ -75,3 +87,18 @@ class Command(BaseCommand):
             "action; 2021/22 has 17 whose breakdown is illustrative (the report gives only "
             "the total)."
         )
+
+
+def _decide_small_cells(organisation: Organisation) -> None:
+    """Record "publish as it is" on each 2022/23 cell the check flags and nobody decided."""
+    check = disclosure_check_get(organisation=organisation, year=PUBLISHED_AS_IS_YEAR)
+    for cell in check.cells:
+        if cell.decision is None:
+            report_disclosure_decide(
+                actor=ACTOR,
+                organisation=organisation,
+                year=PUBLISHED_AS_IS_YEAR,
+                warning=cell.key,
+                action=PUBLISH,
+                reason=PUBLISHED_AS_IS_REASON,
+            )

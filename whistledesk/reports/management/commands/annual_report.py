@@ -18,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
+from whistledesk.reports.disclosure_check import report_for_publication
 from whistledesk.reports.published import published_file, published_latest
 from whistledesk.reports.renderers import (
     DOCUMENT_FORMATS,
@@ -25,7 +26,7 @@ from whistledesk.reports.renderers import (
     render_bytes,
     render_chunks,
 )
-from whistledesk.reports.selectors import ReportError, annual_report_get
+from whistledesk.reports.selectors import ReportError
 
 
 class Command(BaseCommand):
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             return
         try:
             organisation = organisation_get()
-            report = annual_report_get(organisation=organisation, year=options["year"])
+            report = report_for_publication(organisation=organisation, year=options["year"])
         except (NotConfigured, ReportError) as exc:
             raise CommandError(str(exc)) from exc
         output: Path | None = options["output"]
