@@ -92,9 +92,7 @@ def test_set_shown_back_replaced_and_removed(client: Client, organisation: Any) 
     assert not SourceEmail.objects.exists()
     assert 'id="source-email-current"' not in source.get("/follow-up/email/").content.decode()
     # Each change is audited, without the address
-    events = list(
-        AuditEvent.objects.filter(action__startswith="source_email.").order_by("seq")
-    )
+    events = list(AuditEvent.objects.filter(action__startswith="source_email.").order_by("seq"))
     assert [(e.action, e.actor_label, e.object_id) for e in events] == [
         ("source_email.set", "source", reference),
         ("source_email.set", "source", reference),

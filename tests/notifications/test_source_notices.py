@@ -8,7 +8,6 @@ from __future__ import annotations
 from email.message import Message
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from tests.intake.conftest import CANARY_EMAIL, CANARY_NAME, CANARY_SENTENCE, submit

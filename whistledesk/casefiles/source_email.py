@@ -109,9 +109,7 @@ def source_email_set(*, source: SourceSession, address: str) -> None:
         _, created = SourceEmail.objects.update_or_create(
             disclosure=disclosure,
             defaults={
-                "sealed_for_sending": crypto.seal_to(
-                    public, _for_sending(disclosure.pk, address)
-                ),
+                "sealed_for_sending": crypto.seal_to(public, _for_sending(disclosure.pk, address)),
                 "sending_key_fingerprint": crypto.key_fingerprint(public),
                 "sealed_for_source": crypto.seal_to(
                     bytes(account.public_key), address.encode("utf-8")

@@ -71,8 +71,10 @@ class RepliesState:
 
 def replies_state(*, disclosure_id: int) -> RepliesState:
     """Two indexed queries on the case's thread; no content is opened."""
-    waiting = _unread().filter(disclosure_id=disclosure_id).aggregate(
-        n=Count("id"), first=Min("created_at")
+    waiting = (
+        _unread()
+        .filter(disclosure_id=disclosure_id)
+        .aggregate(n=Count("id"), first=Min("created_at"))
     )
     last = (
         Message.objects.filter(

@@ -6,36 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casefiles', '0002_identity_key'),
-        ('cases', '0007_risk_immediate'),
+        ("casefiles", "0002_identity_key"),
+        ("cases", "0007_risk_immediate"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SourceEmail',
+            name="SourceEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sealed_for_sending', models.BinaryField()),
-                ('sending_key_fingerprint', models.CharField(max_length=40)),
-                ('sealed_for_source', models.BinaryField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sealed_for_sending", models.BinaryField()),
+                ("sending_key_fingerprint", models.CharField(max_length=40)),
+                ("sealed_for_source", models.BinaryField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.AddField(
-            model_name='message',
-            name='read_by_staff_member',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="message",
+            name="read_by_staff_member",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['direction', 'read_by_staff_at', 'disclosure'], name='message_unread'),
+            model_name="message",
+            index=models.Index(
+                fields=["direction", "read_by_staff_at", "disclosure"], name="message_unread"
+            ),
         ),
         migrations.AddField(
-            model_name='sourceemail',
-            name='disclosure',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.disclosure'),
+            model_name="sourceemail",
+            name="disclosure",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.disclosure"
+            ),
         ),
     ]

@@ -5,26 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casefiles', '0003_replies_seen_and_source_email'),
-        ('notifications', '0001_notifications_alerts_outbox_schedule'),
+        ("casefiles", "0003_replies_seen_and_source_email"),
+        ("notifications", "0001_notifications_alerts_outbox_schedule"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundemail',
-            name='source_email',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='casefiles.sourceemail'),
+            model_name="outboundemail",
+            name="source_email",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="casefiles.sourceemail",
+            ),
         ),
         migrations.AlterField(
-            model_name='outboundemail',
-            name='kind',
-            field=models.CharField(choices=[('new_disclosure', 'A new disclosure arrives'), ('immediate_risk', 'A disclosure says a child is at immediate risk'), ('source_message', 'A whistleblower replies or sends a file on your case'), ('daily_digest', 'Each morning, what is due or overdue'), ('source_notice', 'Whistleblower: you have a new message')], max_length=30),
+            model_name="outboundemail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_disclosure", "A new disclosure arrives"),
+                    ("immediate_risk", "A disclosure says a child is at immediate risk"),
+                    ("source_message", "A whistleblower replies or sends a file on your case"),
+                    ("daily_digest", "Each morning, what is due or overdue"),
+                    ("source_notice", "Whistleblower: you have a new message"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='outboundemail',
-            name='to',
+            model_name="outboundemail",
+            name="to",
             field=models.EmailField(blank=True, max_length=254),
         ),
     ]
