@@ -120,3 +120,16 @@ def test_staff_never_see_the_address(
         response = manager.get(url)
         assert response.status_code == 200, url
         assert ADDRESS not in response.content.decode(), url
+
+
+def test_changes_are_rate_limited_but_removing_never_is(client: Client, organisation: Any) -> None:
+    _, receipt = submit(client, organisation)
+    source = _inbox(receipt)
+    data = {"address": ADDRESS, "understood": "on"}
+    for _ in range(20):  # intake.throttle.INBOX_MESSAGES: 20 an hour per client
+        assert source.post("/follow-up/email/", data).status_code == 302
+    response = source.post("/follow-up/email/", data)
+    assert response.status_code == 429
+    assert "You have tried too many times" in response.content.decode()
+    assert source.post("/follow-up/email/", {"remove": "1"})["Location"] == "/follow-up/inbox/"
+    assert not SourceEmail.objects.exists()

@@ -24,6 +24,7 @@ from whistledesk.casefiles.source_email import (
     source_email_show,
 )
 from whistledesk.core.exceptions import DomainError
+from whistledesk.intake.throttle import INBOX_MESSAGES, Throttled, throttle_hit
 from whistledesk.intake.views_inbox import SOURCE_VAULT
 
 
@@ -58,6 +59,7 @@ def inbox_email(request: HttpRequest) -> HttpResponse:
     form = SourceEmailForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and "remove" in request.POST:
+        # Never throttled: a whistleblower must always be able to withdraw the address.
         if source_email_remove(source=source):
             messages.success(request, "Your email address has been removed. We will not email you.")
         return redirect("intake:inbox")
@@ -65,7 +67,12 @@ def inbox_email(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
+                # Counted with follow-up messages: each change is a write and an audit event.
+                throttle_hit(request, INBOX_MESSAGES)
                 source_email_set(source=source, address=form.cleaned_data["address"])
+            except Throttled as exc:
+                form.add_error("address", exc.message)
+                status = 429
             except DomainError as exc:
                 form.add_error("address", exc.message)
             else:
