@@ -103,3 +103,13 @@ def test_without_the_sending_key_it_does_not_open(
     settings.WHISTLEDESK_SOURCE_EMAIL_KEY = ""
     with pytest.raises(SourceEmailUnavailable):
         source_email_open_for_sending(SourceEmail.objects.get())
+
+
+def test_an_unreadable_sending_key_is_reported_by_the_checks(settings: Any) -> None:
+    from django.core.checks import run_checks
+
+    settings.WHISTLEDESK_SOURCE_EMAIL_KEY = "not-a-key"
+    ids = [m.id for m in run_checks()]
+    assert "whistledesk.W010" in ids
+    settings.WHISTLEDESK_SOURCE_EMAIL_KEY = "dGVzdC1vbmx5LXNvdXJjZS1lbWFpbC1rZXktMzJieXQ="
+    assert "whistledesk.W010" not in [m.id for m in run_checks()]

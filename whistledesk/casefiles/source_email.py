@@ -61,6 +61,10 @@ def _decode_key(value: str) -> bytes | None:
     return key if len(key) == 32 else None
 
 
+def key_is_readable(value: str) -> bool:
+    return _decode_key(value) is not None
+
+
 def _private_key() -> bytes:
     key = _decode_key(settings.WHISTLEDESK_SOURCE_EMAIL_KEY)
     if key is None:
