@@ -103,3 +103,21 @@ def test_staff_messages_email_the_address_the_whistleblower_gave_and_nothing_els
     assert not OutboundEmail.objects.exists()
     ivy.post(f"/staff/cases/{reference}/reply/", {"text": "Thank you."})
     assert not OutboundEmail.objects.exists()
+
+
+def test_local_mode_prints_a_stand_in_never_the_address(
+    db: Any, client: Client, organisation: Any, make_staff: Any, settings: Any, capsys: Any
+) -> None:
+    """Without a mail server the email goes to the worker's console, which is a log."""
+    from whistledesk.notifications.outbox import email_deliver
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    make_staff("ivy", roles=[Role.INTAKE_OFFICER], password=PASSWORD)
+    reference, receipt = submit(client, organisation)
+    _inbox(receipt).post("/follow-up/email/", {"address": ADDRESS, "understood": "on"})
+    _staff_browser("ivy").post(f"/staff/cases/{reference}/reply/", {"text": "A question."})
+    capsys.readouterr()
+    assert email_deliver(email_id=OutboundEmail.objects.get().pk) is None
+    printed = capsys.readouterr().out
+    assert "To: whistleblower@address-withheld.invalid" in printed
+    assert ADDRESS not in printed
