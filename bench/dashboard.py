@@ -164,7 +164,35 @@ def build(n: int) -> Any:
             Disclosure.objects.bulk_create(rows)
             rows = []
     Disclosure.objects.bulk_create(rows)
+    _conversations(rng)
     return handlers[0], org
+
+
+def _conversations(rng: random.Random) -> None:
+    """Two messages a case, the whistleblower's read, and an unread reply on 1% of cases:
+    what "Replies waiting" and the register's marker look for (cases.replies)."""
+    from django.utils import timezone
+
+    from whistledesk.casefiles.models import Direction, Message
+    from whistledesk.cases.models import Disclosure
+
+    now = timezone.now()
+    messages: list[Message] = []
+    for pk in list(Disclosure.objects.values_list("pk", flat=True)):
+        unread = rng.random() < 0.01
+        messages += [
+            Message(disclosure_id=pk, direction=Direction.TO_SOURCE, ciphertext=b"x"),
+            Message(
+                disclosure_id=pk,
+                direction=Direction.FROM_SOURCE,
+                ciphertext=b"x",
+                read_by_staff_at=None if unread else now,
+            ),
+        ]
+        if len(messages) >= BATCH:
+            Message.objects.bulk_create(messages)
+            messages = []
+    Message.objects.bulk_create(messages)
 
 
 def measure(user: Any, org: Any, runs: int) -> list[tuple[str, float]]:
@@ -180,6 +208,7 @@ def measure(user: Any, org: Any, runs: int) -> list[tuple[str, float]]:
     pages = [
         ("all", "/staff/"),
         ("mine", "/staff/?list=mine"),
+        ("replies waiting", "/staff/?list=replies_waiting"),
         ("unassigned", "/staff/?list=unassigned"),
         ("urgent", "/staff/?list=urgent"),
         ("acknowledgement due", "/staff/?list=ack_due"),

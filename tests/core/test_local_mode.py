@@ -81,6 +81,7 @@ def test_every_file_whistledesk_creates_is_readable_by_its_owner_only(
         data / "whistledesk.sqlite3",
         data / "secret_key",
         data / "receipt_pepper",
+        data / "source_email_key",
         out / "backup.wdb",
         out / "backup.key",
         out / "r.md",

@@ -45,6 +45,8 @@ ACTION_LABELS: dict[str, str] = {
     "message.received_from_source": "Message received from the whistleblower",
     "message.read_by_staff": "Messages read by staff",
     "message.read_by_source": "Messages read by the whistleblower",
+    "source_email.set": "Whistleblower asked for new-message emails",
+    "source_email.removed": "Whistleblower removed their email address",
     "identity.access_requested": "Access to the whistleblower's identity requested",
     "identity.access_approved": "Access to the whistleblower's identity approved",
     "identity.access_refused": "Access to the whistleblower's identity refused",

@@ -27,3 +27,27 @@ def mat2_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             id="whistledesk.W002",
         )
     ]
+
+
+@register()
+def source_email_key_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A sending key that is set but unreadable would switch whistleblowers' emails off
+    without a word (docs/adr/0009): say so instead."""
+    from django.conf import settings
+
+    from whistledesk.casefiles.source_email import key_is_readable
+
+    bad = [
+        name
+        for name in ("WHISTLEDESK_SOURCE_EMAIL_KEY", "WHISTLEDESK_SOURCE_EMAIL_PUBLIC_KEY")
+        if getattr(settings, name, "") and not key_is_readable(getattr(settings, name))
+    ]
+    return [
+        Warning(
+            f"{name} is not a base64-encoded 32-byte key: whistleblowers are not offered "
+            "new-message emails.",
+            hint="Make one as docs/operations.md says (Background worker and email).",
+            id="whistledesk.W010",
+        )
+        for name in bad
+    ]

@@ -179,10 +179,21 @@ class Message(models.Model):
     ciphertext = models.BinaryField()
     read_by_source_at = models.DateTimeField(null=True, blank=True)
     read_by_staff_at = models.DateTimeField(null=True, blank=True)
+    # Who opened it first (cases.replies: "read" is per case, for the whole office).
+    read_by_staff_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["disclosure", "created_at"], name="message_thread")]
+        indexes = [
+            models.Index(fields=["disclosure", "created_at"], name="message_thread"),
+            # "Replies waiting": the few unread whistleblower messages, found by a range
+            # on this index whatever the size of the register (cases.replies).
+            models.Index(
+                fields=["direction", "read_by_staff_at", "disclosure"], name="message_unread"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"message {self.pk} ({self.direction})"
@@ -232,3 +243,23 @@ class SourceAccount(models.Model):
 
     def __str__(self) -> str:
         return f"source account for disclosure {self.disclosure_id}"
+
+
+class SourceEmail(models.Model):
+    """The address a whistleblower gave for "you have a new message" emails (docs/adr/0009).
+
+    Never in clear, and no staff key opens it: `sealed_for_sending` is a sealed box to the
+    sending key (WHISTLEDESK_SOURCE_EMAIL_KEY, kept out of the database: only the worker's
+    sending path opens it); `sealed_for_source` is sealed to the whistleblower's own key
+    (`SourceAccount.public_key`), so they can read back what they typed with their receipt.
+    Deleted when they remove it, and with the case's content (retention).
+    """
+
+    disclosure = models.OneToOneField(Disclosure, on_delete=models.CASCADE, related_name="+")
+    sealed_for_sending = models.BinaryField()
+    sending_key_fingerprint = models.CharField(max_length=40)
+    sealed_for_source = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"notice address for disclosure {self.disclosure_id}"

@@ -664,6 +664,12 @@ def message_send_to_source(
         object_type="message",
         object_id=message.pk,
     )
+    # Every message to the whistleblower, whoever writes it (a reply, an acknowledgement, a
+    # template), tells them by email if they asked (docs/adr/0009): here, so no caller can
+    # forget. Only a content-free row pointing at their sealed address is written.
+    from whistledesk.notifications.source_notices import source_notice_queue
+
+    source_notice_queue(disclosure_id=disclosure.pk)
     return message
 
 
@@ -688,20 +694,24 @@ def _open_messages(disclosure: Disclosure, conversation_key: bytes) -> list[Open
 def message_list_for_staff(
     *, actor: User, disclosure: Disclosure, private_key: bytes
 ) -> list[OpenedMessage]:
-    """The whole conversation, oldest first; marks the whistleblower's messages read."""
+    """The whole conversation, oldest first; marks the whistleblower's messages read.
+
+    Read for the whole office, by the first key holder who opens them (cases.replies):
+    `newly_read` in the audit event counts the replies this reading cleared.
+    """
     _require(actor, Perm.OPEN_CONTENT, disclosure)
     data_key = _staff_data_key(disclosure, actor, private_key)
     opened = _open_messages(disclosure, crypto.conversation_key(data_key))
-    Message.objects.filter(
+    newly_read = Message.objects.filter(
         disclosure=disclosure, direction=Direction.FROM_SOURCE, read_by_staff_at__isnull=True
-    ).update(read_by_staff_at=timezone.now())
+    ).update(read_by_staff_at=timezone.now(), read_by_staff_member=actor)
     audit_record(
         actor=actor,
         action="message.read_by_staff",
         disclosure_id=disclosure.pk,
         object_type="disclosure",
         object_id=disclosure.reference,
-        details={"messages": len(opened)},
+        details={"messages": len(opened), "newly_read": newly_read},
     )
     return opened
 

@@ -43,7 +43,11 @@ Custodians decide identity requests (whistledesk.identity), which needs no case 
 from __future__ import annotations
 
 import enum
+import operator
+from functools import reduce
 from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
 
 from whistledesk.accounts.roles import Role
 from whistledesk.core.exceptions import NotPermitted
@@ -210,6 +214,18 @@ def register_visible(user: Any, cases: QuerySet[Any]) -> QuerySet[Any]:
     for the register lists (page and API). A conflict hides the row too, not only the page."""
     if not has_perm(user, Perm.VIEW_REGISTER):
         return cases.none()
+    return cases.exclude(conflicts__user_id=user.pk)
+
+
+def allowed_cases(user: Any, perm: Perm, cases: QuerySet[Any]) -> QuerySet[Any]:
+    """The cases of `cases` on which `user` may do `perm`: the table above as a query, so a
+    list (e.g. "Replies waiting", OPEN_CONTENT) holds exactly the cases `refusal` allows."""
+    if not has_perm(user, perm):
+        return cases.none()
+    scopes = _scopes(user, perm)
+    if ANY not in scopes:
+        parts = {HANDLER: Q(handler_id=user.pk), UNASSIGNED: Q(handler__isnull=True)}
+        cases = cases.filter(reduce(operator.or_, (parts[s] for s in scopes)))
     return cases.exclude(conflicts__user_id=user.pk)
 
 

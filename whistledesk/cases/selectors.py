@@ -17,7 +17,8 @@ from whistledesk.casefiles.notes import NotesReader, notes_attach
 from whistledesk.cases.assessment import normalise_setting, normalise_urn
 from whistledesk.cases.clock import acknowledgement_due
 from whistledesk.cases.models import Disclosure, Status
-from whistledesk.cases.permissions import register_visible
+from whistledesk.cases.permissions import Perm, allowed_cases, has_perm, register_visible
+from whistledesk.cases.replies import replies_waiting, with_replies_flag
 from whistledesk.organisation.models import Organisation
 
 OPEN = ~Q(status=Status.CLOSED)
@@ -38,6 +39,8 @@ class DashboardList(enum.StrEnum):
     # because a child was reported at immediate risk. First on a lead's dashboard.
     IMMEDIATE_RISK = "immediate_risk"
     MINE = "mine"
+    # Cases the viewer may read with a whistleblower message or file nobody has read yet.
+    REPLIES_WAITING = "replies_waiting"
     UNASSIGNED = "unassigned"
     URGENT = "urgent"
     ACK_DUE = "ack_due"
@@ -53,6 +56,7 @@ _LABELS = {
     DashboardList.ALL: "All disclosures",
     DashboardList.IMMEDIATE_RISK: "Immediate risk",
     DashboardList.MINE: "My cases",
+    DashboardList.REPLIES_WAITING: "Replies waiting",
     DashboardList.UNASSIGNED: "Unassigned",
     DashboardList.URGENT: "Urgent",
     DashboardList.ACK_DUE: "Acknowledgement due",
@@ -122,6 +126,10 @@ def disclosure_list(
     order: list[str] = ["-received_on", "-id"]
     if which == DashboardList.MINE:
         qs = qs.filter(OPEN, handler=user)
+    elif which == DashboardList.REPLIES_WAITING:
+        # Only replies this person may open (cases.permissions), longest waiting first.
+        qs = replies_waiting(allowed_cases(user, Perm.OPEN_CONTENT, qs))
+        order = ["waiting_since", "id"]
     elif which == DashboardList.UNASSIGNED:
         qs = qs.filter(OPEN, handler__isnull=True)
     elif which == DashboardList.IMMEDIATE_RISK:
@@ -157,6 +165,8 @@ def awaiting_safeguarding_count(*, organisation: Organisation) -> int:
 def dashboard_tabs(*, user: Any) -> list[DashboardList]:
     """The dashboard's tabs in order: a safeguarding lead's own list comes first."""
     tabs = list(DashboardList)
+    if not has_perm(user, Perm.OPEN_CONTENT):
+        tabs.remove(DashboardList.REPLIES_WAITING)  # nothing they could read (auditors)
     if user.has_role(Role.SAFEGUARDING_LEAD):
         tabs.remove(DashboardList.IMMEDIATE_RISK)
         tabs.insert(0, DashboardList.IMMEDIATE_RISK)
@@ -189,7 +199,9 @@ class IdFirstPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         qs = cast(QuerySet[Disclosure], self.object_list)
         ids = list(qs.values_list("pk", flat=True)[bottom:top])
-        rows = Disclosure.objects.filter(pk__in=ids).select_related(*_LIST_RELATED)
+        rows = with_replies_flag(Disclosure.objects.filter(pk__in=ids)).select_related(
+            *_LIST_RELATED
+        )
         by_id = {d.pk: d for d in rows}
         return Page([by_id[i] for i in ids if i in by_id], number, self)
 

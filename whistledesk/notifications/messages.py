@@ -66,3 +66,13 @@ def compose_digest(lines: Sequence[DigestLine]) -> Composed:
         subject=f"{service}: {len(lines)} deadline(s) due or overdue",
         body="Due in the next few days or overdue:\n\n" + rows + _footer(),
     )
+
+
+def compose_source_notice() -> Composed:
+    """A whistleblower's notice (docs/adr/0009): the same words every time, with nothing of
+    the case, the office or its subject; the only link is the follow-up inbox's sign-in."""
+    link = settings.WHISTLEDESK_BASE_URL.rstrip("/") + reverse("intake:inbox_sign_in")
+    return Composed(
+        subject="You have a new message",
+        body=f"You have a new message. Sign in with your receipt at {link}\n",
+    )

@@ -46,9 +46,23 @@ class EmailStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# A whistleblower's "you have a new message" (docs/adr/0009): not a staff alert, no choice.
+SOURCE_NOTICE = "source_notice"
+EMAIL_KINDS = [*AlertKind.choices, (SOURCE_NOTICE, "Whistleblower: you have a new message")]
+
+
 class OutboundEmail(models.Model):
-    kind = models.CharField(max_length=30, choices=AlertKind.choices)
-    to = models.EmailField()
+    kind = models.CharField(max_length=30, choices=EMAIL_KINDS)
+    # Blank for a whistleblower's notice: its address stays sealed in `source_email` and is
+    # opened only by the sending worker, at the moment it sends.
+    to = models.EmailField(blank=True)
+    source_email = models.ForeignKey(
+        "casefiles.SourceEmail",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
     status = models.CharField(

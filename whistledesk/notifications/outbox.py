@@ -18,12 +18,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from whistledesk.casefiles.models import SourceEmail
+from whistledesk.casefiles.source_email import source_email_open_for_sending
 from whistledesk.notifications.messages import Composed
-from whistledesk.notifications.models import AlertKind, EmailStatus, OutboundEmail
+from whistledesk.notifications.models import EmailStatus, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
 EMAIL_MAX_ATTEMPTS = 5
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+WITHHELD = "whistleblower@address-withheld.invalid"
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -32,10 +36,20 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def email_queue(
-    *, kind: AlertKind, to: str, composed: Composed, enqueue: Callable[[int], None]
+    *,
+    kind: str,
+    to: str,
+    composed: Composed,
+    enqueue: Callable[[int], None],
+    source_email: SourceEmail | None = None,
 ) -> OutboundEmail:
+    """`source_email` instead of `to` for a whistleblower's notice (the address stays sealed)."""
     email = OutboundEmail.objects.create(
-        kind=kind, to=to, subject=composed.subject, body=composed.body
+        kind=kind,
+        to=to,
+        subject=composed.subject,
+        body=composed.body,
+        source_email=source_email,
     )
     transaction.on_commit(lambda: enqueue(email.pk))
     return email
@@ -49,14 +63,16 @@ def email_deliver(*, email_id: int) -> dt.datetime | None:
     )
     if not claimed:
         return None  # sent, failed for good, or claimed by another worker
-    email = OutboundEmail.objects.get(pk=email_id)
-    message = EmailMessage(
-        subject=email.subject,
-        body=email.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to],
-    )
+    email = OutboundEmail.objects.select_related("source_email").filter(pk=email_id).first()
+    if email is None:
+        return None  # a whistleblower removed their address meanwhile (deleted with it)
     try:
+        message = EmailMessage(
+            subject=email.subject,
+            body=email.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[_recipient(email)],
+        )
         get_connection().send_messages([message])
     except Exception as exc:  # any transport error: retried, then shown to managers
         error = type(exc).__name__
@@ -72,6 +88,15 @@ def email_deliver(*, email_id: int) -> dt.datetime | None:
         status=EmailStatus.SENT, sent_at=timezone.now(), last_error=""
     )
     return None
+
+
+def _recipient(email: OutboundEmail) -> str:
+    if email.source_email is None:
+        return email.to
+    # Opened here, in the worker, at the moment of sending; never stored or logged.
+    if settings.EMAIL_BACKEND == CONSOLE_BACKEND:
+        return WITHHELD  # the console is a log: local mode prints a stand-in
+    return source_email_open_for_sending(email.source_email)
 
 
 def email_problems() -> list[OutboundEmail]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 
@@ -47,12 +48,29 @@ def _local_receipt_pepper() -> str:
     return path.read_text().strip()
 
 
+def _local_source_email_key() -> str:
+    """The sending key for whistleblowers' notice emails (docs/adr/0009), like the pepper."""
+    env = os.environ.get("WHISTLEDESK_SOURCE_EMAIL_KEY")
+    if env or os.environ.get("WHISTLEDESK_SOURCE_EMAIL_PUBLIC_KEY"):
+        return env or ""
+    _private_data_dir()
+    path = DATA_DIR / "source_email_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(base64.b64encode(secrets.token_bytes(32)).decode())
+    return path.read_text().strip()
+
+
 # Off unless asked for (DJANGO_DEBUG=1): Django's debug pages list every URL and setting to
 # whoever asks, and a local copy is often shown to others. Every page carries a banner instead.
 DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 WHISTLEDESK_LOCAL_MODE = True
 SECRET_KEY = _local_secret_key()
 WHISTLEDESK_RECEIPT_PEPPER = _local_receipt_pepper()
+WHISTLEDESK_SOURCE_EMAIL_KEY = _local_source_email_key()
 WHITENOISE_USE_FINDERS = True
 # Local only: rebuilt assets are served without a restart (and no warning about an empty
 # STATIC_ROOT, which local mode never fills).

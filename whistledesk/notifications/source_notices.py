@@ -1,0 +1,39 @@
+"""A whistleblower's "you have a new message" email, queued when staff write to them.
+
+Called inside the transaction that stores the staff message (casefiles.services.
+message_send_to_source), so the notice is queued if and only if the message is stored.
+The web process never opens the address: the queued row points at the sealed address
+and the worker opens it when it sends (outbox.email_deliver). One notice is enough for
+several messages: while one is still waiting to go, no second is queued.
+"""
+
+from __future__ import annotations
+
+from whistledesk.casefiles.models import SourceEmail
+from whistledesk.notifications.messages import compose_source_notice
+from whistledesk.notifications.models import SOURCE_NOTICE, EmailStatus, OutboundEmail
+from whistledesk.notifications.outbox import email_queue
+
+
+def _enqueue_send(email_id: int) -> None:
+    from whistledesk.notifications.tasks import email_send
+
+    email_send.enqueue(email_id)
+
+
+def source_notice_queue(*, disclosure_id: int) -> OutboundEmail | None:
+    """Queue the notice if the whistleblower asked for one; None if not (or one waits)."""
+    address = SourceEmail.objects.filter(disclosure_id=disclosure_id).first()
+    if address is None:
+        return None
+    if OutboundEmail.objects.filter(
+        source_email=address, status=EmailStatus.PENDING, attempts=0
+    ).exists():
+        return None
+    return email_queue(
+        kind=SOURCE_NOTICE,
+        to="",
+        composed=compose_source_notice(),
+        enqueue=_enqueue_send,
+        source_email=address,
+    )
