@@ -34,6 +34,7 @@ C caseworker, S safeguarding lead, M manager, A auditor; "-" everyone else (cust
 | confirm safeguarding action                    | -          | -          | any | -   | -   |
 | assign, record a conflict, reopen              | -          | -          | -   | any | -   |
 | publish the annual report (no case involved)   | -          | -          | -   | yes | -   |
+| management information and the register export | -          | -          | -   | yes | yes |
 
 Custodians decide identity requests (whistledesk.identity), which needs no case content.
 """
@@ -73,6 +74,8 @@ class Perm(enum.StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     PUBLISH_REPORT = "publish_report"  # the annual report; concerns no single case
+    # Figures over the register and its clear-field export (reports.management_info); no content.
+    MANAGEMENT_INFO = "management_info"
 
 
 class Scope(enum.Enum):
@@ -117,6 +120,7 @@ POLICY: dict[Perm, dict[Role, Scope]] = {
     Perm.CLOSE: _CASEWORK,
     Perm.REOPEN: {_M: ANY},
     Perm.PUBLISH_REPORT: {_M: ANY},
+    Perm.MANAGEMENT_INFO: {_M: ANY, _A: ANY},
 }
 
 _MESSAGES = {
@@ -142,6 +146,7 @@ _MESSAGES = {
     Perm.CLOSE: "close cases",
     Perm.REOPEN: "reopen cases (managers only)",
     Perm.PUBLISH_REPORT: "publish the annual report (managers only)",
+    Perm.MANAGEMENT_INFO: "see management information (managers and auditors only)",
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."

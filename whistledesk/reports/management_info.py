@@ -1,0 +1,522 @@
+"""Management information: the figures managers and auditors run the office by (issue 13,
+item 5). Reads only; every figure is aggregated in the database, medians and percentiles
+included. Nothing here opens sealed content, and every figure is a count or a duration,
+never a row: a conflict of interest hides a case's row (cases.permissions), not its share
+of a total.
+
+The period is chosen by date received: disclosures with ``start <= received_on <= end``.
+"Today" is the local date (Europe/London) the page is asked for; a datetime (acknowledged,
+closed, marked urgent, confirmed) counts on its local date.
+
+Timeliness, for the whole period, by channel and by service (a disclosure with no service
+yet is "Not yet categorised"):
+
+- ``received``: disclosures received in the period.
+- ``ack_due``: those whose acknowledgement was due: acknowledged (at any time), or not
+  acknowledged and their 7 days (``received_on + 7``) ended before today. A disclosure
+  still inside its 7 days and not acknowledged counts nowhere yet.
+- ``ack_on_time``: acknowledged on or before ``received_on + 7`` days.
+  ("3 of 4 acknowledged within 7 days" is ``ack_on_time`` of ``ack_due``.)
+- ``feedback_due``: those with a feedback due date (``feedback_due_on``: 3 months from
+  acknowledgement, or later where an extension moved it) that either have had feedback or
+  whose due date is before today. Never-acknowledged disclosures have no due date and
+  count nowhere here (they are late already in ``ack_due``).
+- ``feedback_on_time``: the *first* feedback recorded (the earliest "feedback given"
+  action's date) is on or before ``feedback_due_on``. The first, not the latest: a
+  whistleblower told on time and again later was told on time.
+- ``closed``: received in the period and closed now (status closed; a reopened case is
+  not closed).
+- ``median_days_to_close`` and ``p90_days_to_close``: over ``closed``, days from the date
+  received to the local date closed; the continuous percentile (linear interpolation
+  between the two nearest values, as PostgreSQL's ``percentile_cont``), None when no
+  case closed.
+
+Referrals by body, for referrals made in the period (``referred_on``), each body in name
+order:
+
+- ``referred``: referrals made in the period.
+- ``outstanding``: of those, no response recorded yet (``response_received_on`` empty).
+- ``overdue``: of the outstanding, the reassurance was due before today
+  (``reassurance_due < today``).
+
+Urgent cases, received in the period and marked urgent now:
+
+- ``urgent``: how many.
+- ``confirmed``: a safeguarding lead confirmed the action on a concern of the case
+  (``SafeguardingConcern.confirmed_at``) at or after the case became urgent. It became
+  urgent when staff marked it (``urgent_marked_at``) or, when the whistleblower's answer
+  made it urgent, when it was recorded (``created_at``).
+- ``awaiting``: not confirmed, with a safeguarding concern open now.
+- ``no_concern``: neither: urgent, but no concern raised or confirmed since.
+  (``confirmed + awaiting + no_concern == urgent``.)
+- ``median_hours_to_confirm``, ``p90_hours_to_confirm``: over ``confirmed``, hours from
+  becoming urgent to the first confirmation after it (continuous percentiles as above).
+
+Trends, for each reporting year in the span chosen (by date received, the organisation's
+reporting year): ``received``, ``ack_on_time`` of ``ack_due``, ``feedback_on_time`` of
+``feedback_due``, ``closed`` with the median days to close, ``urgent``, and ``referred``
+(referrals made in that year) - each defined as above for the year as the period.
+
+Cost: one GROUP BY over the period's rows for the counts (by channel and service, folded
+in Python from a few dozen groups); one percentile query per breakdown (PostgreSQL:
+``percentile_cont ... WITHIN GROUP``; SQLite, which has none: a window query numbering the
+values in each group and reading the one or two rows either side of each percentile); one
+GROUP BY over the period's referrals. bench/management.py measures it at 1,000,000.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from whistledesk.cases.clock import ACKNOWLEDGE_WITHIN_DAYS
+from whistledesk.cases.models import (
+    ActionKind,
+    CaseAction,
+    Channel,
+    Disclosure,
+    Referral,
+    SafeguardingConcern,
+    Status,
+)
+from whistledesk.core.exceptions import DomainError
+from whistledesk.organisation.models import Organisation
+from whistledesk.organisation.selectors import service_list
+from whistledesk.reports.report import NOT_CATEGORISED_LABEL, year_label
+
+# A span of years the trends accept: wide enough for any register, small enough that the
+# per-year CASE expression stays short.
+MAX_TREND_YEARS = 50
+
+DEFINITIONS = {
+    "ack": "Acknowledged on or before the 7th day after the date received, out of those "
+    "acknowledged or whose 7 days have run out. Cases still inside their 7 days are "
+    "not counted yet.",
+    "feedback": "First feedback given on or before the feedback due date (3 months from "
+    "acknowledgement, or as extended), out of those given feedback or whose due date has "
+    "passed.",
+    "close": "Days from the date received to the date closed, for cases received in the "
+    "period and closed now. The median is the middle value; 90% of cases closed within the "
+    "90th percentile.",
+    "referrals": "Referrals made in the period, by body; outstanding have no response "
+    "recorded; overdue are outstanding past their reassurance date.",
+    "urgent": "Cases received in the period and marked urgent. Time to confirmation runs "
+    "from being marked urgent (or from being recorded, when the whistleblower's answer "
+    "made it urgent) to a safeguarding lead's first confirmation after that.",
+}
+
+
+class ManagementError(DomainError):
+    """The figures cannot be produced as asked (a span of years too long)."""
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    label: str
+    received: int = 0
+    ack_due: int = 0
+    ack_on_time: int = 0
+    feedback_due: int = 0
+    feedback_on_time: int = 0
+    closed: int = 0
+    median_days_to_close: float | None = None
+    p90_days_to_close: float | None = None
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    body: str
+    referred: int
+    outstanding: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class UrgentFigures:
+    urgent: int
+    confirmed: int
+    awaiting: int
+    no_concern: int
+    median_hours_to_confirm: float | None
+    p90_hours_to_confirm: float | None
+
+
+@dataclass(frozen=True)
+class TrendRow(Timeliness):
+    year: int = 0
+    urgent: int = 0
+    referred: int = 0
+
+
+@dataclass(frozen=True)
+class ManagementInformation:
+    start: dt.date
+    end: dt.date
+    today: dt.date
+    overall: Timeliness
+    by_channel: tuple[Timeliness, ...]
+    by_service: tuple[Timeliness, ...]
+    referrals: tuple[ReferralRow, ...]
+    urgent: UrgentFigures
+    trends: tuple[TrendRow, ...] = field(default=())
+
+
+# -- expressions -------------------------------------------------------------------------
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first (both DATE expressions)."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra
+        )
+
+
+class HoursBetween(Func):
+    """Hours (fractional) from the second datetime to the first."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 24.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
+def _first_feedback() -> Case:
+    """The earliest feedback action's date; only looked up where feedback was given."""
+    first = (
+        CaseAction.objects.filter(disclosure=OuterRef("pk"), kind=ActionKind.FEEDBACK)
+        .order_by()
+        .values("disclosure")
+        .annotate(first=Min("taken_on"))
+        .values("first")
+    )
+    return Case(
+        When(feedback_given_on__isnull=True, then=Value(None, output_field=DateField())),
+        default=Subquery(first, output_field=DateField()),
+        output_field=DateField(),
+    )
+
+
+def _period(qs: QuerySet[Disclosure], start: dt.date, end: dt.date) -> QuerySet[Disclosure]:
+    return qs.filter(received_on__gte=start, received_on__lte=end)
+
+
+def _scope(organisation: Organisation) -> QuerySet[Disclosure]:
+    # Meta.ordering would otherwise join every GROUP BY and sort every window's input.
+    return Disclosure.objects.filter(organisation=organisation).order_by()
+
+
+def _count_groups(
+    base: QuerySet[Disclosure], *, group: list[str], today: dt.date
+) -> list[dict[str, Any]]:
+    """One GROUP BY: every timeliness count per group."""
+    ack_days = DaysBetween(TruncDate("acknowledged_at"), F("received_on"))
+    feedback_due = Q(feedback_due_on__isnull=False) & (
+        Q(feedback_given_on__isnull=False) | Q(feedback_due_on__lt=today)
+    )
+    return list(
+        base.annotate(ack_days=ack_days, first_feedback=_first_feedback())
+        .values(*group)
+        .annotate(
+            n_received=Count("pk"),
+            n_ack_due=Count(
+                "pk",
+                filter=Q(acknowledged_at__isnull=False)
+                | Q(received_on__lt=today - dt.timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)),
+            ),
+            n_ack_on_time=Count("pk", filter=Q(ack_days__lte=ACKNOWLEDGE_WITHIN_DAYS)),
+            n_feedback_due=Count("pk", filter=feedback_due),
+            n_feedback_on_time=Count(
+                "pk", filter=feedback_due & Q(first_feedback__lte=F("feedback_due_on"))
+            ),
+            n_closed=Count("pk", filter=Q(status=Status.CLOSED, closed_at__isnull=False)),
+        )
+        .order_by()
+    )
+
+
+_COUNTS = ("received", "ack_due", "ack_on_time", "feedback_due", "feedback_on_time", "closed")
+
+
+def percentiles(
+    rows: QuerySet[Any], *, fractions: tuple[float, ...] = (0.5, 0.9)
+) -> dict[Any, tuple[int, list[float | None]]]:
+    """Continuous percentiles of `v` within each `g`, computed by the database.
+
+    `rows` is a query whose SELECT is exactly two annotations, ``g`` (the group) and ``v``
+    (the value). Returns {g: (count, [percentile for each fraction])}.
+    """
+    sql, params = rows.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        cols = ", ".join(
+            f"percentile_cont({float(p)}) WITHIN GROUP (ORDER BY v)" for p in fractions
+        )
+        query = f"SELECT g, COUNT(*), {cols} FROM ({sql}) AS t WHERE v IS NOT NULL GROUP BY g"  # noqa: S608 - fractions are floats, rows compiled by the ORM
+    else:
+        # SQLite has no percentile function: number the values within each group (a window
+        # over the group's sorted values), keep only the rows either side of each
+        # percentile's position p*(n-1), and interpolate between them.
+        picks, wanted, values = [], [], []
+        for k, p in enumerate(fractions):
+            pos = f"{float(p)} * (n - 1)"
+            lo = f"CAST({pos} AS INTEGER)"
+            wanted.append(f"i = {lo} OR i = {lo} + 1")
+            picks.append(
+                f"MAX(CASE WHEN i = {lo} THEN v END) AS lo{k}, "
+                f"MAX(CASE WHEN i = {lo} + 1 THEN v END) AS hi{k}, "
+                f"MAX({pos} - {lo}) AS f{k}"
+            )
+            values.append(f"lo{k} + f{k} * (COALESCE(hi{k}, lo{k}) - lo{k})")
+        query = (
+            f"SELECT g, n, {', '.join(values)} FROM ("  # noqa: S608 - no input in the SQL
+            f"SELECT g, MAX(n) AS n, {', '.join(picks)} FROM ("
+            "SELECT g, v, ROW_NUMBER() OVER (PARTITION BY g ORDER BY v) - 1 AS i, "
+            "COUNT(*) OVER (PARTITION BY g) AS n "
+            f"FROM ({sql}) WHERE v IS NOT NULL) "
+            f"WHERE {' OR '.join(wanted)} GROUP BY g)"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return {
+            row[0]: (int(row[1]), [None if x is None else float(x) for x in row[2:]])
+            for row in cursor.fetchall()
+        }
+
+
+def _close_days() -> DaysBetween:
+    return DaysBetween(TruncDate("closed_at"), F("received_on"))
+
+
+def _closed(base: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
+    return base.filter(status=Status.CLOSED, closed_at__isnull=False)
+
+
+def _fold(groups: list[dict[str, Any]], key: str) -> dict[Any, dict[str, int]]:
+    out: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_COUNTS, 0))
+    for g in groups:
+        for name in _COUNTS:
+            out[g[key] if key else None][name] += g[f"n_{name}"]
+    return out
+
+
+def _row(label: str, counts: dict[str, int], close: tuple[int, list[float | None]] | None) -> Any:
+    median, p90 = close[1] if close else (None, None)
+    return Timeliness(label, **counts, median_days_to_close=median, p90_days_to_close=p90)
+
+
+def timeliness_get(
+    *, organisation: Organisation, start: dt.date, end: dt.date, today: dt.date
+) -> tuple[Timeliness, tuple[Timeliness, ...], tuple[Timeliness, ...]]:
+    """(overall, by channel in Channel order, by service in configured order)."""
+    base = _period(_scope(organisation), start, end)
+    groups = _count_groups(base, group=["channel", "service_id"], today=today)
+    closed = _closed(base)
+    close_all = percentiles(closed.annotate(g=Value(0), v=_close_days()).values("g", "v"))
+    close_channel = percentiles(closed.annotate(g=F("channel"), v=_close_days()).values("g", "v"))
+    close_service = percentiles(
+        closed.annotate(g=Coalesce(F("service_id"), Value(0)), v=_close_days()).values("g", "v")
+    )
+    overall = _fold(groups, "")[None]
+    channels = _fold(groups, "channel")
+    services = _fold(groups, "service_id")
+    zero = dict.fromkeys(_COUNTS, 0)
+    by_channel = tuple(
+        _row(str(c.label), channels.get(c.value, zero), close_channel.get(c.value))
+        for c in Channel
+    )
+    by_service = [
+        _row(s.label, services.get(s.pk, zero), close_service.get(s.pk))
+        for s in service_list(organisation=organisation)
+        if s.active or s.pk in services
+    ]
+    if None in services:
+        by_service.append(_row(NOT_CATEGORISED_LABEL, services[None], close_service.get(0)))
+    return _row("All", overall, close_all.get(0)), by_channel, tuple(by_service)
+
+
+def referrals_by_body(
+    *, organisation: Organisation, start: dt.date, end: dt.date, today: dt.date
+) -> tuple[ReferralRow, ...]:
+    outstanding = Q(response_received_on__isnull=True)
+    rows = (
+        Referral.objects.filter(
+            disclosure__organisation=organisation, referred_on__gte=start, referred_on__lte=end
+        )
+        .values("body__name")
+        .annotate(
+            n=Count("pk"),
+            n_out=Count("pk", filter=outstanding),
+            n_over=Count("pk", filter=outstanding & Q(reassurance_due__lt=today)),
+        )
+        .order_by("body__name")
+    )
+    return tuple(ReferralRow(r["body__name"], r["n"], r["n_out"], r["n_over"]) for r in rows)
+
+
+def urgent_get(*, organisation: Organisation, start: dt.date, end: dt.date) -> UrgentFigures:
+    since = Coalesce(F("urgent_marked_at"), F("created_at"))
+    first_confirmation = (
+        SafeguardingConcern.objects.filter(
+            disclosure=OuterRef("pk"), confirmed_at__gte=OuterRef("urgent_since")
+        )
+        .order_by()
+        .values("disclosure")
+        .annotate(first=Min("confirmed_at"))
+        .values("first")
+    )
+    urgent = (
+        _period(_scope(organisation), start, end)
+        .filter(urgent=True)
+        .annotate(urgent_since=since, confirmed=Subquery(first_confirmation))
+    )
+    counts = urgent.aggregate(
+        n=Count("pk"),
+        n_confirmed=Count("pk", filter=Q(confirmed__isnull=False)),
+        n_awaiting=Count("pk", filter=Q(confirmed__isnull=True, safeguarding_open=True)),
+    )
+    hours = percentiles(
+        urgent.filter(confirmed__isnull=False)
+        .annotate(g=Value(0), v=HoursBetween(F("confirmed"), F("urgent_since")))
+        .values("g", "v")
+    ).get(0)
+    median, p90 = hours[1] if hours else (None, None)
+    return UrgentFigures(
+        urgent=counts["n"],
+        confirmed=counts["n_confirmed"],
+        awaiting=counts["n_awaiting"],
+        no_concern=counts["n"] - counts["n_confirmed"] - counts["n_awaiting"],
+        median_hours_to_confirm=median,
+        p90_hours_to_confirm=p90,
+    )
+
+
+def trends_get(
+    *, organisation: Organisation, first_year: int, last_year: int, today: dt.date
+) -> tuple[TrendRow, ...]:
+    """One row per reporting year from `first_year` to `last_year`, oldest first."""
+    if last_year < first_year:
+        raise ManagementError("The last year must be the same as or after the first year")
+    if last_year - first_year + 1 > MAX_TREND_YEARS:
+        raise ManagementError(f"Choose a span of at most {MAX_TREND_YEARS} years")
+    periods = {y: organisation.period_for_year(y) for y in range(first_year, last_year + 1)}
+    start, end = periods[first_year][0], periods[last_year][1]
+    year_of = Case(
+        *[When(received_on__gte=s, received_on__lte=e, then=Value(y)) for y, (s, e) in periods.items()],
+        output_field=IntegerField(),
+    )
+    base = _period(_scope(organisation), start, end).annotate(year=year_of)
+    groups = _count_groups(base, group=["year"], today=today)
+    by_year = _fold(groups, "year")
+    urgent = dict(
+        base.filter(urgent=True).values("year").annotate(n=Count("pk")).order_by().values_list(
+            "year", "n"
+        )
+    )
+    close = percentiles(_closed(base).annotate(g=F("year"), v=_close_days()).values("g", "v"))
+    referral_year = Case(
+        *[When(referred_on__gte=s, referred_on__lte=e, then=Value(y)) for y, (s, e) in periods.items()],
+        output_field=IntegerField(),
+    )
+    referred = dict(
+        Referral.objects.filter(
+            disclosure__organisation=organisation, referred_on__gte=start, referred_on__lte=end
+        )
+        .annotate(year=referral_year)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("year", "n")
+    )
+    zero = dict.fromkeys(_COUNTS, 0)
+    rows = []
+    for y, (s, _) in periods.items():
+        median, p90 = close[y][1] if y in close else (None, None)
+        rows.append(
+            TrendRow(
+                year_label(y, period_start=s),
+                **by_year.get(y, zero),
+                median_days_to_close=median,
+                p90_days_to_close=p90,
+                year=y,
+                urgent=urgent.get(y, 0),
+                referred=referred.get(y, 0),
+            )
+        )
+    return tuple(rows)
+
+
+def management_information_get(
+    *,
+    organisation: Organisation,
+    start: dt.date,
+    end: dt.date,
+    first_year: int,
+    last_year: int,
+    today: dt.date,
+) -> ManagementInformation:
+    overall, by_channel, by_service = timeliness_get(
+        organisation=organisation, start=start, end=end, today=today
+    )
+    return ManagementInformation(
+        start=start,
+        end=end,
+        today=today,
+        overall=overall,
+        by_channel=by_channel,
+        by_service=by_service,
+        referrals=referrals_by_body(organisation=organisation, start=start, end=end, today=today),
+        urgent=urgent_get(organisation=organisation, start=start, end=end),
+        trends=trends_get(
+            organisation=organisation, first_year=first_year, last_year=last_year, today=today
+        ),
+    )
