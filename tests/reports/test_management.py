@@ -35,7 +35,12 @@ from whistledesk.organisation.models import Organisation, Outcome, ServiceCatego
 pytestmark = pytest.mark.django_db
 
 D = dt.date
-PERIOD = {"date_from": "2022-04-01", "date_to": "2023-03-31", "first_year": "2021", "last_year": "2023"}
+PERIOD = {
+    "date_from": "2022-04-01",
+    "date_to": "2023-03-31",
+    "first_year": "2021",
+    "last_year": "2023",
+}
 
 
 def at(day: str, hour: int = 12) -> dt.datetime:
@@ -47,51 +52,144 @@ def at(day: str, hour: int = 12) -> dt.datetime:
 REGISTER: dict[str, dict[str, Any]] = {
     # ack 4 days (on time); first feedback 1 Jun on time, a second after the due date
     # (the first counts); closed after 12 days.
-    "A1": dict(channel="email", service="Schools", received="2022-04-04", ack="2022-04-08",
-               due="2022-07-08", feedback=["2022-06-01", "2022-09-01"], closed="2022-04-16"),
+    "A1": dict(
+        channel="email",
+        service="Schools",
+        received="2022-04-04",
+        ack="2022-04-08",
+        due="2022-07-08",
+        feedback=["2022-06-01", "2022-09-01"],
+        closed="2022-04-16",
+    ),
     # ack on the 7th day (on time); feedback on the due date (on time); closed after 20.
-    "A2": dict(channel="email", service="Schools", received="2022-05-02", ack="2022-05-09",
-               due="2022-08-09", feedback=["2022-08-09"], closed="2022-05-22"),
+    "A2": dict(
+        channel="email",
+        service="Schools",
+        received="2022-05-02",
+        ack="2022-05-09",
+        due="2022-08-09",
+        feedback=["2022-08-09"],
+        closed="2022-05-22",
+    ),
     # ack after 9 days (late); feedback after the due date (late); closed after 5.
-    "A3": dict(channel="email", service="Hospitals", received="2022-06-01", ack="2022-06-10",
-               due="2022-09-10", feedback=["2022-09-20"], closed="2022-06-06"),
+    "A3": dict(
+        channel="email",
+        service="Hospitals",
+        received="2022-06-01",
+        ack="2022-06-10",
+        due="2022-09-10",
+        feedback=["2022-09-20"],
+        closed="2022-06-06",
+    ),
     # ack on time; no feedback and the due date has passed (late); open.
-    "A4": dict(channel="letter", service="Schools", received="2022-07-01", ack="2022-07-05",
-               due="2022-10-05"),
+    "A4": dict(
+        channel="letter",
+        service="Schools",
+        received="2022-07-01",
+        ack="2022-07-05",
+        due="2022-10-05",
+    ),
     # never acknowledged (late); no feedback due date.
     "A5": dict(channel="letter", service="Hospitals", received="2022-08-01"),
     # ack next day; due date extended to 15 Jan, feedback 10 Jan (on time); closed after 30.
-    "A6": dict(channel="web", service="Schools", received="2022-09-01", ack="2022-09-02",
-               due="2023-01-15", feedback=["2023-01-10"], closed="2022-10-01"),
+    "A6": dict(
+        channel="web",
+        service="Schools",
+        received="2022-09-01",
+        ack="2022-09-02",
+        due="2023-01-15",
+        feedback=["2023-01-10"],
+        closed="2022-10-01",
+    ),
     # ack after 9 days (late); feedback on time; closed after 30.
-    "A7": dict(channel="web", service="Other", received="2022-10-03", ack="2022-10-12",
-               due="2023-01-12", feedback=["2022-12-01"], closed="2022-11-02"),
+    "A7": dict(
+        channel="web",
+        service="Other",
+        received="2022-10-03",
+        ack="2022-10-12",
+        due="2023-01-12",
+        feedback=["2022-12-01"],
+        closed="2022-11-02",
+    ),
     # no service yet; ack on time; no feedback (late).
-    "A8": dict(channel="helpline", service=None, received="2022-11-01", ack="2022-11-03",
-               due="2023-02-03"),
+    "A8": dict(
+        channel="helpline", service=None, received="2022-11-01", ack="2022-11-03", due="2023-02-03"
+    ),
     # ack on time; feedback on time; closed after 80 days.
-    "A9": dict(channel="email", service="Schools", received="2023-01-10", ack="2023-01-11",
-               due="2023-04-11", feedback=["2023-03-01"], closed="2023-03-31"),
+    "A9": dict(
+        channel="email",
+        service="Schools",
+        received="2023-01-10",
+        ack="2023-01-11",
+        due="2023-04-11",
+        feedback=["2023-03-01"],
+        closed="2023-03-31",
+    ),
     # the period's last day; ack 3 days later in the next year (on time); closed after 10.
-    "A10": dict(channel="web", service="Schools", received="2023-03-31", ack="2023-04-03",
-                due="2023-07-03", feedback=["2023-06-01"], closed="2023-04-10"),
+    "A10": dict(
+        channel="web",
+        service="Schools",
+        received="2023-03-31",
+        ack="2023-04-03",
+        due="2023-07-03",
+        feedback=["2023-06-01"],
+        closed="2023-04-10",
+    ),
     # urgent: staff marked it at 10:00, the lead confirmed at 16:00 (6 hours); no feedback.
-    "A11": dict(channel="phone", service="Hospitals", received="2022-12-01", ack="2022-12-02",
-                due="2023-03-02", urgent=at("2022-12-01", 10), confirmed=[at("2022-12-01", 16)]),
+    "A11": dict(
+        channel="phone",
+        service="Hospitals",
+        received="2022-12-01",
+        ack="2022-12-02",
+        due="2023-03-02",
+        urgent=at("2022-12-01", 10),
+        confirmed=[at("2022-12-01", 16)],
+    ),
     # urgent from the whistleblower's answer: recorded 09:00, confirmed a day later (24 h).
-    "A12": dict(channel="web", service="Schools", received="2023-02-01",
-                urgent="answer", created=at("2023-02-01", 9), confirmed=[at("2023-02-02", 9)]),
+    "A12": dict(
+        channel="web",
+        service="Schools",
+        received="2023-02-01",
+        urgent="answer",
+        created=at("2023-02-01", 9),
+        confirmed=[at("2023-02-02", 9)],
+    ),
     # urgent, concern still open (awaiting a lead); ack on time; no feedback (late).
-    "A13": dict(channel="email", service="Other", received="2023-02-15", ack="2023-02-16",
-                due="2023-05-16", urgent=at("2023-02-16"), open_concern=True),
+    "A13": dict(
+        channel="email",
+        service="Other",
+        received="2023-02-15",
+        ack="2023-02-16",
+        due="2023-05-16",
+        urgent=at("2023-02-16"),
+        open_concern=True,
+    ),
     # urgent at 12:00, but the only concern was confirmed at 11:00, before (no concern since).
-    "A14": dict(channel="letter", service="Schools", received="2023-03-01", ack="2023-03-02",
-                due="2023-06-02", urgent=at("2023-03-01"), confirmed=[at("2023-03-01", 11)]),
+    "A14": dict(
+        channel="letter",
+        service="Schools",
+        received="2023-03-01",
+        ack="2023-03-02",
+        due="2023-06-02",
+        urgent=at("2023-03-01"),
+        confirmed=[at("2023-03-01", 11)],
+    ),
     # Outside the period: the year before and the year after.
-    "B1": dict(channel="email", service="Schools", received="2022-03-31", ack="2022-04-01",
-               due="2022-07-01", closed="2022-04-05"),
-    "B2": dict(channel="email", service="Schools", received="2023-04-01", ack="2023-04-20",
-               due="2023-07-20"),
+    "B1": dict(
+        channel="email",
+        service="Schools",
+        received="2022-03-31",
+        ack="2022-04-01",
+        due="2022-07-01",
+        closed="2022-04-05",
+    ),
+    "B2": dict(
+        channel="email",
+        service="Schools",
+        received="2023-04-01",
+        ack="2023-04-20",
+        due="2023-07-20",
+    ),
 }
 
 
@@ -132,7 +230,9 @@ def register(organisation: Organisation, make_staff: Any) -> dict[str, Disclosur
             Disclosure.objects.filter(pk=d.pk).update(created_at=c["created"])
         for day in feedback:
             CaseAction.objects.create(
-                disclosure=d, kind=ActionKind.FEEDBACK, taken_on=D.fromisoformat(day),
+                disclosure=d,
+                kind=ActionKind.FEEDBACK,
+                taken_on=D.fromisoformat(day),
                 recorded_by=clerk,
             )
         for when in c.get("confirmed", []):
@@ -141,8 +241,12 @@ def register(organisation: Organisation, make_staff: Any) -> dict[str, Disclosur
             SafeguardingConcern.objects.create(disclosure=d)
         cases[ref] = d
 
-    ofsted, _ = ReferralBody.objects.get_or_create(name="Ofsted", defaults={"kind": BodyKind.OFSTED})
-    police, _ = ReferralBody.objects.get_or_create(name="Police", defaults={"kind": BodyKind.POLICE})
+    ofsted, _ = ReferralBody.objects.get_or_create(
+        name="Ofsted", defaults={"kind": BodyKind.OFSTED}
+    )
+    police, _ = ReferralBody.objects.get_or_create(
+        name="Police", defaults={"kind": BodyKind.POLICE}
+    )
     for ref, body, referred, due, response in [
         ("A1", ofsted, "2022-04-10", "2022-05-08", "2022-05-01"),  # answered
         ("A3", ofsted, "2022-06-02", "2022-06-30", None),  # outstanding, overdue
@@ -279,7 +383,10 @@ def test_trends_table_and_charts(register: Any, client: Any, make_staff: Any) ->
     svg = client.get(images[3].get("src"))
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
     body = svg.content.decode()
-    assert "<title id=\"chart-close-title\">Median days to close, by reporting year received</title>" in body
+    assert (
+        '<title id="chart-close-title">Median days to close, by reporting year received</title>'
+        in body
+    )
     assert "2022/23: 20; 2023/24: no figure." in body
 
 
@@ -301,11 +408,18 @@ def test_a_case_inside_its_seven_days_is_not_counted_yet(
     assert "1 of 1 acknowledged within 7 days" in _text(html, "timeliness-summary")
 
 
-def test_bad_choices_say_what_to_fix(organisation: Organisation, client: Any, make_staff: Any) -> None:
+def test_bad_choices_say_what_to_fix(
+    organisation: Organisation, client: Any, make_staff: Any
+) -> None:
     client = _client(client, make_staff, [Role.MANAGER])
     response = client.get(
         reverse("reports:management"),
-        {"date_from": "2023-01-01", "date_to": "2022-01-01", "first_year": "1900", "last_year": "x"},
+        {
+            "date_from": "2023-01-01",
+            "date_to": "2022-01-01",
+            "first_year": "1900",
+            "last_year": "x",
+        },
     )
     assert response.status_code == 400
     text = _text(response.content.decode(), "main-content")
@@ -317,9 +431,21 @@ def test_bad_choices_say_what_to_fix(organisation: Organisation, client: Any, ma
 # -- the register export ---------------------------------------------------------------
 
 HEADINGS = [
-    "Reference", "Received on", "Channel", "Service", "Qualifying", "Anonymous", "Outcome",
-    "Status", "Urgent", "Risk level", "Safeguarding concern open", "Acknowledged at",
-    "Feedback due on", "Feedback given on", "Closed at",
+    "Reference",
+    "Received on",
+    "Channel",
+    "Service",
+    "Qualifying",
+    "Anonymous",
+    "Outcome",
+    "Status",
+    "Urgent",
+    "Risk level",
+    "Safeguarding concern open",
+    "Acknowledged at",
+    "Feedback due on",
+    "Feedback given on",
+    "Closed at",
 ]
 
 
@@ -337,19 +463,45 @@ def test_csv_export_carries_the_clear_fields_of_the_rows_one_may_see(
     response = client.get(reverse("reports:register_export", args=["csv"]), PERIOD)
     assert response.status_code == 200
     assert response.streaming
-    assert response["Content-Disposition"] == 'attachment; filename="register-20220401-20230331.csv"'
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="register-20220401-20230331.csv"'
+    )
     text = b"".join(response.streaming_content).decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == HEADINGS
     # A1-A14 but A3, oldest first.
     assert [r[0] for r in rows[1:]] == [
-        "MI-A1", "MI-A2", "MI-A4", "MI-A5", "MI-A6", "MI-A7", "MI-A8", "MI-A11", "MI-A9",
-        "MI-A12", "MI-A13", "MI-A14", "MI-A10",
+        "MI-A1",
+        "MI-A2",
+        "MI-A4",
+        "MI-A5",
+        "MI-A6",
+        "MI-A7",
+        "MI-A8",
+        "MI-A11",
+        "MI-A9",
+        "MI-A12",
+        "MI-A13",
+        "MI-A14",
+        "MI-A10",
     ]
     a1 = rows[1]
     assert a1 == [
-        "MI-A1", "2022-04-04", "email", "Schools", "yes", "no", "Referred", "closed", "no", "",
-        "no", "2022-04-08 13:00:00", "2022-07-08", "2022-09-01", "2022-04-16 13:00:00",
+        "MI-A1",
+        "2022-04-04",
+        "email",
+        "Schools",
+        "yes",
+        "no",
+        "Referred",
+        "closed",
+        "no",
+        "",
+        "no",
+        "2022-04-08 13:00:00",
+        "2022-07-08",
+        "2022-09-01",
+        "2022-04-16 13:00:00",
     ]
     assert "St Example" not in text and "Named person" not in text
     # Who took which part, when.
@@ -364,7 +516,7 @@ def test_spreadsheet_export_neutralises_formulas(
     from openpyxl import load_workbook
 
     ServiceCategory.objects.filter(organisation=organisation, label="Other").update(
-        label="=HYPERLINK(\"http://evil.example\",\"Other\")"
+        label='=HYPERLINK("http://evil.example","Other")'
     )
     Disclosure.objects.filter(pk=register["A8"].pk).update(reference="+MI-A8")
     Disclosure.objects.filter(pk=register["A5"].pk).update(reference="@MI-A5")
@@ -383,7 +535,7 @@ def test_spreadsheet_export_neutralises_formulas(
     refs = [v[0] for v in values[1:]]
     assert "'+MI-A8" in refs and "'@MI-A5" in refs and "'-MI-A4" in refs
     a7 = next(v for v in values if v[0] == "MI-A7")
-    assert a7[3] == "'=HYPERLINK(\"http://evil.example\",\"Other\")"
+    assert a7[3] == '\'=HYPERLINK("http://evil.example","Other")'
     # No cell is a formula.
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     a1 = next(v for v in values if v[0] == "MI-A1")

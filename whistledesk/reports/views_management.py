@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +14,6 @@ from whistledesk.cases.permissions import Perm
 from whistledesk.cases.views_permissions import perm_required
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
 from whistledesk.reports.forms_management import Choice, ManagementForm
-from whistledesk.reports.management_info import DEFINITIONS, management_information_get, trends_get
 from whistledesk.reports.management_charts import share, trend_chart_svg, trend_charts
 from whistledesk.reports.management_export import (
     FORMATS,
@@ -23,6 +22,7 @@ from whistledesk.reports.management_export import (
     register_export_start,
     xlsx_file,
 )
+from whistledesk.reports.management_info import DEFINITIONS, management_information_get, trends_get
 from whistledesk.reports.views import DOCUMENT_CSP
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,7 +114,8 @@ def register_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     except NotConfigured as exc:
         raise Http404(str(exc)) from exc
     if form.is_bound and form.errors:
-        return management_view(request)
+        # The page says what to fix.
+        return redirect(reverse("reports:management") + "?" + request.GET.urlencode())
     try:
         rows = register_export_start(
             actor=request.user,
