@@ -107,6 +107,8 @@ from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.models import Organisation
 from whistledesk.organisation.selectors import service_list
 from whistledesk.reports.report import NOT_CATEGORISED_LABEL, year_label
+from whistledesk.reports.selectors import _period_filter as period_filter
+from whistledesk.reports.selectors import _scope as report_scope
 
 # A span of years the trends accept: wide enough for any register, small enough that the
 # per-year CASE expression stays short.
@@ -301,10 +303,8 @@ def _first_feedback() -> Case:
     """The earliest feedback action's date; only looked up where feedback was given."""
     first = (
         CaseAction.objects.filter(disclosure=OuterRef("pk"), kind=ActionKind.FEEDBACK)
-        .order_by()
-        .values("disclosure")
-        .annotate(first=Min("taken_on"))
-        .values("first")
+        .order_by("taken_on")
+        .values("taken_on")[:1]
     )
     return Case(
         When(feedback_given_on__isnull=True, then=Value(None, output_field=DateField())),
@@ -313,13 +313,17 @@ def _first_feedback() -> Case:
     )
 
 
-def _period(qs: QuerySet[Disclosure], start: dt.date, end: dt.date) -> QuerySet[Disclosure]:
-    return qs.filter(received_on__gte=start, received_on__lte=end)
-
-
-def _scope(organisation: Organisation) -> QuerySet[Disclosure]:
+def _in_period(organisation: Organisation, start: dt.date, end: dt.date) -> QuerySet[Disclosure]:
+    """Disclosures received from `start` to `end`, read as the annual report reads them
+    (reports.selectors): no organisation filter when there is one organisation, and on
+    SQLite a scan rather than the date index when the period is most of the register."""
+    scope = report_scope(organisation)
     # Meta.ordering would otherwise join every GROUP BY and sort every window's input.
-    return Disclosure.objects.filter(organisation=organisation).order_by()
+    qs = Disclosure.objects.filter(scope).order_by()
+    if connection.vendor != "sqlite":
+        return qs.filter(received_on__gte=start, received_on__lte=end)
+    received = qs.filter(received_on__gte=start, received_on__lte=end).count()
+    return qs.filter(*period_filter(scope=scope, start=start, end=end, received=received))
 
 
 def _count_groups(
@@ -346,55 +350,80 @@ def _count_groups(
                 "pk", filter=feedback_due & Q(first_feedback__lte=F("feedback_due_on"))
             ),
             n_closed=Count("pk", filter=Q(status=Status.CLOSED, closed_at__isnull=False)),
+            n_urgent=Count("pk", filter=Q(urgent=True)),
         )
         .order_by()
     )
 
 
 _COUNTS = ("received", "ack_due", "ack_on_time", "feedback_due", "feedback_on_time", "closed")
+_FOLDED = (*_COUNTS, "urgent")
 
 
 def percentiles(
-    rows: QuerySet[Any], *, fractions: tuple[float, ...] = (0.5, 0.9)
-) -> dict[Any, tuple[int, list[float | None]]]:
-    """Continuous percentiles of `v` within each `g`, computed by the database.
+    rows: QuerySet[Any], *, keys: tuple[str, ...], fractions: tuple[float, ...] = (0.5, 0.9)
+) -> dict[tuple[str, Any], tuple[int, list[float | None]]]:
+    """Continuous percentiles of `v` by each of `keys` and over all rows, in one query.
 
-    `rows` is a query whose SELECT is exactly two annotations, ``g`` (the group) and ``v``
-    (the value). Returns {g: (count, [percentile for each fraction])}.
+    `rows` is a query whose SELECT is the annotations named in `keys` (never NULL) and
+    ``v`` (the value). Returns {(key, group): (count, [percentile for each fraction])},
+    with ("", None) for all rows together.
     """
+    if not all(k.isidentifier() for k in keys):
+        raise ValueError("keys are annotation names")
     sql, params = rows.query.sql_with_params()
     if connection.vendor == "postgresql":
         cols = ", ".join(
             f"percentile_cont({float(p)}) WITHIN GROUP (ORDER BY v)" for p in fractions
         )
-        query = f"SELECT g, COUNT(*), {cols} FROM ({sql}) AS t WHERE v IS NOT NULL GROUP BY g"  # noqa: S608 - fractions are floats, rows compiled by the ORM
+        which = " ".join(f"WHEN GROUPING({k}) = 0 THEN '{k}'" for k in keys)
+        group = " ".join(f"WHEN GROUPING({k}) = 0 THEN {k}::text" for k in keys)
+        sets = ", ".join([*(f"({k})" for k in keys), "()"])
+        query = (
+            f"SELECT CASE {which} ELSE '' END, CASE {group} END, COUNT(*), {cols} "  # noqa: S608 - keys are annotation names, fractions floats
+            f"FROM ({sql}) AS t WHERE v IS NOT NULL GROUP BY GROUPING SETS ({sets})"
+        )
     else:
-        # SQLite has no percentile function: number the values within each group (a window
-        # over the group's sorted values), keep only the rows either side of each
-        # percentile's position p*(n-1), and interpolate between them.
-        picks, wanted, values = [], [], []
+        # SQLite has no percentile function, and its window functions sort slowly; so
+        # count each value once (a histogram by the finest grouping: one GROUP BY over the
+        # rows), fold it into each grouping, run a cumulative count over the histogram
+        # (a few thousand rows, not the cases), and read the values at the positions
+        # either side of p*(n-1): the smallest whose running count passes the position.
+        fields = ", ".join(keys)
+        by = f"{fields}, v" if keys else "v"
+        fan = " UNION ALL ".join(
+            [
+                *(
+                    f"SELECT '{k}' AS s, CAST({k} AS TEXT) AS g, v, SUM(c) AS c "  # noqa: S608
+                    f"FROM h0 GROUP BY {k}, v"
+                    for k in keys
+                ),
+                "SELECT '' AS s, NULL AS g, v, SUM(c) AS c FROM h0 GROUP BY v",
+            ]
+        )
+        picks = []
         for k, p in enumerate(fractions):
             pos = f"{float(p)} * (n - 1)"
             lo = f"CAST({pos} AS INTEGER)"
-            wanted.append(f"i = {lo} OR i = {lo} + 1")
             picks.append(
-                f"MAX(CASE WHEN i = {lo} THEN v END) AS lo{k}, "
-                f"MAX(CASE WHEN i = {lo} + 1 THEN v END) AS hi{k}, "
+                f"MIN(CASE WHEN upto > {lo} THEN v END) AS lo{k}, "
+                f"MIN(CASE WHEN upto > {lo} + 1 THEN v END) AS hi{k}, "
                 f"MAX({pos} - {lo}) AS f{k}"
             )
-            values.append(f"lo{k} + f{k} * (COALESCE(hi{k}, lo{k}) - lo{k})")
+        values = [f"lo{k} + f{k} * (COALESCE(hi{k}, lo{k}) - lo{k})" for k in range(len(fractions))]
         query = (
-            f"SELECT g, n, {', '.join(values)} FROM ("  # noqa: S608 - no input in the SQL
-            f"SELECT g, MAX(n) AS n, {', '.join(picks)} FROM ("
-            "SELECT g, v, ROW_NUMBER() OVER (PARTITION BY g ORDER BY v) - 1 AS i, "
-            "COUNT(*) OVER (PARTITION BY g) AS n "
-            f"FROM ({sql}) WHERE v IS NOT NULL) "
-            f"WHERE {' OR '.join(wanted)} GROUP BY g)"
+            f"WITH h0 AS MATERIALIZED (SELECT {by}, COUNT(*) AS c FROM ({sql}) "  # noqa: S608 - keys are annotation names, fractions floats
+            f"WHERE v IS NOT NULL GROUP BY {by}), "
+            "cum AS (SELECT s, g, v, "
+            "SUM(c) OVER (PARTITION BY s, g ORDER BY v ROWS UNBOUNDED PRECEDING) AS upto, "
+            f"SUM(c) OVER (PARTITION BY s, g) AS n FROM ({fan})) "
+            f"SELECT s, g, n, {', '.join(values)} FROM ("
+            f"SELECT s, g, MAX(n) AS n, {', '.join(picks)} FROM cum GROUP BY s, g)"
         )
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return {
-            row[0]: (int(row[1]), [None if x is None else float(x) for x in row[2:]])
+            (row[0], row[1]): (int(row[2]), [None if x is None else float(x) for x in row[3:]])
             for row in cursor.fetchall()
         }
 
@@ -414,47 +443,51 @@ def _closed(base: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
 
 
 def _fold(groups: list[dict[str, Any]], key: str) -> dict[Any, dict[str, int]]:
-    out: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_COUNTS, 0))
+    out: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_FOLDED, 0))
     for g in groups:
-        for name in _COUNTS:
+        for name in _FOLDED:
             out[g[key] if key else None][name] += g[f"n_{name}"]
     return out
 
 
 def _row(label: str, counts: dict[str, int], close: tuple[int, list[float | None]] | None) -> Any:
     median, p90 = close[1] if close else (None, None)
-    return Timeliness(label, **counts, median_days_to_close=median, p90_days_to_close=p90)
+    return Timeliness(
+        label,
+        **{k: counts[k] for k in _COUNTS},
+        median_days_to_close=median,
+        p90_days_to_close=p90,
+    )
 
 
 def timeliness_get(
     *, organisation: Organisation, start: dt.date, end: dt.date, today: dt.date
 ) -> tuple[Timeliness, tuple[Timeliness, ...], tuple[Timeliness, ...]]:
     """(overall, by channel in Channel order, by service in configured order)."""
-    base = _period(_scope(organisation), start, end)
+    base = _in_period(organisation, start, end)
     years = _years(start, today)
     groups = _count_groups(base, group=["channel", "service_id"], today=today, years=years)
-    closed = _closed(base)
-    days = _close_days(years)
-    close_all = percentiles(closed.annotate(g=Value(0), v=days).values("g", "v"))
-    close_channel = percentiles(closed.annotate(g=F("channel"), v=days).values("g", "v"))
-    close_service = percentiles(
-        closed.annotate(g=Coalesce(F("service_id"), Value(0)), v=days).values("g", "v")
+    close = percentiles(
+        _closed(base)
+        .annotate(ch=F("channel"), sv=Coalesce(F("service_id"), Value(0)), v=_close_days(years))
+        .values("ch", "sv", "v"),
+        keys=("ch", "sv"),
     )
     overall = _fold(groups, "")[None]
     channels = _fold(groups, "channel")
     services = _fold(groups, "service_id")
-    zero = dict.fromkeys(_COUNTS, 0)
+    zero = dict.fromkeys(_FOLDED, 0)
     by_channel = tuple(
-        _row(str(c.label), channels.get(c.value, zero), close_channel.get(c.value)) for c in Channel
+        _row(str(c.label), channels.get(c.value, zero), close.get(("ch", c.value))) for c in Channel
     )
     by_service = [
-        _row(s.label, services.get(s.pk, zero), close_service.get(s.pk))
+        _row(s.label, services.get(s.pk, zero), close.get(("sv", str(s.pk))))
         for s in service_list(organisation=organisation)
         if s.active or s.pk in services
     ]
     if None in services:
-        by_service.append(_row(NOT_CATEGORISED_LABEL, services[None], close_service.get(0)))
-    return _row("All", overall, close_all.get(0)), by_channel, tuple(by_service)
+        by_service.append(_row(NOT_CATEGORISED_LABEL, services[None], close.get(("sv", "0"))))
+    return _row("All", overall, close.get(("", None))), by_channel, tuple(by_service)
 
 
 def referrals_by_body(
@@ -488,7 +521,7 @@ def urgent_get(*, organisation: Organisation, start: dt.date, end: dt.date) -> U
         .values("first")
     )
     urgent = (
-        _period(_scope(organisation), start, end)
+        _in_period(organisation, start, end)
         .filter(urgent=True)
         .annotate(urgent_since=since, confirmed=Subquery(first_confirmation))
     )
@@ -499,9 +532,10 @@ def urgent_get(*, organisation: Organisation, start: dt.date, end: dt.date) -> U
     )
     hours = percentiles(
         urgent.filter(confirmed__isnull=False)
-        .annotate(g=Value(0), v=HoursBetween(F("confirmed"), F("urgent_since")))
-        .values("g", "v")
-    ).get(0)
+        .annotate(v=HoursBetween(F("confirmed"), F("urgent_since")))
+        .values("v"),
+        keys=(),
+    ).get(("", None))
     median, p90 = hours[1] if hours else (None, None)
     return UrgentFigures(
         urgent=counts["n"],
@@ -530,18 +564,14 @@ def trends_get(
         ],
         output_field=IntegerField(),
     )
-    base = _period(_scope(organisation), start, end).annotate(year=year_of)
+    base = _in_period(organisation, start, end).annotate(year=year_of)
     years = _years(start, today)
     groups = _count_groups(base, group=["year"], today=today, years=years)
     by_year = _fold(groups, "year")
-    urgent = dict(
-        base.filter(urgent=True)
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("year", "n")
+    close = percentiles(
+        _closed(base).annotate(yr=F("year"), v=_close_days(years)).values("yr", "v"),
+        keys=("yr",),
     )
-    close = percentiles(_closed(base).annotate(g=F("year"), v=_close_days(years)).values("g", "v"))
     referral_year = Case(
         *[
             When(referred_on__gte=s, referred_on__lte=e, then=Value(y))
@@ -559,18 +589,19 @@ def trends_get(
         .order_by()
         .values_list("year", "n")
     )
-    zero = dict.fromkeys(_COUNTS, 0)
+    zero = dict.fromkeys(_FOLDED, 0)
     rows = []
     for y, (s, _) in periods.items():
-        median, p90 = close[y][1] if y in close else (None, None)
+        median, p90 = close[("yr", str(y))][1] if ("yr", str(y)) in close else (None, None)
+        counts = by_year.get(y, zero)
         rows.append(
             TrendRow(
                 year_label(y, period_start=s),
-                **by_year.get(y, zero),
+                **{k: counts[k] for k in _COUNTS},
                 median_days_to_close=median,
                 p90_days_to_close=p90,
                 year=y,
-                urgent=urgent.get(y, 0),
+                urgent=counts["urgent"],
                 referred=referred.get(y, 0),
             )
         )
