@@ -376,11 +376,14 @@ def percentiles(
         cols = ", ".join(
             f"percentile_cont({float(p)}) WITHIN GROUP (ORDER BY v)" for p in fractions
         )
-        which = " ".join(f"WHEN GROUPING({k}) = 0 THEN '{k}'" for k in keys)
-        group = " ".join(f"WHEN GROUPING({k}) = 0 THEN {k}::text" for k in keys)
+        # Each grouping set's rows say which key they are grouped by (GROUPING() is 0 for
+        # the key in use); the empty set is all the rows.
+        which = "".join(f"WHEN GROUPING({k}) = 0 THEN '{k}' " for k in keys)
+        group = "".join(f"WHEN GROUPING({k}) = 0 THEN {k}::text " for k in keys)
         sets = ", ".join([*(f"({k})" for k in keys), "()"])
+        which, group = (f"CASE {which}ELSE '' END", f"CASE {group}END") if keys else ("''", "NULL")
         query = (
-            f"SELECT CASE {which} ELSE '' END, CASE {group} END, COUNT(*), {cols} "  # noqa: S608 - keys are annotation names, fractions floats
+            f"SELECT {which}, {group}, COUNT(*), {cols} "  # noqa: S608 - keys are annotation names, fractions floats
             f"FROM ({sql}) AS t WHERE v IS NOT NULL GROUP BY GROUPING SETS ({sets})"
         )
     else:
