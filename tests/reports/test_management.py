@@ -592,3 +592,15 @@ def test_signed_out_people_are_sent_to_sign_in(organisation: Organisation, clien
     response = client.get(reverse("reports:register_export", args=["csv"]))
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action="register.exported").exists()
+
+
+def test_an_export_with_bad_dates_goes_back_to_the_page_and_is_not_taken(
+    organisation: Organisation, client: Any, make_staff: Any
+) -> None:
+    client = _client(client, make_staff, [Role.MANAGER])
+    bad = {"date_from": "2023-01-01", "date_to": "2022-01-01"}
+    response = client.get(reverse("reports:register_export", args=["csv"]), bad, follow=True)
+    assert response.status_code == 400
+    assert "The end date must be the same as or after the start date" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="register.exported").exists()
+    assert client.get("/staff/reports/management/register.pdf").status_code == 404
