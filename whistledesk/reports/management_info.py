@@ -58,10 +58,12 @@ reporting year): ``received``, ``ack_on_time`` of ``ack_due``, ``feedback_on_tim
 (referrals made in that year) - each defined as above for the year as the period.
 
 Cost: one GROUP BY over the period's rows for the counts (by channel and service, folded
-in Python from a few dozen groups); one percentile query per breakdown (PostgreSQL:
-``percentile_cont ... WITHIN GROUP``; SQLite, which has none: a window query numbering the
-values in each group and reading the one or two rows either side of each percentile); one
-GROUP BY over the period's referrals. bench/management.py measures it at 1,000,000.
+in Python from a few dozen groups); one percentile query for every breakdown together
+(PostgreSQL: ``percentile_cont ... WITHIN GROUP`` over GROUPING SETS; SQLite, which has
+none: a histogram of the values from one GROUP BY, with running counts over it, see
+`percentiles`); one GROUP BY over the period's referrals; two small queries over the
+urgent cases. Local dates on SQLite: see `LocalDate`. docs/adr/0009; bench/management.py
+measures it at 1,000,000.
 """
 
 from __future__ import annotations
@@ -233,7 +235,9 @@ class LocalDate(Func):
         super().__init__(expression)
         self.years = years
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, *args: Any, **extra: Any
+    ) -> Any:
         column, params = compiler.compile(self.get_source_expressions()[0])
         return connection.ops.datetime_cast_date_sql(column, tuple(params), settings.TIME_ZONE)
 
