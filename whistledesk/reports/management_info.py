@@ -79,6 +79,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
     F,
@@ -94,6 +95,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 
 from whistledesk.cases.clock import ACKNOWLEDGE_WITHIN_DAYS
 from whistledesk.cases.models import (
@@ -446,7 +448,12 @@ def _years(start: dt.date, today: dt.date) -> tuple[int, int]:
 
 
 def _closed(base: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
-    return base.filter(status=Status.CLOSED, closed_at__isnull=False)
+    if connection.vendor != "sqlite":
+        return base.filter(status=Status.CLOSED, closed_at__isnull=False)
+    # SQLite would read the closed cases through a status index, a table lookup per row
+    # (7 s at 570,000 closed cases); `+status` keeps it to the period's own plan.
+    status = Func(F("status"), template="+%(expressions)s", output_field=CharField())
+    return base.filter(Exact(status, Status.CLOSED), closed_at__isnull=False)
 
 
 def _fold(groups: list[dict[str, Any]], key: str) -> dict[Any, dict[str, int]]:
@@ -497,14 +504,21 @@ def timeliness_get(
     return _row("All", overall, close.get(("", None))), by_channel, tuple(by_service)
 
 
+def _referrals(organisation: Organisation) -> QuerySet[Referral]:
+    # As for disclosures (reports.selectors._scope): with one organisation every referral
+    # is its own, and the join to filter on it would cost a lookup per referral.
+    if report_scope(organisation) == Q():
+        return Referral.objects.order_by()
+    return Referral.objects.filter(disclosure__organisation=organisation).order_by()
+
+
 def referrals_by_body(
     *, organisation: Organisation, start: dt.date, end: dt.date, today: dt.date
 ) -> tuple[ReferralRow, ...]:
     outstanding = Q(response_received_on__isnull=True)
     rows = (
-        Referral.objects.filter(
-            disclosure__organisation=organisation, referred_on__gte=start, referred_on__lte=end
-        )
+        _referrals(organisation)
+        .filter(referred_on__gte=start, referred_on__lte=end)
         .values("body__name")
         .annotate(
             n=Count("pk"),
@@ -587,9 +601,8 @@ def trends_get(
         output_field=IntegerField(),
     )
     referred = dict(
-        Referral.objects.filter(
-            disclosure__organisation=organisation, referred_on__gte=start, referred_on__lte=end
-        )
+        _referrals(organisation)
+        .filter(referred_on__gte=start, referred_on__lte=end)
         .annotate(year=referral_year)
         .values("year")
         .annotate(n=Count("pk"))
