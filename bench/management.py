@@ -119,7 +119,7 @@ def insert_casework(user_id: int) -> float:
     from whistledesk.cases.models import BodyKind, ReferralBody
 
     bodies = [
-        ReferralBody.objects.create(name=f"Bench body {k}", kind=BodyKind.OTHER).pk
+        ReferralBody.objects.get_or_create(name=f"Bench body {k}", kind=BodyKind.OTHER)[0].pk
         for k in range(5)
     ]
     if connection.vendor == "sqlite":
