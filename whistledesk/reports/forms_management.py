@@ -40,14 +40,22 @@ class ManagementForm(forms.Form):
         required=False,
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
-        error_messages={"invalid": "Enter the first year as a number, for example 2018"},
+        error_messages={
+            "min_value": f"Enter a year from {MIN_YEAR} to {MAX_YEAR}",
+            "max_value": f"Enter a year from {MIN_YEAR} to {MAX_YEAR}",
+            "invalid": "Enter the first year as a number, for example 2018",
+        },
     )
     last_year = forms.IntegerField(
         label="Trends to reporting year",
         required=False,
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
-        error_messages={"invalid": "Enter the last year as a number, for example 2022"},
+        error_messages={
+            "min_value": f"Enter a year from {MIN_YEAR} to {MAX_YEAR}",
+            "max_value": f"Enter a year from {MIN_YEAR} to {MAX_YEAR}",
+            "invalid": "Enter the last year as a number, for example 2022",
+        },
     )
 
     def __init__(self, *args: object, organisation: Organisation, today: dt.date, **kw: object):
