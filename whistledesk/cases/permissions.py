@@ -36,6 +36,7 @@ C caseworker, S safeguarding lead, M manager, A auditor; "-" everyone else (cust
 | publish the annual report (no case involved)   | -          | -          | -   | yes | -   |
 | signpost to another prescribed person          | -          | handler    | -   | any | -   |
 | word the signposting message (no case)         | -          | -          | -   | yes | -   |
+| management information and the register export | -          | -          | -   | yes | yes |
 
 Custodians decide identity requests (whistledesk.identity), which needs no case content.
 """
@@ -81,6 +82,8 @@ class Perm(enum.StrEnum):
     PUBLISH_REPORT = "publish_report"  # the annual report; concerns no single case
     SIGNPOST = "signpost"  # out of remit: point the whistleblower to another prescribed person
     CONFIGURE_SIGNPOSTING = "configure_signposting"  # the message's wording; no single case
+    # Figures over the register and its clear-field export (reports.management_info); no content.
+    MANAGEMENT_INFO = "management_info"
 
 
 class Scope(enum.Enum):
@@ -127,6 +130,7 @@ POLICY: dict[Perm, dict[Role, Scope]] = {
     Perm.PUBLISH_REPORT: {_M: ANY},
     Perm.SIGNPOST: _CASEWORK,
     Perm.CONFIGURE_SIGNPOSTING: {_M: ANY},
+    Perm.MANAGEMENT_INFO: {_M: ANY, _A: ANY},
 }
 
 _MESSAGES = {
@@ -154,6 +158,7 @@ _MESSAGES = {
     Perm.PUBLISH_REPORT: "publish the annual report (managers only)",
     Perm.SIGNPOST: "signpost whistleblowers to another prescribed person",
     Perm.CONFIGURE_SIGNPOSTING: "change the signposting message (managers only)",
+    Perm.MANAGEMENT_INFO: "see management information (managers and auditors only)",
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from whistledesk.reports import views
+from whistledesk.reports import views, views_management
 from whistledesk.reports.urls_prepare import urlpatterns as prepare_urlpatterns
 
 
@@ -27,6 +27,18 @@ urlpatterns = [
         "<int:year>/published/v<int:version>.<report_format:fmt>",
         views.published_download,
         name="published",
+    ),
+    # Management information (reports.management_info), managers and auditors.
+    path("management/", views_management.management_view, name="management"),
+    path(
+        "management/chart-<slug:key>.svg",
+        views_management.management_chart_view,
+        name="management_chart",
+    ),
+    path(
+        "management/register.<str:fmt>",
+        views_management.register_export_view,
+        name="register_export",
     ),
 ]
 urlpatterns += prepare_urlpatterns
