@@ -16,7 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from whistledesk.casefiles.attachments import UploadedAttachment, clean_attachment
 from whistledesk.core.exceptions import DomainError
-from whistledesk.intake import flow
+from whistledesk.intake.flow import CHECK
+from whistledesk.intake.questions import draft_flow
+from whistledesk.organisation.selectors import NotConfigured, organisation_get
 from whistledesk.intake.draft import (
     Draft,
     draft_file_add,
@@ -42,7 +44,7 @@ def _refused(message: str) -> UploadForm:
 
 def _render(request: HttpRequest, form: UploadForm, *, status: int = 200) -> HttpResponse:
     draft = draft_load(request)
-    back = flow.before(SLUG, draft.answers)
+    back = draft_flow(draft, organisation=organisation_get()).before(SLUG, draft.answers)
     return render(
         request,
         "intake/step_files.html",
@@ -60,10 +62,15 @@ def _render(request: HttpRequest, form: UploadForm, *, status: int = 200) -> Htt
 @require_http_methods(["GET", "POST"])
 @capped_uploads
 def files_view(request: HttpRequest) -> HttpResponse:
+    try:
+        organisation = organisation_get()
+    except NotConfigured:
+        return render(request, "intake/not_available.html", status=503)
     draft = draft_load(request)
+    flow = draft_flow(draft, organisation=organisation)
     if not flow.may_visit(SLUG, draft.answers):
         first = flow.first_incomplete(draft.answers)
-        return redirect(reverse("intake:step", args=[first]))
+        return redirect(reverse("intake:check") if first == CHECK else reverse("intake:step", args=[first]))
     if request.method == "GET":
         return _render(request, UploadForm())
 

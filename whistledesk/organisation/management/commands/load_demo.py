@@ -17,7 +17,7 @@ from whistledesk.organisation.management.commands.configure_organisation import 
 from whistledesk.organisation.models import Organisation
 from whistledesk.organisation.services import organisation_configure
 
-DEMO_CONFIG = Path(__file__).resolve().parents[2] / "demo" / "cco.toml"
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "childrens_commissioner.toml"
 ACTOR = "load_demo"
 
 
