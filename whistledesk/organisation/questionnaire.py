@@ -32,7 +32,9 @@ loop; the checks below say what to fix for anything that would stop a person fin
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from whistledesk.core.exceptions import DomainError
@@ -562,79 +564,7 @@ def questionnaire_parse(data: Any, *, services: list[str] | None = None) -> Ques
 
 # The questionnaire of an organisation that has not configured one: the same fixed parts and
 # plain, sector-neutral questions.
-DEFAULT_DOCUMENT: dict[str, Any] = {
-    "pages": [
-        {
-            "slug": "risk",
-            "questions": [
-                {
-                    "id": "risk",
-                    "kind": "yes_no",
-                    "label": "Is anyone at risk of immediate harm?",
-                    "hint": "For example, someone is in danger now or will be in the next few "
-                    "hours.",
-                    "error": "Select yes if anyone is at risk of immediate harm",
-                    "urgent_when": ["yes"],
-                    "summary": "Someone at immediate risk",
-                }
-            ],
-        },
-        {
-            "slug": "emergency",
-            "kind": "info",
-            "title": "Get help now",
-            "show_if": {"question": "risk", "any_of": ["yes"]},
-            "warning": "We cannot respond to emergencies. Do this before you carry on.",
-            "body": "- If someone is in immediate danger, **call [999](tel:999)** and ask for "
-            "the police or an ambulance.",
-            "button": "Continue to tell us about your concern",
-        },
-        {
-            "slug": "service",
-            "questions": [
-                {
-                    "id": "service",
-                    "kind": "service",
-                    "label": "What is your concern about?",
-                    "hint": "If it fits more than one, choose the main one.",
-                    "error": "Select what your concern is about, or select I'm not sure",
-                    "summary": "Concern is about",
-                }
-            ],
-        },
-        {
-            "slug": "setting",
-            "questions": [
-                {
-                    "id": "setting_name",
-                    "kind": "short_text",
-                    "label": "Name of the organisation",
-                    "hint": "We keep this name unencrypted so that we can find and link "
-                    "concerns about the same place. Do not put your own name here.",
-                    "setting": True,
-                    "error": "Enter the name of the organisation",
-                    "summary": "Organisation",
-                }
-            ],
-        },
-        {
-            "slug": "what-happened",
-            "questions": [
-                {
-                    "id": "narrative",
-                    "kind": "long_text",
-                    "label": "What happened?",
-                    "hint": "Tell us what you saw or know, when it happened and who was "
-                    "involved. Do not include your own name if you want to stay anonymous.",
-                    "narrative": True,
-                    "error": "Enter what happened",
-                    "summary": "What happened",
-                }
-            ],
-        },
-        {"kind": "identity"},
-        {"kind": "files"},
-        {"kind": "check"},
-    ]
-}
+DEFAULT_DOCUMENT: dict[str, Any] = tomllib.loads(
+    (Path(__file__).parent / "default_questionnaire.toml").read_text(encoding="utf-8")
+)
 DEFAULT = questionnaire_parse(DEFAULT_DOCUMENT)
