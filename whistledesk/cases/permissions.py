@@ -73,6 +73,7 @@ class Perm(enum.StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     PUBLISH_REPORT = "publish_report"  # the annual report; concerns no single case
+    EDIT_QUESTIONNAIRE = "edit_questionnaire"  # the public form; concerns no single case
 
 
 class Scope(enum.Enum):
@@ -117,6 +118,7 @@ POLICY: dict[Perm, dict[Role, Scope]] = {
     Perm.CLOSE: _CASEWORK,
     Perm.REOPEN: {_M: ANY},
     Perm.PUBLISH_REPORT: {_M: ANY},
+    Perm.EDIT_QUESTIONNAIRE: {_M: ANY},
 }
 
 _MESSAGES = {
@@ -142,6 +144,7 @@ _MESSAGES = {
     Perm.CLOSE: "close cases",
     Perm.REOPEN: "reopen cases (managers only)",
     Perm.PUBLISH_REPORT: "publish the annual report (managers only)",
+    Perm.EDIT_QUESTIONNAIRE: "change the public form (managers only)",
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."
