@@ -52,7 +52,9 @@ def cco_questionnaire() -> dict[str, object]:
 
     import whistledesk.organisation
 
-    path = Path(whistledesk.organisation.__file__).parent / "configs" / "childrens_commissioner.toml"
+    path = (
+        Path(whistledesk.organisation.__file__).parent / "configs" / "childrens_commissioner.toml"
+    )
     return dict(tomllib.loads(path.read_text())["questionnaire"])
 
 

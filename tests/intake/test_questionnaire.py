@@ -52,8 +52,10 @@ def test_a_draft_keeps_its_version_when_a_new_one_is_published(
 
     with transaction.atomic():
         questionnaire_publish(
-            actor=None, organisation=organisation,
-            document=renamed_risk_question(organisation), source="tests",
+            actor=None,
+            organisation=organisation,
+            document=renamed_risk_question(organisation),
+            source="tests",
         )
     # Then the person's check page still shows the question they answered
     page = client.get("/report/check/").content.decode()
@@ -113,9 +115,7 @@ def test_financial_regulator_branches_by_service_and_takes_choices_and_dates(
     # A service without the instruments page goes from the firm to the wrongdoing...
     post(client, "area", {"service": str(banking.pk)})
     post(client, "firm", {"firm_name": "Example Bank plc", "firm_reference": ""})
-    assert post(client, "wrongdoing", {"wrongdoing": ["fraud", "systems"]}) == (
-        "/report/started/"
-    )
+    assert post(client, "wrongdoing", {"wrongdoing": ["fraud", "systems"]}) == ("/report/started/")
     # ...and the markets service asks which instruments
     post(client, "area", {"service": str(markets.pk)})
     assert post(client, "wrongdoing", {"wrongdoing": ["market-abuse"]}) == "/report/instruments/"
@@ -215,8 +215,6 @@ def test_managers_check_preview_and_publish_a_questionnaire(
 
 
 def test_only_managers_may_change_the_public_form(organisation: Any, officer_client: Any) -> None:
-    response = officer_client.post(
-        "/staff/public-form/", {"document": "{}", "action": "publish"}
-    )
+    response = officer_client.post("/staff/public-form/", {"document": "{}", "action": "publish"})
     assert response.status_code == 403
     assert "change the public form (managers only)" in response.content.decode()

@@ -18,8 +18,11 @@ from whistledesk.organisation.models import Organisation, QuestionnaireVersion
 from whistledesk.organisation.questionnaire import QuestionnaireError, questionnaire_parse
 
 CONFIGS = Path(__file__).resolve().parents[2] / "whistledesk" / "organisation" / "configs"
-SHIPPED = ["childrens_commissioner.toml", "health_care_regulator.toml",
-           "financial_services_regulator.toml"]
+SHIPPED = [
+    "childrens_commissioner.toml",
+    "health_care_regulator.toml",
+    "financial_services_regulator.toml",
+]
 
 
 def cco() -> dict[str, Any]:
@@ -37,12 +40,24 @@ def problems(document: dict[str, Any], services: list[str] | None = None) -> str
 @pytest.mark.parametrize(
     ("name", "organisation", "first_question", "pages"),
     [
-        ("childrens_commissioner.toml", "Children's Commissioner's Office",
-         "Is a child at risk of immediate harm?", 11),
-        ("health_care_regulator.toml", "Care Quality Commission",
-         "Is anyone using the service at risk of immediate harm?", 14),
-        ("financial_services_regulator.toml", "Financial Conduct Authority",
-         "Is serious harm to customers or markets happening right now?", 13),
+        (
+            "childrens_commissioner.toml",
+            "Children's Commissioner's Office",
+            "Is a child at risk of immediate harm?",
+            11,
+        ),
+        (
+            "health_care_regulator.toml",
+            "Care Quality Commission",
+            "Is anyone using the service at risk of immediate harm?",
+            14,
+        ),
+        (
+            "financial_services_regulator.toml",
+            "Financial Conduct Authority",
+            "Is serious harm to customers or markets happening right now?",
+            13,
+        ),
     ],
 )
 def test_each_shipped_configuration_loads_on_an_empty_database(
@@ -68,11 +83,13 @@ def test_a_changed_questionnaire_is_a_new_version_and_the_old_one_is_kept(
     tmp_path: Path,
 ) -> None:
     text = (CONFIGS / "childrens_commissioner.toml").read_text()
-    call_command("configure_organisation", str(CONFIGS / "childrens_commissioner.toml"),
-                 stdout=io.StringIO())
+    call_command(
+        "configure_organisation", str(CONFIGS / "childrens_commissioner.toml"), stdout=io.StringIO()
+    )
     changed = tmp_path / "changed.toml"
-    changed.write_text(text.replace("Is a child at risk of immediate harm?",
-                                    "Is a child in danger right now?"))
+    changed.write_text(
+        text.replace("Is a child at risk of immediate harm?", "Is a child in danger right now?")
+    )
     call_command("configure_organisation", str(changed), stdout=io.StringIO())
     first, second = QuestionnaireVersion.objects.order_by("number")
     assert (first.number, second.number) == (1, 2)
@@ -108,8 +125,17 @@ def test_a_bad_questionnaire_in_the_file_changes_nothing_and_says_what_to_fix(
 def test_the_childrens_commissioner_questionnaire_is_valid() -> None:
     q = questionnaire_parse(cco())
     assert [p.slug for p in q.pages] == [
-        "risk", "emergency", "service", "setting", "what-happened", "raised-before",
-        "raised-details", "your-role", "identity", "files", "check",
+        "risk",
+        "emergency",
+        "service",
+        "setting",
+        "what-happened",
+        "raised-before",
+        "raised-details",
+        "your-role",
+        "identity",
+        "files",
+        "check",
     ]
 
 
@@ -125,8 +151,14 @@ def test_losing_a_fixed_part_is_refused(kind: str) -> None:
 
 def test_check_answers_must_come_last() -> None:
     doc = cco()
-    doc["pages"].append({"slug": "extra", "questions": [
-        {"id": "extra", "kind": "short_text", "label": "Anything else?", "required": False}]})
+    doc["pages"].append(
+        {
+            "slug": "extra",
+            "questions": [
+                {"id": "extra", "kind": "short_text", "label": "Anything else?", "required": False}
+            ],
+        }
+    )
     assert "the check page (check your answers) must be the last page" in problems(doc)
 
 
@@ -162,9 +194,7 @@ def test_a_choice_without_options_cannot_be_answered() -> None:
     doc = cco()
     role = next(p for p in doc["pages"] if p.get("slug") == "your-role")
     role["questions"][0]["options"] = []
-    assert (
-        "pages[8].questions[1]: a one_choice question needs at least one option" in problems(doc)
-    )
+    assert "pages[8].questions[1]: a one_choice question needs at least one option" in problems(doc)
 
 
 def test_a_page_with_no_questions_is_refused() -> None:
@@ -204,8 +234,14 @@ def test_duplicate_question_ids_are_refused() -> None:
 
 def test_pages_for_some_services_name_real_services() -> None:
     doc = cco()
-    doc["pages"].insert(4, {"slug": "school-only", "services": ["Schools"], "questions": [
-        {"id": "year_group", "kind": "short_text", "label": "Which year group?"}]})
+    doc["pages"].insert(
+        4,
+        {
+            "slug": "school-only",
+            "services": ["Schools"],
+            "questions": [{"id": "year_group", "kind": "short_text", "label": "Which year group?"}],
+        },
+    )
     assert "page 'school-only': 'Schools' is not one of the organisation's services" in (
         problems(doc, services=["School", "other"])
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +53,7 @@ def service_for(
     return ServiceCategory.objects.filter(organisation=organisation, pk=pk, active=True).first()
 
 
-def _words(question: Question, value: Any, services: dict[str, str]) -> str:
+def _words(question: Question, value: Any, services: Mapping[str, str]) -> str:
     """One answer as the person would read it."""
     if value in (None, "", []):
         return ""
@@ -71,7 +71,7 @@ def _words(question: Question, value: Any, services: dict[str, str]) -> str:
     return str(value)
 
 
-def _page_row(step: Step, answers: dict[str, Any], services: dict[str, str]) -> tuple[str, str]:
+def _page_row(step: Step, answers: dict[str, Any], services: Mapping[str, str]) -> tuple[str, str]:
     assert step.page is not None
     questions = step.page.questions
     values = [_words(q, answers.get(q.id), services) for q in questions]
@@ -83,7 +83,7 @@ def _page_row(step: Step, answers: dict[str, Any], services: dict[str, str]) -> 
 def answer_rows(flow: Flow, answers: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(label, words, slug) for every page of questions that applies, in order."""
     answers = flow.prune(answers)
-    services = flow._services  # noqa: SLF001 - the flow's own service labels
+    services = flow.services
     rows = []
     for step in flow.applicable(answers):
         if step.kind == "questions":
@@ -91,7 +91,11 @@ def answer_rows(flow: Flow, answers: dict[str, Any]) -> list[tuple[str, str, str
             rows.append((label, value, step.slug))
         elif step.kind == "identity":
             rows.append(
-                ("Telling us who you are", _IDENTITY.get(answers.get("identity", ""), ""), step.slug)
+                (
+                    "Telling us who you are",
+                    _IDENTITY.get(answers.get("identity", ""), ""),
+                    step.slug,
+                )
             )
         elif step.kind == "contact":
             details = [
@@ -104,18 +108,14 @@ def answer_rows(flow: Flow, answers: dict[str, Any]) -> list[tuple[str, str, str
     return rows
 
 
-def summary_rows(
-    answers: dict[str, Any], *, flow: Flow, step_url: Callable[..., str]
-) -> list[Row]:
+def summary_rows(answers: dict[str, Any], *, flow: Flow, step_url: Callable[..., str]) -> list[Row]:
     return [
         Row(label, value, step_url(slug, change=True), label[:1].lower() + label[1:], True)
         for label, value, slug in answer_rows(flow, answers)
     ]
 
 
-def sealed_documents(
-    answers: dict[str, Any], *, flow: Flow, number: int
-) -> dict[str, str]:
+def sealed_documents(answers: dict[str, Any], *, flow: Flow, number: int) -> dict[str, str]:
     """The texts sealed into the case file: identity, contact, narrative and the other answers.
 
     Nothing from a page that no longer applies is included (see Flow.prune): an anonymous
@@ -145,7 +145,7 @@ def sealed_documents(
                 "rows": rows,
                 "values": {k: v for k, v in answers.items() if k in question_ids},
                 "urgent": flow.is_urgent(answers),
-                "service": _words(service, answers.get(service.id), flow._services)  # noqa: SLF001
+                "service": _words(service, answers.get(service.id), flow.services)
                 if service
                 else None,
                 "identity_choice": _IDENTITY.get(identity_choice, ""),

@@ -98,7 +98,7 @@ class Flow:
         self.questionnaire = questionnaire
         self.steps = _steps(questionnaire)
         self.by_slug = {s.slug: s for s in self.steps}
-        self._services = services
+        self.services = services
         service = questionnaire.service
         self._service_id = service.id if service else ""
 
@@ -113,7 +113,7 @@ class Flow:
         ):
             return False
         if page.services:
-            label = self._services.get(str(answers.get(self._service_id, "")), "")
+            label = self.services.get(str(answers.get(self._service_id, "")), "")
             return label in page.services
         return True
 

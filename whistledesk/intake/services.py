@@ -29,8 +29,6 @@ from whistledesk.cases.safeguarding import (
 from whistledesk.cases.services import disclosure_record
 from whistledesk.core.crypto import DecryptionFailed, secret_decrypt, secret_encrypt
 from whistledesk.intake.answers import sealed_documents, service_for
-from whistledesk.intake.flow import Flow
-from whistledesk.intake.questions import service_labels
 from whistledesk.intake.draft import (
     STALE_AFTER,
     Draft,
@@ -38,7 +36,9 @@ from whistledesk.intake.draft import (
     FileContent,
     draft_files_read,
 )
+from whistledesk.intake.flow import Flow
 from whistledesk.intake.models import SentDraft
+from whistledesk.intake.questions import service_labels
 from whistledesk.notifications.tasks import disclosure_received
 from whistledesk.organisation.questionnaire_services import (
     questionnaire_current,

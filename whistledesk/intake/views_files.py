@@ -16,9 +16,6 @@ from django.views.decorators.http import require_http_methods
 
 from whistledesk.casefiles.attachments import UploadedAttachment, clean_attachment
 from whistledesk.core.exceptions import DomainError
-from whistledesk.intake.flow import CHECK
-from whistledesk.intake.questions import draft_flow
-from whistledesk.organisation.selectors import NotConfigured, organisation_get
 from whistledesk.intake.draft import (
     Draft,
     draft_file_add,
@@ -26,9 +23,12 @@ from whistledesk.intake.draft import (
     draft_load,
     draft_save,
 )
+from whistledesk.intake.flow import CHECK
 from whistledesk.intake.forms import UploadForm
+from whistledesk.intake.questions import draft_flow
 from whistledesk.intake.throttle import UPLOADS, throttle_check, throttle_hit
 from whistledesk.intake.uploads import MAX_FILES, TOO_LARGE, body_too_large, capped_uploads
+from whistledesk.organisation.selectors import NotConfigured, organisation_get
 
 SLUG = "files"
 
@@ -70,7 +70,9 @@ def files_view(request: HttpRequest) -> HttpResponse:
     flow = draft_flow(draft, organisation=organisation)
     if not flow.may_visit(SLUG, draft.answers):
         first = flow.first_incomplete(draft.answers)
-        return redirect(reverse("intake:check") if first == CHECK else reverse("intake:step", args=[first]))
+        return redirect(
+            reverse("intake:check") if first == CHECK else reverse("intake:step", args=[first])
+        )
     if request.method == "GET":
         return _render(request, UploadForm())
 

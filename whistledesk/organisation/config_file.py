@@ -38,12 +38,12 @@ from django.core.validators import EmailValidator, URLValidator
 
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation import wording
-from whistledesk.organisation.questionnaire import QuestionnaireError, questionnaire_parse
 from whistledesk.organisation.models import (
     AccessibilityStatus,
     EnforcementBody,
     validate_year_start,
 )
+from whistledesk.organisation.questionnaire import QuestionnaireError, questionnaire_parse
 
 
 class ConfigError(DomainError):

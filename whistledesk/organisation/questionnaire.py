@@ -335,7 +335,7 @@ def _question(raw: Any, where: str, problems: list[str]) -> Question | None:
         problems.append(f"{where}.options only applies to choice questions")
     urgent = raw.get("urgent_when", [])
     if not isinstance(urgent, list) or not all(isinstance(u, str) for u in urgent):
-        problems.append(f"{where}.urgent_when must be a list of answers, like [\"yes\"]")
+        problems.append(f'{where}.urgent_when must be a list of answers, like ["yes"]')
         urgent = []
     if urgent and kind not in ("one_choice", "yes_no"):
         problems.append(f"{where}.urgent_when only applies to one_choice and yes_no questions")
@@ -492,8 +492,7 @@ def _check_whole(q: Questionnaire, services: list[str] | None, problems: list[st
                     )
                 else:
                     problems.append(
-                        f"page {page.slug!r}: show_if refers to an unknown question "
-                        f"{c.question!r}"
+                        f"page {page.slug!r}: show_if refers to an unknown question {c.question!r}"
                     )
             elif target.kind not in ("one_choice", "yes_no", "several_choices"):
                 problems.append(
