@@ -130,6 +130,12 @@ def test_financial_regulator_branches_by_service_and_takes_choices_and_dates(
         "/report/started/", {"started_on_0": "31", "started_on_1": "2", "started_on_2": "2024"}
     )
     assert "Started must be a real date" in response.content.decode()
+    for day, month, year in [("99999999999999999999", "1", "2024"), ("１", "2", "2024")]:
+        response = client.post(
+            "/report/started/", {"started_on_0": day, "started_on_1": month, "started_on_2": year}
+        )
+        assert response.status_code == 200
+        assert "Started must be a real date" in response.content.decode()
     post(client, "started", {"started_on_0": "3", "started_on_1": "4", "started_on_2": "2024"})
     post(client, "what-happened", {"narrative": CANARY_SENTENCE})
     post(client, "raised-before", {"raised": "no"})

@@ -89,10 +89,13 @@ class DatePartsField(forms.MultiValueField):
             return ""
         if not all(parts):
             raise forms.ValidationError(f"{label} must include a day, month and year")
+        # ASCII digits only, and no longer than a day, month and year can be.
+        if any(not (p.isascii() and p.isdigit()) or len(p) > 4 for p in parts):
+            raise forms.ValidationError(f"{label} must be a real date")
         try:
             day, month, year = (int(p) for p in parts)
             date = dt.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(f"{label} must be a real date") from None
         if year < 1900:
             raise forms.ValidationError(f"{label} must be a real date")
