@@ -8,7 +8,12 @@ import factory
 
 from whistledesk.cases.models import Channel, Disclosure
 from whistledesk.cases.references import new_reference
-from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
+from whistledesk.organisation.models import (
+    Organisation,
+    Outcome,
+    QuestionnaireVersion,
+    ServiceCategory,
+)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -32,6 +37,28 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         Outcome.objects.create(
             organisation=self, label="No action", position=1, further_action=False
         )
+
+    @factory.post_generation
+    def questionnaire(self, create: bool, extracted: object, **kwargs: object) -> None:
+        # The public form the intake tests were written against: the Children's
+        # Commissioner's, as shipped (organisation/configs/childrens_commissioner.toml).
+        if not create or extracted is False:
+            return
+        QuestionnaireVersion.objects.create(
+            organisation=self, number=1, document=cco_questionnaire(), source="tests"
+        )
+
+
+def cco_questionnaire() -> dict[str, object]:
+    import tomllib
+    from pathlib import Path
+
+    import whistledesk.organisation
+
+    path = (
+        Path(whistledesk.organisation.__file__).parent / "configs" / "childrens_commissioner.toml"
+    )
+    return dict(tomllib.loads(path.read_text())["questionnaire"])
 
 
 class DisclosureFactory(factory.django.DjangoModelFactory):

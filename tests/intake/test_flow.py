@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -62,6 +63,7 @@ def test_risk_yes_shows_emergency_route_before_anything_else(
     page = client.get("/report/emergency/").content.decode()
     # The numbers are links a phone can call.
     assert 'call <a class="govuk-link" href="tel:999">999</a>' in page
+    page = html.unescape(page)  # configured text: the apostrophe arrives escaped
     assert '<a class="govuk-link" href="tel:+448088005000">0808 800 5000</a>' in page
     assert "children's services" in page
     # The next question is not reachable before the emergency page is passed
@@ -170,17 +172,27 @@ def test_failure_stores_nothing_and_keeps_answers(walked: Any, settings: Any) ->
 def test_sealed_documents_hold_the_answers(client: Any, organisation: Any) -> None:
     from whistledesk.intake.answers import sealed_documents
     from whistledesk.intake.draft import draft_load
+    from whistledesk.intake.questions import draft_flow
 
     walk(client, organisation, identity="confidential", raised="yes")
     request = client.get("/report/check/").wsgi_request
-    docs = sealed_documents(draft_load(request).answers, organisation=organisation)
+    draft = draft_load(request)
+    flow = draft_flow(draft, organisation=organisation)
+    docs = sealed_documents(draft.answers, flow=flow, number=draft.questionnaire)
     assert docs["narrative"] == CANARY_SENTENCE
     assert json.loads(docs["identity"])["name"] == CANARY_NAME
     assert json.loads(docs["contact"])["preferred"] == "Email"
     answers = json.loads(docs["answers"])
-    assert answers["raised_with"] == "the manager"
-    assert answers["role"] == "Agency worker"
-    assert answers["setting_name"] == "Thistlewood House"
+    # The answers as words, by the questionnaire version they answered (here the first).
+    assert answers["questionnaire"] == 1
+    rows = {r["label"]: r["value"] for r in answers["rows"]}
+    assert rows["Raised with"] == "the manager\n2 or 3 times"
+    assert rows["Your connection"] == "Agency worker"
+    assert rows["Organisation or setting"] == "Thistlewood House\nCamden"
+    assert rows["Telling us who you are"] == "Confidential"
+    assert "What happened" not in rows  # sealed as the narrative, not twice
+    assert "Your details" not in rows  # sealed as identity and contact
+    assert answers["values"]["role"] == "agency"
 
 
 def test_submission_rate_limited_per_client(client: Any, organisation: Any) -> None:

@@ -256,8 +256,20 @@ def public_routes() -> list[str]:
 
 
 def test_every_public_page_has_the_three_footer_links(organisation: Organisation) -> None:
-    from whistledesk.intake import flow
-
+    # The Children's Commissioner's pages (the test organisation's questionnaire).
+    slugs = [
+        "risk",
+        "emergency",
+        "service",
+        "setting",
+        "what-happened",
+        "raised-before",
+        "raised-details",
+        "your-role",
+        "identity",
+        "contact",
+        "files",
+    ]
     # Given a visitor part-way through the form, and one signed in to the inbox
     drafting = Client()
     walk(drafting, organisation, identity="confidential", risk="yes", raised="yes")
@@ -272,7 +284,7 @@ def test_every_public_page_has_the_three_footer_links(organisation: Organisation
     for route in public_routes():
         names = PARAM.findall(route)
         if names == ["slug"]:
-            urls += [(drafting, "/" + PARAM.sub(s.slug, route)) for s in flow.STEPS]
+            urls += [(drafting, "/" + PARAM.sub(s, route)) for s in slugs]
         elif names == ["attachment_id"]:
             urls.append((inbox, "/" + PARAM.sub("99999", route)))  # not found: an error page
         elif route.startswith("follow-up/"):

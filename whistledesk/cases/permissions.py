@@ -84,6 +84,7 @@ class Perm(enum.StrEnum):
     CONFIGURE_SIGNPOSTING = "configure_signposting"  # the message's wording; no single case
     # Figures over the register and its clear-field export (reports.management_info); no content.
     MANAGEMENT_INFO = "management_info"
+    EDIT_QUESTIONNAIRE = "edit_questionnaire"  # the public form; concerns no single case
 
 
 class Scope(enum.Enum):
@@ -131,6 +132,7 @@ POLICY: dict[Perm, dict[Role, Scope]] = {
     Perm.SIGNPOST: _CASEWORK,
     Perm.CONFIGURE_SIGNPOSTING: {_M: ANY},
     Perm.MANAGEMENT_INFO: {_M: ANY, _A: ANY},
+    Perm.EDIT_QUESTIONNAIRE: {_M: ANY},
 }
 
 _MESSAGES = {
@@ -159,6 +161,7 @@ _MESSAGES = {
     Perm.SIGNPOST: "signpost whistleblowers to another prescribed person",
     Perm.CONFIGURE_SIGNPOSTING: "change the signposting message (managers only)",
     Perm.MANAGEMENT_INFO: "see management information (managers and auditors only)",
+    Perm.EDIT_QUESTIONNAIRE: "change the public form (managers only)",
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/", include("whistledesk.cases.urls")),
     path("staff/", include("whistledesk.signposting.urls")),
     path("staff/reports/", include("whistledesk.reports.urls")),
+    path("staff/public-form/", include("whistledesk.organisation.urls")),
     path("staff/account/notifications/", include("whistledesk.notifications.urls")),
     path("staff/account/", include("whistledesk.accounts.urls")),
     path("staff/audit/", include("whistledesk.audit.urls")),

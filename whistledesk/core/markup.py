@@ -2,9 +2,9 @@
 
 Staff text (functions, impact, examples) and the organisation's public pages may hold
 paragraphs, "- " bullet lists, **bold** and [links](https://...). Everything else is escaped:
-no raw HTML passes through, and a link whose address is not http(s), mailto, a fragment or a
-site path is shown as text. A site path is "/" followed by anything but a second "/" or a
-backslash: browsers read "/\\evil" and "//evil" as another site.
+no raw HTML passes through, and a link whose address is not http(s), mailto, tel (a phone
+number only), a fragment or a site path is shown as text. A site path is "/" followed by
+anything but a second "/" or a backslash: browsers read "/\\evil" and "//evil" as another site.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _INLINE = re.compile(
     r"|\[(?P<text>[^\]\n]+)\]\((?P<url>[^)\s]+)\)"
     r"|\*\*(?P<bold>[^*\n]+)\*\*"
 )
-_SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?![/\\]))", re.IGNORECASE)
+_SAFE_URL = re.compile(r"^(https?://|mailto:|tel:\+?[0-9 ]+$|#|/(?![/\\]))", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[-*] ")
 # Characters that mean something in Markdown, inline or in a table cell.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!])")
@@ -49,7 +49,8 @@ def inline_html(text: str) -> str:
             else:
                 out.append(label)
         else:
-            out.append(f"<strong>{escape(m['bold'])}</strong>")
+            # Bold may hold a link ("**call [999](tel:999)**"); nothing else nests.
+            out.append(f"<strong>{inline_html(m['bold'])}</strong>")
         pos = m.end()
     out.append(escape(text[pos:]))
     return "".join(out)

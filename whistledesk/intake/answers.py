@@ -1,21 +1,27 @@
-"""Turning the draft's answers into words: the check-answers rows and the sealed documents."""
+"""Turning the draft's answers into words: the check-answers rows and the sealed documents.
+
+Both are written from the questionnaire version the draft answered (intake/questions.py
+`draft_flow`). The sealed answers carry that version's number and its rows as words, so
+staff read a disclosure as the person saw it, whatever the questionnaire is now.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from whistledesk.intake import flow
-from whistledesk.intake.forms import CONTACT_HOW, IDENTITY, NOT_SURE, RAISED_TIMES, ROLES, YES_NO
+from whistledesk.core.templatetags.govuk_dates import govuk_date
+from whistledesk.intake.flow import CONTACT, Flow, Step
+from whistledesk.intake.forms import CONTACT_HOW, IDENTITY
 from whistledesk.organisation.models import Organisation, ServiceCategory
+from whistledesk.organisation.questionnaire import NOT_SURE, Question
 
-_YES_NO = dict(YES_NO)
-_TIMES = dict(RAISED_TIMES)
-_ROLES = {v: label for v, label, _ in ROLES}
 _IDENTITY = {v: label for v, label, _ in IDENTITY}
 _HOW = dict(CONTACT_HOW)
+NOT_SURE_LABEL = "I'm not sure"
 
 
 @dataclass(frozen=True)
@@ -27,9 +33,17 @@ class Row:
     multiline: bool = False
 
 
-def service_for(answers: dict[str, Any], *, organisation: Organisation) -> ServiceCategory | None:
+def service_for(
+    answers: dict[str, Any], *, organisation: Organisation, flow: Flow | None = None
+) -> ServiceCategory | None:
     """The chosen service, or None for "not sure" (or one deactivated since it was chosen)."""
-    value = answers.get("service")
+    qid = "service"
+    if flow is not None:
+        question = flow.questionnaire.service
+        if question is None:
+            return None
+        qid = question.id
+    value = answers.get(qid)
     if not value or value == NOT_SURE:
         return None
     try:
@@ -39,121 +53,101 @@ def service_for(answers: dict[str, Any], *, organisation: Organisation) -> Servi
     return ServiceCategory.objects.filter(organisation=organisation, pk=pk, active=True).first()
 
 
-def summary_rows(
-    answers: dict[str, Any], *, organisation: Organisation, step_url: Callable[..., str]
-) -> list[Row]:
-    service = service_for(answers, organisation=organisation)
+def _words(question: Question, value: Any, services: Mapping[str, str]) -> str:
+    """One answer as the person would read it."""
+    if value in (None, "", []):
+        return ""
+    if question.kind == "service":
+        return NOT_SURE_LABEL if value == NOT_SURE else services.get(str(value), "")
+    if question.kind in ("one_choice", "yes_no"):
+        return question.option_label(str(value))
+    if question.kind == "several_choices":
+        return "\n".join(question.option_label(v) for v in value)
+    if question.kind == "date":
+        try:
+            return govuk_date(dt.date.fromisoformat(str(value)))
+        except ValueError:
+            return ""
+    return str(value)
 
-    def row(label: str, value: str, slug: str, what: str, multiline: bool = False) -> Row:
-        return Row(label, value, step_url(slug, change=True), what, multiline)
 
-    rows = [
-        row(
-            "Child at immediate risk",
-            _YES_NO.get(answers.get("risk", ""), ""),
-            "risk",
-            "whether a child is at immediate risk",
-        ),
-        row(
-            "Concern is about",
-            service.label if service else "I'm not sure",
-            "service",
-            "what your concern is about",
-        ),
-        row(
-            "Organisation or setting",
-            "\n".join(
-                x for x in (answers.get("setting_name", ""), answers.get("setting_area", "")) if x
-            ),
-            "setting",
-            "the organisation or setting",
-            multiline=True,
-        ),
-        row(
-            "What happened",
-            answers.get("narrative", ""),
-            "what-happened",
-            "what happened",
-            multiline=True,
-        ),
-        row(
-            "Raised before",
-            _YES_NO.get(answers.get("raised", ""), ""),
-            "raised-before",
-            "whether you raised it before",
-        ),
-    ]
-    if answers.get("raised") == "yes":
-        rows.append(
-            row(
-                "Raised with",
-                "\n".join(
-                    [
-                        answers.get("raised_with", ""),
-                        _TIMES.get(answers.get("raised_times", ""), ""),
-                    ]
-                ),
-                "raised-details",
-                "who you raised it with",
-                multiline=True,
+def _page_row(step: Step, answers: dict[str, Any], services: Mapping[str, str]) -> tuple[str, str]:
+    assert step.page is not None
+    questions = step.page.questions
+    values = [_words(q, answers.get(q.id), services) for q in questions]
+    if len(questions) == 1:
+        return questions[0].row_label, values[0]
+    return step.page.summary or step.page.heading, "\n".join(v for v in values if v)
+
+
+def answer_rows(flow: Flow, answers: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, words, slug) for every page of questions that applies, in order."""
+    answers = flow.prune(answers)
+    services = flow.services
+    rows = []
+    for step in flow.applicable(answers):
+        if step.kind == "questions":
+            label, value = _page_row(step, answers, services)
+            rows.append((label, value, step.slug))
+        elif step.kind == "identity":
+            rows.append(
+                (
+                    "Telling us who you are",
+                    _IDENTITY.get(answers.get("identity", ""), ""),
+                    step.slug,
+                )
             )
-        )
-    rows.append(
-        row(
-            "Your connection",
-            _ROLES.get(answers.get("role", ""), ""),
-            "your-role",
-            "your connection to the organisation",
-        )
-    )
-    rows.append(
-        row(
-            "Telling us who you are",
-            _IDENTITY.get(answers.get("identity", ""), ""),
-            "identity",
-            "whether you tell us who you are",
-        )
-    )
-    if flow.applies(flow.BY_SLUG["contact"], answers):
-        details = [
-            answers.get("name", ""),
-            answers.get("email", ""),
-            answers.get("phone", ""),
-            f"Contact by: {_HOW.get(answers.get('contact_how', ''), '')}",
-        ]
-        rows.append(
-            row(
-                "Your details",
-                "\n".join(d for d in details if d),
-                "contact",
-                "your details",
-                multiline=True,
-            )
-        )
+        elif step.kind == "contact":
+            details = [
+                answers.get("name", ""),
+                answers.get("email", ""),
+                answers.get("phone", ""),
+                f"Contact by: {_HOW.get(answers.get('contact_how', ''), '')}",
+            ]
+            rows.append(("Your details", "\n".join(d for d in details if d), step.slug))
     return rows
 
 
-def sealed_documents(answers: dict[str, Any], *, organisation: Organisation) -> dict[str, str]:
+def summary_rows(answers: dict[str, Any], *, flow: Flow, step_url: Callable[..., str]) -> list[Row]:
+    return [
+        Row(label, value, step_url(slug, change=True), label[:1].lower() + label[1:], True)
+        for label, value, slug in answer_rows(flow, answers)
+    ]
+
+
+def sealed_documents(answers: dict[str, Any], *, flow: Flow, number: int) -> dict[str, str]:
     """The texts sealed into the case file: identity, contact, narrative and the other answers.
 
-    Nothing from a page that no longer applies is included (see flow.prune): an anonymous
+    Nothing from a page that no longer applies is included (see Flow.prune): an anonymous
     person's earlier typed name never reaches the case file.
     """
     answers = flow.prune(answers)
-    service = service_for(answers, organisation=organisation)
+    q = flow.questionnaire
+    narrative = q.narrative
+    question_ids = {x.id for x in q.questions()}
     identity_choice = answers.get("identity", "anonymous")
+    rows = [
+        {"label": label, "value": value}
+        for label, value, slug in answer_rows(flow, answers)
+        if slug != CONTACT
+        and not (
+            (page := q.page(slug)) is not None
+            and len(page.questions) == 1
+            and page.questions[0].narrative
+        )
+    ]
+    service = q.service
     documents = {
-        "narrative": answers.get("narrative", ""),
+        "narrative": str(answers.get(narrative.id, "")),
         "answers": json.dumps(
             {
-                "child_at_immediate_risk": answers.get("risk") == "yes",
-                "service": service.label if service else None,
-                "setting_name": answers.get("setting_name", ""),
-                "setting_area": answers.get("setting_area", ""),
-                "raised_before": answers.get("raised") == "yes",
-                "raised_with": answers.get("raised_with", ""),
-                "raised_times": _TIMES.get(answers.get("raised_times", ""), ""),
-                "role": _ROLES.get(answers.get("role", ""), ""),
+                "questionnaire": number,
+                "rows": rows,
+                "values": {k: v for k, v in answers.items() if k in question_ids},
+                "urgent": flow.is_urgent(answers),
+                "service": _words(service, answers.get(service.id), flow.services)
+                if service
+                else None,
                 "identity_choice": _IDENTITY.get(identity_choice, ""),
             }
         ),

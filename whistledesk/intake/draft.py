@@ -52,6 +52,8 @@ class Draft:
     key: bytes = b""
     # Names this draft when it is sent, so that sending it twice makes one disclosure.
     token: str = ""
+    # The questionnaire version the draft answers (-1: not chosen yet; 0: the default).
+    questionnaire: int = -1
 
     def to_bytes(self) -> bytes:
         return json.dumps(
@@ -60,6 +62,7 @@ class Draft:
                 "files": [vars(f) for f in self.files],
                 "key": base64.b64encode(self.key).decode(),
                 "token": self.token,
+                "questionnaire": self.questionnaire,
             }
         ).encode()
 
@@ -71,6 +74,7 @@ class Draft:
             files=[DraftAttachment(**f) for f in data.get("files", [])],
             key=base64.b64decode(data.get("key", "")),
             token=str(data.get("token", "")),
+            questionnaire=int(data.get("questionnaire", -1)),
         )
 
 

@@ -36,8 +36,14 @@ from whistledesk.intake.draft import (
     FileContent,
     draft_files_read,
 )
+from whistledesk.intake.flow import Flow
 from whistledesk.intake.models import SentDraft
+from whistledesk.intake.questions import service_labels
 from whistledesk.notifications.tasks import disclosure_received
+from whistledesk.organisation.questionnaire_services import (
+    questionnaire_current,
+    questionnaire_version,
+)
 from whistledesk.organisation.selectors import organisation_get
 
 # Who the audit log names for a public submission: never a person, never an address.
@@ -89,7 +95,11 @@ def submission_send(*, draft: Draft) -> Submission:
             raise
         return earlier
     return submission_create(
-        answers=draft.answers, attachments=files, send_token=draft.token, send_key=draft.key
+        answers=draft.answers,
+        attachments=files,
+        send_token=draft.token,
+        send_key=draft.key,
+        questionnaire=draft.questionnaire,
     )
 
 
@@ -105,14 +115,24 @@ def submission_create(
     attachments: Sequence[FileContent] = (),
     send_token: str = "",
     send_key: bytes = b"",
+    questionnaire: int = -1,
 ) -> Submission:
+    """Record and seal one disclosure answering `questionnaire` (its number; -1: current)."""
     organisation = organisation_get()
-    at_risk = answers.get("risk") == "yes"
+    version = (
+        questionnaire_version(organisation=organisation, number=questionnaire)
+        if questionnaire >= 0
+        else questionnaire_current(organisation=organisation)
+    )
+    flow = Flow(version.questionnaire, services=service_labels(organisation))
+    answers = flow.prune(answers)
+    at_risk = flow.is_urgent(answers)
+    setting = version.questionnaire.setting
     # The slow work (cleaning files, two Argon2id runs for the receipt) before the
     # transaction: once it has appended its first audit event it holds the chain's head row,
     # and every other writer of the installation waits until it commits (docs/adr/0003).
     prepared = casefile_prepare(
-        documents=sealed_documents(answers, organisation=organisation),
+        documents=sealed_documents(answers, flow=flow, number=version.number),
         # Cleaned when uploaded to the draft: not cleaned (mat2 run) a second time here.
         attachments=[
             CleanAttachment(filename=f.name, content_type=f.content_type, data=f.data)
@@ -141,13 +161,14 @@ def submission_create(
             organisation=organisation,
             received_on=timezone.localdate(),
             channel=Channel.WEB,
-            service=service_for(answers, organisation=organisation),
+            service=service_for(answers, organisation=organisation, flow=flow),
             qualifying=None,
             anonymous=answers.get("identity", "anonymous") == "anonymous",
             urgent=at_risk,
-            immediate_risk_answer="yes" if at_risk else "no",
+            # Blank when the questionnaire asks no question that marks a case urgent.
+            immediate_risk_answer="yes" if at_risk else "no" if flow.has_urgent_question() else "",
             # Clear on purpose: staff search and link cases by the setting (ADR 0002).
-            setting_name=str(answers.get("setting_name", "")),
+            setting_name=str(answers.get(setting.id, "")) if setting else "",
             summary="",  # staff write the non-identifying summary after reading it
         )
         receipt = casefile_create(

@@ -18,12 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from whistledesk.core.exceptions import DomainError
-from whistledesk.intake import flow
 from whistledesk.intake.answers import summary_rows
 from whistledesk.intake.draft import draft_discard, draft_load, draft_save
-from whistledesk.intake.forms import SubmitForm
+from whistledesk.intake.flow import CHECK, FILES, Flow, Step
+from whistledesk.intake.forms import ContactForm, IdentityForm, SubmitForm
+from whistledesk.intake.questions import PageForm, draft_flow
 from whistledesk.intake.services import submission_receipt_shown, submission_send
 from whistledesk.intake.throttle import SUBMISSIONS, throttle_hit, throttle_refund
+from whistledesk.organisation.questionnaire_services import questionnaire_current
 from whistledesk.organisation.selectors import NotConfigured, organisation_get, service_list
 
 logger = logging.getLogger(__name__)
@@ -43,55 +45,80 @@ def start(request: HttpRequest) -> HttpResponse:
         organisation = organisation_get()
     except NotConfigured:
         return _not_available(request)
-    return render(request, "intake/start.html", {"organisation": organisation})
+    current = questionnaire_current(organisation=organisation)
+    flow = Flow(current.questionnaire, services={})
+    return render(
+        request,
+        "intake/start.html",
+        {
+            "organisation": organisation,
+            "q": current.questionnaire,
+            "texts": current.questionnaire.all_texts(),
+            "first_url": _step_url(flow.steps[0].slug),
+        },
+    )
 
 
 def _step_url(slug: str, *, change: bool = False) -> str:
-    if slug == flow.CHECK:
+    if slug == CHECK:
         return reverse("intake:check")
+    if slug == FILES:
+        return reverse("intake:files")
     url = reverse("intake:step", args=[slug])
     return f"{url}?change=1" if change else url
 
 
-def _form_kwargs(step: flow.Step) -> dict[str, Any]:
-    if step.slug == "service":
-        return {"services": service_list(organisation=organisation_get(), active_only=True)}
-    return {}
+def _form(step: Step, data: Any = None, *, initial: dict[str, Any] | None = None) -> Any:
+    if step.kind == "identity":
+        return IdentityForm(data, initial=initial)
+    if step.kind == "contact":
+        return ContactForm(data, initial=initial)
+    assert step.page is not None
+    services = service_list(organisation=organisation_get(), active_only=True)
+    return PageForm(data, initial=initial, page=step.page, services=services)
+
+
+def _initial(step: Step, answers: dict[str, Any]) -> dict[str, Any]:
+    if step.kind == "questions":
+        assert step.page is not None
+        return PageForm.initial_from(step.page, answers)
+    return {k: answers.get(k) for k in step.owned}
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def step_view(request: HttpRequest, slug: str) -> HttpResponse:
-    step = flow.BY_SLUG.get(slug)
-    if step is None:
-        raise Http404
-    if step.slug == "files":
-        return redirect("intake:files")
     try:
-        organisation_get()
+        organisation = organisation_get()
     except NotConfigured:
         return _not_available(request)
     draft = draft_load(request)
+    flow = draft_flow(draft, organisation=organisation)
+    step = flow.by_slug.get(slug)
+    if step is None:
+        raise Http404
+    if step.kind == "files":
+        return redirect("intake:files")
+    has_form = step.kind != "info"
     # A valid answer is kept even if earlier ones have gone (the session expired while the
     # person was typing): losing a long account to a timeout is worse than asking again.
-    expired = request.method == "POST" and not draft.answers and step.form is not None
+    expired = request.method == "POST" and not draft.answers and has_form
     if not expired and not flow.may_visit(slug, draft.answers):
         return redirect(_step_url(flow.first_incomplete(draft.answers)))
     changing = request.GET.get("change") == "1"
 
     form = None
     if request.method == "POST":
-        if step.form is None:
-            # An information page: "Continue" records that the person has seen it.
-            draft.answers.update({k: True for k in step.keys})
-        else:
-            form = step.form(request.POST, **_form_kwargs(step))
+        if has_form:
+            form = _form(step, request.POST)
         if form is None or form.is_valid():
             if form is not None:
                 draft.answers.update(form.answers())
+            # An information page, or a page of optional questions: Continue records it.
+            draft.answers.update({k: True for k in step.markers})
             draft.answers = flow.prune(draft.answers)
             draft_save(request, draft)
-            if expired and slug != flow.STEPS[0].slug:
+            if expired and slug != flow.steps[0].slug:
                 messages.info(
                     request,
                     "Your earlier answers were deleted after 30 minutes without activity, to "
@@ -102,18 +129,16 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
             if changing:
                 return redirect(_step_url(flow.first_incomplete(draft.answers)))
             return redirect(_step_url(flow.after(slug, draft.answers)))
-    elif step.form is not None:
-        initial = {k: draft.answers.get(k) for k in step.form.base_fields}
-        form = step.form(initial=initial, **_form_kwargs(step))
+    elif has_form:
+        form = _form(step, initial=_initial(step, draft.answers))
 
     back = flow.before(slug, draft.answers)
     return render(
         request,
-        f"intake/step_{step.slug.replace('-', '_')}.html"
-        if step.form is None
-        else "intake/step.html",
+        "intake/step_info.html" if step.kind == "info" else "intake/step.html",
         {
             "step": step,
+            "page": step.page,
             "form": form,
             "back_url": reverse("intake:check")
             if changing
@@ -134,7 +159,8 @@ def check(request: HttpRequest) -> HttpResponse:
         # Sent, but the receipt page has not been seen yet (Send pressed twice, or the
         # connection dropped after sending): show it rather than an empty form.
         return redirect("intake:receipt")
-    if not flow.may_visit(flow.CHECK, draft.answers):
+    flow = draft_flow(draft, organisation=organisation)
+    if not flow.may_visit(CHECK, draft.answers):
         return redirect(_step_url(flow.first_incomplete(draft.answers)))
     form = SubmitForm(request.POST if request.method == "POST" else None)
     problem = ""
@@ -170,7 +196,8 @@ def check(request: HttpRequest) -> HttpResponse:
                     vault.put(REFERENCE_VAULT, submission.reference.encode())
                     vault.put(SENT_VAULT, draft.token.encode())
                 return redirect("intake:receipt")
-    rows = summary_rows(draft.answers, organisation=organisation, step_url=_step_url)
+    rows = summary_rows(draft.answers, flow=flow, step_url=_step_url)
+    back = flow.before(CHECK, draft.answers)
     return render(
         request,
         "intake/check.html",
@@ -180,7 +207,7 @@ def check(request: HttpRequest) -> HttpResponse:
             "files_url": reverse("intake:files"),
             "form": form,
             "problem": problem,
-            "back_url": _step_url(flow.STEPS[-1].slug),
+            "back_url": _step_url(back) if back else reverse("intake:start"),
         },
         status=400 if problem else 200,
     )
@@ -199,10 +226,15 @@ def receipt(request: HttpRequest) -> HttpResponse:
     vault.delete(SENT_VAULT)
     if sent:
         submission_receipt_shown(send_token=sent.decode())
+    try:
+        q = questionnaire_current(organisation=organisation_get()).questionnaire
+    except NotConfigured:
+        return _not_available(request)
     return render(
         request,
         "intake/receipt.html",
         {
+            "texts": q.all_texts(),
             "receipt": raw.decode() if raw else "",
             "reference": reference.decode() if reference else "",
         },

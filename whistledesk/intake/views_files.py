@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 
 from whistledesk.casefiles.attachments import UploadedAttachment, clean_attachment
 from whistledesk.core.exceptions import DomainError
-from whistledesk.intake import flow
 from whistledesk.intake.draft import (
     Draft,
     draft_file_add,
@@ -24,9 +23,12 @@ from whistledesk.intake.draft import (
     draft_load,
     draft_save,
 )
+from whistledesk.intake.flow import CHECK
 from whistledesk.intake.forms import UploadForm
+from whistledesk.intake.questions import draft_flow
 from whistledesk.intake.throttle import UPLOADS, throttle_check, throttle_hit
 from whistledesk.intake.uploads import MAX_FILES, TOO_LARGE, body_too_large, capped_uploads
+from whistledesk.organisation.selectors import NotConfigured, organisation_get
 
 SLUG = "files"
 
@@ -42,7 +44,7 @@ def _refused(message: str) -> UploadForm:
 
 def _render(request: HttpRequest, form: UploadForm, *, status: int = 200) -> HttpResponse:
     draft = draft_load(request)
-    back = flow.before(SLUG, draft.answers)
+    back = draft_flow(draft, organisation=organisation_get()).before(SLUG, draft.answers)
     return render(
         request,
         "intake/step_files.html",
@@ -60,10 +62,17 @@ def _render(request: HttpRequest, form: UploadForm, *, status: int = 200) -> Htt
 @require_http_methods(["GET", "POST"])
 @capped_uploads
 def files_view(request: HttpRequest) -> HttpResponse:
+    try:
+        organisation = organisation_get()
+    except NotConfigured:
+        return render(request, "intake/not_available.html", status=503)
     draft = draft_load(request)
+    flow = draft_flow(draft, organisation=organisation)
     if not flow.may_visit(SLUG, draft.answers):
         first = flow.first_incomplete(draft.answers)
-        return redirect(reverse("intake:step", args=[first]))
+        return redirect(
+            reverse("intake:check") if first == CHECK else reverse("intake:step", args=[first])
+        )
     if request.method == "GET":
         return _render(request, UploadForm())
 

@@ -44,6 +44,7 @@ from whistledesk.organisation.models import (
     EnforcementBody,
     validate_year_start,
 )
+from whistledesk.organisation.questionnaire import QuestionnaireError, questionnaire_parse
 
 
 class ConfigError(DomainError):
@@ -117,6 +118,8 @@ class OrganisationConfig:
     years: list[YearConfig] = field(default_factory=list)
     # Every template key, the file's wording or the default.
     wording: dict[str, str] = field(default_factory=lambda: dict(wording.DEFAULTS))
+    # The [questionnaire] table, checked (organisation/questionnaire.py); None: left as it is.
+    questionnaire: dict[str, Any] | None = None
 
 
 # key -> (type, required, maximum length or None). Lengths mirror the model fields.
@@ -178,6 +181,7 @@ _TOP_KEYS = {
     "services",
     "outcomes",
     "years",
+    "questionnaire",
 }
 _YEAR_START = re.compile(r"^(\d{2})-(\d{2})$")
 _TYPE_NAMES = {
@@ -336,7 +340,7 @@ def parse_config(text: str) -> OrganisationConfig:
         if key not in _TOP_KEYS:
             problems.append(
                 f"unknown key {key!r} (allowed: [organisation], [privacy], [accessibility], "
-                "[wording], [[services]], [[outcomes]], [[years]])"
+                "[wording], [[services]], [[outcomes]], [[years]], [questionnaire])"
             )
     org: dict[str, Any] = {}
     if "organisation" in data:
@@ -386,6 +390,12 @@ def parse_config(text: str) -> OrganisationConfig:
         if y["year"] in seen_years:
             problems.append(f"years[{i}].year {y['year']} appears twice")
         seen_years.add(y["year"])
+    questionnaire = data.get("questionnaire")
+    if questionnaire is not None and not problems:
+        try:
+            questionnaire_parse(questionnaire, services=[s["label"] for s in services])
+        except QuestionnaireError as exc:
+            problems.extend(f"questionnaire: {p}" for p in exc.problems)
     if problems:
         raise ConfigError(problems)
 
@@ -422,6 +432,7 @@ def parse_config(text: str) -> OrganisationConfig:
             for y in years
         ],
         wording=templates,
+        questionnaire=questionnaire,
     )
 
 

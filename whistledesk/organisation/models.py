@@ -248,3 +248,36 @@ class ReportYear(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}"
+
+
+class QuestionnaireVersion(models.Model):
+    """One version of the public questionnaire (organisation/questionnaire.py), append-only.
+
+    A change is a new version, never an edit: a disclosure names the version it answered
+    (in its sealed answers) and is shown by it for ever. The newest version is the current one.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="questionnaires"
+    )
+    number = models.PositiveIntegerField()
+    document = models.JSONField(help_text="The checked questionnaire document.")
+    source = models.CharField(max_length=40, help_text="Who or what made it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="uniq_questionnaire_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} questionnaire {self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Versions are immutable: a disclosure answered this one as it is.
+        if self.pk is not None:
+            raise ValueError("a questionnaire version is never changed; publish a new one")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from django.db import transaction
 from whistledesk.audit.services import audit_record
 from whistledesk.organisation.config_file import OrganisationConfig
 from whistledesk.organisation.models import Organisation, Outcome, ReportYear, ServiceCategory
+from whistledesk.organisation.questionnaire_services import questionnaire_publish
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,11 @@ def organisation_configure(
                 "further_action_example": y.further_action_example,
                 "no_further_action_example": y.no_further_action_example,
             },
+        )
+
+    if config.questionnaire is not None:
+        questionnaire_publish(
+            actor=actor, organisation=org, document=config.questionnaire, source="configuration"
         )
 
     result = ConfigureResult(

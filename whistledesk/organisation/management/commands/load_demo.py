@@ -20,7 +20,7 @@ from whistledesk.reports.disclosure_check import disclosure_check_get
 from whistledesk.reports.disclosure_control import PUBLISH
 from whistledesk.reports.preparation import report_disclosure_decide
 
-DEMO_CONFIG = Path(__file__).resolve().parents[2] / "demo" / "cco.toml"
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "childrens_commissioner.toml"
 ACTOR = "load_demo"
 # The Commissioner published its 2022/23 tables with their small numbers (1 children's
 # home, 2 early years providers). The demo records that decision with its reason, so the
