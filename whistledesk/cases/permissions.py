@@ -34,6 +34,10 @@ C caseworker, S safeguarding lead, M manager, A auditor; "-" everyone else (cust
 | confirm safeguarding action                    | -          | -          | any | -   | -   |
 | assign, record a conflict, reopen              | -          | -          | -   | any | -   |
 | publish the annual report (no case involved)   | -          | -          | -   | yes | -   |
+| word the follow-up messages (no case involved) | -          | -          | -   | yes | -   |
+
+"Message the whistleblower" also covers issuing a receipt to someone who phoned or wrote,
+sharing call notes with them and sending follow-up messages by letter or email.
 
 Custodians decide identity requests (whistledesk.identity), which needs no case content.
 """
@@ -73,6 +77,7 @@ class Perm(enum.StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     PUBLISH_REPORT = "publish_report"  # the annual report; concerns no single case
+    EDIT_FOLLOWUP_WORDING = "edit_followup_wording"  # the organisation's message templates
 
 
 class Scope(enum.Enum):
@@ -117,6 +122,7 @@ POLICY: dict[Perm, dict[Role, Scope]] = {
     Perm.CLOSE: _CASEWORK,
     Perm.REOPEN: {_M: ANY},
     Perm.PUBLISH_REPORT: {_M: ANY},
+    Perm.EDIT_FOLLOWUP_WORDING: {_M: ANY},
 }
 
 _MESSAGES = {
@@ -142,6 +148,7 @@ _MESSAGES = {
     Perm.CLOSE: "close cases",
     Perm.REOPEN: "reopen cases (managers only)",
     Perm.PUBLISH_REPORT: "publish the annual report (managers only)",
+    Perm.EDIT_FOLLOWUP_WORDING: "change the messages to whistleblowers (managers only)",
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."

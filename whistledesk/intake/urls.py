@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from whistledesk.intake import views, views_files, views_inbox, views_legal
+from whistledesk.intake import views, views_files, views_inbox, views_inbox_call, views_legal
 
 app_name = "intake"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("follow-up/", views_inbox.sign_in, name="inbox_sign_in"),
     path("follow-up/inbox/", views_inbox.inbox, name="inbox"),
     path("follow-up/files/<int:attachment_id>/", views_inbox.source_file, name="source_file"),
+    path(
+        "follow-up/call-notes/<int:review_id>/",
+        views_inbox_call.call_notes_answer,
+        name="call_notes_answer",
+    ),
     path("follow-up/sign-out/", views_inbox.sign_out, name="inbox_sign_out"),
     path("privacy/", views_legal.privacy, name="privacy"),
     path("accessibility/", views_legal.accessibility, name="accessibility"),

@@ -18,8 +18,12 @@ Format (see whistledesk/organisation/demo/cco.toml for a complete example):
                               (dates: 2026-11-30), method, enforcement ("ehrc" or "ecni")
     [wording]                 the report's sentence templates, each optional (the neutral
                               default otherwise): see whistledesk/organisation/wording.py
+    [followup]                the messages to whistleblowers, each optional (the shipped
+                              default otherwise): acknowledgement, feedback, outcome; see
+                              whistledesk/organisation/followup_wording.py
     [[services]]              label (required), phrase, description      (at least one)
-    [[outcomes]]              label (required), further_action (required) (at least one)
+    [[outcomes]]              label (required), further_action (required) (at least one),
+                              whistleblower_text (the outcome in plain words for them)
     [[years]]                 year (required), impact, further_action_example,
                               no_further_action_example
 """
@@ -37,7 +41,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
 from whistledesk.core.exceptions import DomainError
-from whistledesk.organisation import wording
+from whistledesk.organisation import followup_wording, wording
 from whistledesk.organisation.models import (
     AccessibilityStatus,
     EnforcementBody,
@@ -64,6 +68,7 @@ class ServiceConfig:
 class OutcomeConfig:
     label: str
     further_action: bool
+    whistleblower_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,8 @@ class OrganisationConfig:
     years: list[YearConfig] = field(default_factory=list)
     # Every template key, the file's wording or the default.
     wording: dict[str, str] = field(default_factory=lambda: dict(wording.DEFAULTS))
+    # Every follow-up message template, the file's or the default.
+    followup: dict[str, str] = field(default_factory=lambda: dict(followup_wording.DEFAULTS))
 
 
 # key -> (type, required, maximum length or None). Lengths mirror the model fields.
@@ -156,6 +163,7 @@ _SERVICE_KEYS: dict[str, tuple[type, bool, int | None]] = {
 _OUTCOME_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "label": (str, True, 400),
     "further_action": (bool, True, None),
+    "whistleblower_text": (str, False, None),
 }
 _YEAR_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "year": (int, True, None),
@@ -166,7 +174,11 @@ _YEAR_KEYS: dict[str, tuple[type, bool, int | None]] = {
 _WORDING_KEYS: dict[str, tuple[type, bool, int | None]] = {
     key: (str, False, wording.MAX_LENGTH) for key in wording.DEFAULTS
 }
+_FOLLOWUP_KEYS: dict[str, tuple[type, bool, int | None]] = {
+    kind: (str, False, followup_wording.MAX_LENGTH) for kind in followup_wording.DEFAULTS
+}
 _TOP_KEYS = {
+    "followup",
     "organisation",
     "privacy",
     "accessibility",
@@ -272,6 +284,16 @@ def _check_wording(table: Any, problems: list[str]) -> dict[str, str]:
     return {key: given.get(key) or default for key, default in wording.DEFAULTS.items()}
 
 
+def _check_followup(table: Any, problems: list[str]) -> dict[str, str]:
+    """Every follow-up template: the file's when given and sound, else the default."""
+    given = _check_table(table, _FOLLOWUP_KEYS, "followup", problems)
+    for kind, text in given.items():
+        if text:
+            for problem in followup_wording.template_problems(kind, text):
+                problems.append(f"followup.{kind}: {problem}")
+    return {k: given.get(k) or default for k, default in followup_wording.DEFAULTS.items()}
+
+
 def _check_email(value: str, where: str, problems: list[str]) -> None:
     if value:
         try:
@@ -332,7 +354,7 @@ def parse_config(text: str) -> OrganisationConfig:
         if key not in _TOP_KEYS:
             problems.append(
                 f"unknown key {key!r} (allowed: [organisation], [privacy], [accessibility], "
-                "[wording], [[services]], [[outcomes]], [[years]])"
+                "[wording], [followup], [[services]], [[outcomes]], [[years]])"
             )
     org: dict[str, Any] = {}
     if "organisation" in data:
@@ -349,6 +371,7 @@ def parse_config(text: str) -> OrganisationConfig:
 
     legal = _check_legal(org, data, problems)
     templates = _check_wording(data.get("wording", {}), problems)
+    followup = _check_followup(data.get("followup", {}), problems)
 
     services = [
         _check_table(t, _SERVICE_KEYS, f"services[{i}]", problems)
@@ -400,7 +423,12 @@ def parse_config(text: str) -> OrganisationConfig:
             for s in services
         ],
         outcomes=[
-            OutcomeConfig(label=o["label"], further_action=o["further_action"]) for o in outcomes
+            OutcomeConfig(
+                label=o["label"],
+                further_action=o["further_action"],
+                whistleblower_text=o.get("whistleblower_text", ""),
+            )
+            for o in outcomes
         ],
         years=[
             YearConfig(
@@ -412,6 +440,7 @@ def parse_config(text: str) -> OrganisationConfig:
             for y in years
         ],
         wording=templates,
+        followup=followup,
     )
 
 

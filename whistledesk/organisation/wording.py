@@ -116,7 +116,11 @@ def _braced(names: frozenset[str] | set[str]) -> str:
 
 def template_problems(key: str, text: str) -> list[str]:
     """Why `text` cannot be the template `key` (empty when it can)."""
-    allowed = BY_KEY[key].placeholders
+    return placeholder_problems(BY_KEY[key].placeholders, text)
+
+
+def placeholder_problems(allowed: frozenset[str], text: str) -> list[str]:
+    """Why `text` is not a template using only the placeholders `allowed`."""
     try:
         pieces = list(string.Formatter().parse(text))
     except ValueError as exc:
