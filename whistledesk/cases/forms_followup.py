@@ -35,7 +35,9 @@ class FollowupSendForm(forms.Form):
             FollowupVia.LETTER: "Make a letter (PDF) to print and post",
             FollowupVia.EMAIL: "Make email text to copy into an email",
         }
-        self.fields["via"].choices = [(v.value, labels[v]) for v in vias]
+        via = self.fields["via"]
+        assert isinstance(via, forms.ChoiceField)
+        via.choices = [(v.value, labels[v]) for v in vias]
         if len(vias) == 1:
             self.fields["via"].initial = vias[0].value
 

@@ -40,8 +40,10 @@ def _followup_field(kind: str) -> models.TextField:
     template = followup_wording.BY_KIND[kind]
     return models.TextField(
         default=template.default,
+        blank=True,
         validators=[followup_wording.FollowupTemplateValidator(kind)],
-        help_text="Placeholders: " + ", ".join(f"{{{p}}}" for p in sorted(template.placeholders)),
+        help_text="Blank: the shipped default. Placeholders: "
+        + ", ".join(f"{{{p}}}" for p in sorted(template.placeholders)),
     )
 
 
