@@ -123,8 +123,6 @@ def call_notes_respond(
 ) -> CallNotesReview:
     """The caller agrees the notes, or asks for a correction (their text is required)."""
     correction = correction.strip()
-    if not agree and not correction:
-        raise DomainError("Say what is wrong or missing in the notes.", field="correction")
     if len(correction) > MAX_CORRECTION_CHARS:
         raise DomainError(
             f"Your correction is too long: keep it under {MAX_CORRECTION_CHARS:,} characters.",
@@ -141,6 +139,8 @@ def call_notes_respond(
             raise DomainError("These notes have been replaced: read the newest ones below.")
         if review.status != ReviewStatus.AWAITING:
             raise DomainError("You have already answered about these notes.")
+        if not agree and not correction:
+            raise DomainError("Say what is wrong or missing in the notes.", field="correction")
         review.status = ReviewStatus.AGREED if agree else ReviewStatus.CORRECTION
         review.responded_at = timezone.now()
         review.correction_ciphertext = b"" if agree else source_seal(source=source, text=correction)
