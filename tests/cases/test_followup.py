@@ -219,6 +219,8 @@ def test_feedback_to_a_letter_writer_is_a_pdf_letter_recorded_on_the_case(users:
     sent = FollowupSent.objects.get()
     assert response["Location"] == f"/staff/cases/{case.reference}/follow-up/sent/{sent.pk}/"
     assert (sent.kind, sent.via, sent.sent_by) == ("feedback", "letter", users["intake_officer"])
+    case.refresh_from_db()
+    assert case.feedback_given_on == dt.date.today()  # the feedback clock is met
     assert b"local authority" not in bytes(sent.body_sealed)  # sealed under the case key
     assert "{reference}" in sent.template_text  # which template it came from
 

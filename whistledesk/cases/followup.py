@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from whistledesk.accounts.keyring import KeyLocked
 from whistledesk.audit.services import audit_record
@@ -138,6 +139,13 @@ def followup_message_send(
             body_sealed=_seal(disclosure, body, private_key, actor),
             sent_by=actor,
         )
+        # Feedback (or the outcome, which is final feedback) given today, for the clocks.
+        today = timezone.localdate()
+        if kind != FollowupKind.ACKNOWLEDGEMENT and disclosure.feedback_given_on != today:
+            Disclosure.objects.filter(pk=disclosure.pk).update(
+                feedback_given_on=today, updated_at=timezone.now()
+            )
+            disclosure.feedback_given_on = today
         audit_record(
             actor=actor,
             action="followup.sent",
