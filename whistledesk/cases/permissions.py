@@ -37,6 +37,10 @@ C caseworker, S safeguarding lead, M manager, A auditor; "-" everyone else (cust
 | signpost to another prescribed person          | -          | handler    | -   | any | -   |
 | word the signposting message (no case)         | -          | -          | -   | yes | -   |
 | management information and the register export | -          | -          | -   | yes | yes |
+| word the follow-up messages (no case involved) | -          | -          | -   | yes | -   |
+
+"Message the whistleblower" also covers issuing a receipt to someone who phoned or wrote,
+sharing call notes with them and sending follow-up messages by letter or email.
 
 Custodians decide identity requests (whistledesk.identity), which needs no case content.
 """
@@ -85,6 +89,7 @@ class Perm(enum.StrEnum):
     # Figures over the register and its clear-field export (reports.management_info); no content.
     MANAGEMENT_INFO = "management_info"
     EDIT_QUESTIONNAIRE = "edit_questionnaire"  # the public form; concerns no single case
+    EDIT_FOLLOWUP_WORDING = "edit_followup_wording"  # the organisation's message templates
 
 
 class Scope(enum.Enum):
@@ -133,6 +138,7 @@ POLICY: dict[Perm, dict[Role, Scope]] = {
     Perm.CONFIGURE_SIGNPOSTING: {_M: ANY},
     Perm.MANAGEMENT_INFO: {_M: ANY, _A: ANY},
     Perm.EDIT_QUESTIONNAIRE: {_M: ANY},
+    Perm.EDIT_FOLLOWUP_WORDING: {_M: ANY},
 }
 
 _MESSAGES = {
@@ -162,6 +168,7 @@ _MESSAGES = {
     Perm.CONFIGURE_SIGNPOSTING: "change the signposting message (managers only)",
     Perm.MANAGEMENT_INFO: "see management information (managers and auditors only)",
     Perm.EDIT_QUESTIONNAIRE: "change the public form (managers only)",
+    Perm.EDIT_FOLLOWUP_WORDING: "change the messages to whistleblowers (managers only)",
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.generic.base import RedirectView
 
-from whistledesk.cases import views, views_case, views_casefile, views_intake
+from whistledesk.cases import views, views_case, views_casefile, views_followup, views_intake
 
 app_name = "cases"
 
@@ -38,6 +38,29 @@ urlpatterns = [
         views_case.confirm_view,
         name="confirm",
     ),
+    # Follow-up for every channel (cases/views_followup.py).
+    path("cases/<str:reference>/receipt/", views_followup.receipt_view, name="receipt"),
+    path(
+        "cases/<str:reference>/call-notes/share/",
+        views_followup.call_notes_share_view,
+        name="call_notes_share",
+    ),
+    path(
+        "cases/<str:reference>/follow-up/sent/<int:sent_id>/",
+        views_followup.followup_sent_view,
+        name="followup_sent",
+    ),
+    path(
+        "cases/<str:reference>/follow-up/sent/<int:sent_id>/letter.pdf",
+        views_followup.followup_letter_view,
+        name="followup_letter",
+    ),
+    path(
+        "cases/<str:reference>/follow-up/<str:kind>/",
+        views_followup.followup_send_view,
+        name="followup_send",
+    ),
+    path("follow-up-wording/", views_followup.followup_wording_view, name="followup_wording"),
     # Bookmarks of the old casework address lead to the same page (a GET changes nothing).
     re_path(r"^casework/(?P<rest>.+)$", RedirectView.as_view(url="/staff/cases/%(rest)s")),
 ]

@@ -21,11 +21,11 @@ from whistledesk.accounts.keyring import KeyLocked
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.notes import note_seal
 from whistledesk.casefiles.selectors import has_source_inbox
-from whistledesk.casefiles.services import message_send_to_source
 from whistledesk.cases.clock import feedback_due
 from whistledesk.cases.models import Disclosure, Status, StatusChange
 from whistledesk.cases.permissions import Perm, require
 from whistledesk.core.exceptions import DomainError
+from whistledesk.organisation.followup_wording import followup_message
 from whistledesk.organisation.models import Outcome
 
 S = Status
@@ -58,14 +58,9 @@ TRANSITION_LABELS: dict[tuple[Status, Status], str] = {
 
 
 def acknowledgement_text(disclosure: Disclosure) -> str:
-    """What the whistleblower reads in their inbox when their disclosure is acknowledged."""
-    due = disclosure.feedback_due_on
-    when = f" by {due.day} {due:%B %Y}" if due else ""
-    return (
-        f"We have received your disclosure {disclosure.reference} and a member of our staff "
-        f"is looking at it. We will tell you what we are doing about it{when}. We may write "
-        "to you here with questions, so please check this inbox with your receipt."
-    )
+    """What the whistleblower reads in their inbox when their disclosure is acknowledged:
+    the organisation's acknowledgement template (organisation/followup_wording.py)."""
+    return followup_message(disclosure.organisation, "acknowledgement", disclosure)
 
 
 class TransitionRefused(DomainError):
@@ -153,10 +148,14 @@ def disclosure_transition(
     locked.status = target
     locked.save(update_fields=fields)
     if write_acknowledgement and private_key is not None:  # (None was refused above)
-        message_send_to_source(
+        # Recorded on the case like any follow-up message (cases.followup).
+        from whistledesk.cases.followup import followup_message_send
+
+        followup_message_send(
             actor=actor,
             disclosure=locked,
-            text=acknowledgement_text(locked),
+            kind="acknowledgement",
+            body=acknowledgement_text(locked),
             private_key=private_key,
         )
     StatusChange.objects.create(

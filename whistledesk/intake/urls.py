@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from whistledesk.intake import views, views_files, views_inbox, views_inbox_email, views_legal
+from whistledesk.intake import (
+    views,
+    views_files,
+    views_inbox,
+    views_inbox_call,
+    views_inbox_email,
+    views_legal,
+)
 
 app_name = "intake"
 
@@ -16,6 +23,11 @@ urlpatterns = [
     path("follow-up/inbox/", views_inbox.inbox, name="inbox"),
     path("follow-up/files/<int:attachment_id>/", views_inbox.source_file, name="source_file"),
     path("follow-up/email/", views_inbox_email.inbox_email, name="inbox_email"),
+    path(
+        "follow-up/call-notes/<int:review_id>/",
+        views_inbox_call.call_notes_answer,
+        name="call_notes_answer",
+    ),
     path("follow-up/sign-out/", views_inbox.sign_out, name="inbox_sign_out"),
     path("privacy/", views_legal.privacy, name="privacy"),
     path("accessibility/", views_legal.accessibility, name="accessibility"),

@@ -29,6 +29,7 @@ from whistledesk.casefiles.services import (
     source_authenticate,
     source_session_restore,
 )
+from whistledesk.cases.call_notes import call_notes_for_source
 from whistledesk.core.exceptions import DomainError
 from whistledesk.intake.forms import ReceiptForm, SourceMessageForm
 from whistledesk.intake.status import status_for_source
@@ -96,6 +97,7 @@ def _inbox(
             "status": status_for_source(source.disclosure),
             "thread": thread,
             "form": form,
+            "call_notes": call_notes_for_source(source=source),  # helpline callers (Art 18)
         },
         status=status,
     )

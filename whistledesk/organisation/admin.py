@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from whistledesk.organisation import wording
+from whistledesk.organisation import followup_wording, wording
 from whistledesk.organisation.models import Organisation, Outcome, ReportYear, ServiceCategory
 
 
@@ -14,7 +14,7 @@ class ServiceInline(admin.TabularInline):
 class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 0
-    fields = ["position", "label", "further_action", "active"]
+    fields = ["position", "label", "further_action", "whistleblower_text", "active"]
 
 
 @admin.register(Organisation)
@@ -80,6 +80,14 @@ class OrganisationAdmin(admin.ModelAdmin):
                 "in braces, e.g. {count}; each field lists the ones it accepts. Write {{ or }} "
                 "for a literal brace.",
                 "fields": [f"wording_{key}" for key in wording.DEFAULTS],
+            },
+        ),
+        (
+            "Messages to whistleblowers",
+            {
+                "description": "Acknowledgement, feedback and outcome messages (follow-up "
+                "inbox, letter or email). Placeholders in braces; staff can edit before sending.",
+                "fields": [f"followup_{kind}" for kind in followup_wording.DEFAULTS],
             },
         ),
     ]

@@ -19,8 +19,12 @@ Format (see whistledesk/organisation/demo/cco.toml for a complete example):
                               (dates: 2026-11-30), method, enforcement ("ehrc" or "ecni")
     [wording]                 the report's sentence templates, each optional (the neutral
                               default otherwise): see whistledesk/organisation/wording.py
+    [followup]                the messages to whistleblowers, each optional (the shipped
+                              default otherwise): acknowledgement, feedback, outcome; see
+                              whistledesk/organisation/followup_wording.py
     [[services]]              label (required), phrase, description      (at least one)
-    [[outcomes]]              label (required), further_action (required) (at least one)
+    [[outcomes]]              label (required), further_action (required) (at least one),
+                              whistleblower_text (the outcome in plain words for them)
     [[years]]                 year (required), impact, further_action_example,
                               no_further_action_example
 """
@@ -38,7 +42,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
 from whistledesk.core.exceptions import DomainError
-from whistledesk.organisation import wording
+from whistledesk.organisation import followup_wording, wording
 from whistledesk.organisation.models import (
     AccessibilityStatus,
     EnforcementBody,
@@ -66,6 +70,7 @@ class ServiceConfig:
 class OutcomeConfig:
     label: str
     further_action: bool
+    whistleblower_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,8 @@ class OrganisationConfig:
     wording: dict[str, str] = field(default_factory=lambda: dict(wording.DEFAULTS))
     # The [questionnaire] table, checked (organisation/questionnaire.py); None: left as it is.
     questionnaire: dict[str, Any] | None = None
+    # Every follow-up message template, the file's or the default.
+    followup: dict[str, str] = field(default_factory=lambda: dict(followup_wording.DEFAULTS))
 
 
 # key -> (type, required, maximum length or None). Lengths mirror the model fields.
@@ -163,6 +170,7 @@ _SERVICE_KEYS: dict[str, tuple[type, bool, int | None]] = {
 _OUTCOME_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "label": (str, True, 400),
     "further_action": (bool, True, None),
+    "whistleblower_text": (str, False, None),
 }
 _YEAR_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "year": (int, True, None),
@@ -173,7 +181,11 @@ _YEAR_KEYS: dict[str, tuple[type, bool, int | None]] = {
 _WORDING_KEYS: dict[str, tuple[type, bool, int | None]] = {
     key: (str, False, wording.MAX_LENGTH) for key in wording.DEFAULTS
 }
+_FOLLOWUP_KEYS: dict[str, tuple[type, bool, int | None]] = {
+    kind: (str, False, followup_wording.MAX_LENGTH) for kind in followup_wording.DEFAULTS
+}
 _TOP_KEYS = {
+    "followup",
     "organisation",
     "privacy",
     "accessibility",
@@ -280,6 +292,16 @@ def _check_wording(table: Any, problems: list[str]) -> dict[str, str]:
     return {key: given.get(key) or default for key, default in wording.DEFAULTS.items()}
 
 
+def _check_followup(table: Any, problems: list[str]) -> dict[str, str]:
+    """Every follow-up template: the file's when given and sound, else the default."""
+    given = _check_table(table, _FOLLOWUP_KEYS, "followup", problems)
+    for kind, text in given.items():
+        if text:
+            for problem in followup_wording.template_problems(kind, text):
+                problems.append(f"followup.{kind}: {problem}")
+    return {k: given.get(k) or default for k, default in followup_wording.DEFAULTS.items()}
+
+
 def _check_email(value: str, where: str, problems: list[str]) -> None:
     if value:
         try:
@@ -341,6 +363,7 @@ def parse_config(text: str) -> OrganisationConfig:
             problems.append(
                 f"unknown key {key!r} (allowed: [organisation], [privacy], [accessibility], "
                 "[wording], [[services]], [[outcomes]], [[years]], [questionnaire])"
+                "[wording], [followup], [[services]], [[outcomes]], [[years]])"
             )
     org: dict[str, Any] = {}
     if "organisation" in data:
@@ -362,6 +385,7 @@ def parse_config(text: str) -> OrganisationConfig:
         )
     legal = _check_legal(org, data, problems)
     templates = _check_wording(data.get("wording", {}), problems)
+    followup = _check_followup(data.get("followup", {}), problems)
 
     services = [
         _check_table(t, _SERVICE_KEYS, f"services[{i}]", problems)
@@ -420,7 +444,12 @@ def parse_config(text: str) -> OrganisationConfig:
             for s in services
         ],
         outcomes=[
-            OutcomeConfig(label=o["label"], further_action=o["further_action"]) for o in outcomes
+            OutcomeConfig(
+                label=o["label"],
+                further_action=o["further_action"],
+                whistleblower_text=o.get("whistleblower_text", ""),
+            )
+            for o in outcomes
         ],
         years=[
             YearConfig(
@@ -433,6 +462,7 @@ def parse_config(text: str) -> OrganisationConfig:
         ],
         wording=templates,
         questionnaire=questionnaire,
+        followup=followup,
     )
 
 

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from whistledesk.core.models import TimeStampedModel
-from whistledesk.organisation import wording
+from whistledesk.organisation import followup_wording, wording
 
 
 def validate_year_start(month: int, day: int) -> None:
@@ -33,6 +33,17 @@ def _wording_field(key: str) -> models.CharField:
         default=template.default,
         validators=[wording.TemplateValidator(key)],
         help_text=f"{template.help} Placeholders: "
+        + ", ".join(f"{{{p}}}" for p in sorted(template.placeholders)),
+    )
+
+
+def _followup_field(kind: str) -> models.TextField:
+    template = followup_wording.BY_KIND[kind]
+    return models.TextField(
+        default=template.default,
+        blank=True,
+        validators=[followup_wording.FollowupTemplateValidator(kind)],
+        help_text="Blank: the shipped default. Placeholders: "
         + ", ".join(f"{{{p}}}" for p in sorted(template.placeholders)),
     )
 
@@ -143,6 +154,10 @@ class Organisation(TimeStampedModel):
     wording_no_further_action = _wording_field("no_further_action")
     wording_no_further_action_one = _wording_field("no_further_action_one")
     wording_no_further_action_none = _wording_field("no_further_action_none")
+    # Follow-up messages to whistleblowers (organisation/followup_wording.py).
+    followup_acknowledgement = _followup_field("acknowledgement")
+    followup_feedback = _followup_field("feedback")
+    followup_outcome = _followup_field("outcome")
 
     def __str__(self) -> str:
         return self.name
@@ -216,6 +231,11 @@ class Outcome(models.Model):
         help_text="Counts as 'further action taken' in the statutory report."
     )
     active = models.BooleanField(default=True)
+    whistleblower_text = models.TextField(
+        blank=True,
+        help_text="The outcome in plain words for the whistleblower's outcome message "
+        "(blank: the label).",
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -94,6 +94,8 @@ def organisation_configure(
         setattr(org, name, value)
     for key, template in config.wording.items():
         setattr(org, f"wording_{key}", template)
+    for kind, template in config.followup.items():
+        setattr(org, f"followup_{kind}", template)
     org.save()
 
     s_created, s_updated, s_deactivated = _sync_ordered(
@@ -107,7 +109,14 @@ def organisation_configure(
     o_created, o_updated, o_deactivated = _sync_ordered(
         Outcome,
         organisation=org,
-        wanted=[{"label": o.label, "further_action": o.further_action} for o in config.outcomes],
+        wanted=[
+            {
+                "label": o.label,
+                "further_action": o.further_action,
+                "whistleblower_text": o.whistleblower_text,
+            }
+            for o in config.outcomes
+        ],
     )
     # Years not in the file are left alone: their text may have been written in the admin.
     for y in config.years:
@@ -153,3 +162,33 @@ def organisation_configure(
         },
     )
     return result
+
+
+@transaction.atomic
+def organisation_followup_wording_set(
+    *, actor: Any, organisation: Organisation, texts: dict[str, str]
+) -> Organisation:
+    """Save the follow-up message templates (checked by the caller's form or config).
+
+    Audited with the kinds changed, never the text.
+    """
+    from whistledesk.organisation.followup_wording import DEFAULTS, template_problems
+
+    changed = []
+    for kind in DEFAULTS:
+        text = texts.get(kind, "").strip()
+        if not text or template_problems(kind, text):
+            continue
+        if getattr(organisation, f"followup_{kind}") != text:
+            setattr(organisation, f"followup_{kind}", text)
+            changed.append(kind)
+    if changed:
+        organisation.save(update_fields=[f"followup_{k}" for k in changed] + ["updated_at"])
+        audit_record(
+            actor=actor,
+            action="organisation.followup_wording_changed",
+            object_type="organisation",
+            object_id=organisation.pk,
+            details={"kinds": changed},
+        )
+    return organisation

@@ -19,9 +19,21 @@ from whistledesk.cases.models.disclosure import (
     Section43B,
     Status,
 )
+from whistledesk.cases.models.followup import (
+    CallNotesReview,
+    FollowupKind,
+    FollowupSent,
+    FollowupVia,
+    ReviewStatus,
+)
 
 __all__ = [
     "ActionKind",
+    "CallNotesReview",
+    "FollowupKind",
+    "FollowupSent",
+    "FollowupVia",
+    "ReviewStatus",
     "BodyKind",
     "CaseAction",
     "ConcernReason",
