@@ -67,6 +67,11 @@ class ManagementForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
+        for name, day in (("date_from", start), ("date_to", end)):
+            if isinstance(day, dt.date) and not MIN_YEAR <= day.year <= MAX_YEAR:
+                self.add_error(name, f"Enter a date in the years {MIN_YEAR} to {MAX_YEAR}")
+                data[name] = None
+        start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The end date must be the same as or after the start date")
         first, last = data.get("first_year"), data.get("last_year")
