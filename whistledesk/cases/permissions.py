@@ -33,6 +33,8 @@ C caseworker, S safeguarding lead, M manager, A auditor; "-" everyone else (cust
 | raise a safeguarding concern                   | unassigned | handler    | any | any | -   |
 | confirm safeguarding action                    | -          | -          | any | -   | -   |
 | assign, record a conflict, reopen              | -          | -          | -   | any | -   |
+| extend the feedback deadline (with a reason)   | -          | handler    | -   | any | -   |
+| set a reminder on the case (for oneself)       | unassigned | handler    | any | any | -   |
 | publish the annual report (no case involved)   | -          | -          | -   | yes | -   |
 
 Custodians decide identity requests (whistledesk.identity), which needs no case content.
@@ -73,6 +75,8 @@ class Perm(enum.StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     PUBLISH_REPORT = "publish_report"  # the annual report; concerns no single case
+    EXTEND_FEEDBACK = "extend_feedback"  # justified extension to 6 months (Art 11(2)(d))
+    SET_REMINDER = "set_reminder"  # a dated reminder with a sealed note, for oneself
 
 
 class Scope(enum.Enum):
@@ -117,6 +121,9 @@ POLICY: dict[Perm, dict[Role, Scope]] = {
     Perm.CLOSE: _CASEWORK,
     Perm.REOPEN: {_M: ANY},
     Perm.PUBLISH_REPORT: {_M: ANY},
+    Perm.EXTEND_FEEDBACK: _CASEWORK,
+    # Its note is sealed under the case key: those who may read the case's content.
+    Perm.SET_REMINDER: _CONTENT,
 }
 
 _MESSAGES = {
@@ -142,6 +149,8 @@ _MESSAGES = {
     Perm.CLOSE: "close cases",
     Perm.REOPEN: "reopen cases (managers only)",
     Perm.PUBLISH_REPORT: "publish the annual report (managers only)",
+    Perm.EXTEND_FEEDBACK: "extend the feedback deadline",
+    Perm.SET_REMINDER: "set reminders on this case",
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."

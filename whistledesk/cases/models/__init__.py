@@ -12,23 +12,27 @@ from whistledesk.cases.models.casework import (
     SafeguardingConcern,
     StatusChange,
 )
+from whistledesk.cases.models.deadlines import CaseReminder, FeedbackExtension
 from whistledesk.cases.models.disclosure import (
     Channel,
     Disclosure,
     RiskLevel,
     Section43B,
     Status,
+    Timeliness,
 )
 
 __all__ = [
     "ActionKind",
     "BodyKind",
     "CaseAction",
+    "CaseReminder",
     "ConcernReason",
     "Channel",
     "ConflictOfInterest",
     "Consent",
     "Disclosure",
+    "FeedbackExtension",
     "Referral",
     "ReferralBody",
     "RiskLevel",
@@ -36,4 +40,5 @@ __all__ = [
     "Section43B",
     "Status",
     "StatusChange",
+    "Timeliness",
 ]
