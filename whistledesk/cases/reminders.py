@@ -60,8 +60,8 @@ def reminder_set(
 @transaction.atomic
 def reminder_done(*, actor: Any, reminder: CaseReminder) -> CaseReminder:
     """Mark one's own reminder done (others' reminders are theirs to close)."""
-    locked = CaseReminder.objects.select_for_update().select_related("disclosure").get(
-        pk=reminder.pk
+    locked = (
+        CaseReminder.objects.select_for_update().select_related("disclosure").get(pk=reminder.pk)
     )
     require(actor, Perm.VIEW_CASE, locked.disclosure)
     if locked.user_id != actor.pk:

@@ -28,58 +28,106 @@ def settle_known(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_risk_immediate'),
+        ("cases", "0007_risk_immediate"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='disclosure',
-            name='acknowledgement_timeliness',
-            field=models.CharField(blank=True, choices=[('met', 'Met'), ('late', 'Late'), ('missed', 'Missed')], max_length=10),
+            model_name="disclosure",
+            name="acknowledgement_timeliness",
+            field=models.CharField(
+                blank=True,
+                choices=[("met", "Met"), ("late", "Late"), ("missed", "Missed")],
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='feedback_timeliness',
-            field=models.CharField(blank=True, choices=[('met', 'Met'), ('late', 'Late'), ('missed', 'Missed')], max_length=10),
+            model_name="disclosure",
+            name="feedback_timeliness",
+            field=models.CharField(
+                blank=True,
+                choices=[("met", "Met"), ("late", "Late"), ("missed", "Missed")],
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='chased_for',
+            model_name="referral",
+            name="chased_for",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='FeedbackExtension',
+            name="FeedbackExtension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous_due_on', models.DateField()),
-                ('new_due_on', models.DateField()),
-                ('reason_sealed', models.BinaryField(blank=True, default=b'')),
-                ('extended_at', models.DateTimeField(auto_now_add=True)),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback_extensions', to='cases.disclosure')),
-                ('extended_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("previous_due_on", models.DateField()),
+                ("new_due_on", models.DateField()),
+                ("reason_sealed", models.BinaryField(blank=True, default=b"")),
+                ("extended_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback_extensions",
+                        to="cases.disclosure",
+                    ),
+                ),
+                (
+                    "extended_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['extended_at', 'id'],
+                "ordering": ["extended_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseReminder',
+            name="CaseReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('remind_on', models.DateField()),
-                ('note_sealed', models.BinaryField(blank=True, default=b'')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='cases.disclosure')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("remind_on", models.DateField()),
+                ("note_sealed", models.BinaryField(blank=True, default=b"")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="cases.disclosure",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['remind_on', 'id'],
-                'indexes': [models.Index(fields=['remind_on', 'sent_at', 'done_at'], name='reminder_due'), models.Index(fields=['user', 'done_at', 'remind_on'], name='reminder_user')],
+                "ordering": ["remind_on", "id"],
+                "indexes": [
+                    models.Index(fields=["remind_on", "sent_at", "done_at"], name="reminder_due"),
+                    models.Index(fields=["user", "done_at", "remind_on"], name="reminder_user"),
+                ],
             },
         ),
         migrations.RunPython(settle_known, migrations.RunPython.noop),

@@ -4,20 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_notifications_alerts_outbox_schedule'),
+        ("notifications", "0001_notifications_alerts_outbox_schedule"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alertpreference',
-            name='kind',
-            field=models.CharField(choices=[('new_disclosure', 'A new disclosure arrives'), ('immediate_risk', 'A disclosure says a child is at immediate risk'), ('source_message', 'A whistleblower replies or sends a file on your case'), ('daily_digest', 'Each morning, what is due or overdue'), ('reassurance_overdue', "A referral's reassurance date passes without a response on your case"), ('case_reminder', 'A reminder you set on a case falls due')], max_length=30),
+            model_name="alertpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_disclosure", "A new disclosure arrives"),
+                    ("immediate_risk", "A disclosure says a child is at immediate risk"),
+                    ("source_message", "A whistleblower replies or sends a file on your case"),
+                    ("daily_digest", "Each morning, what is due or overdue"),
+                    (
+                        "reassurance_overdue",
+                        "A referral's reassurance date passes without a response on your case",
+                    ),
+                    ("case_reminder", "A reminder you set on a case falls due"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='outboundemail',
-            name='kind',
-            field=models.CharField(choices=[('new_disclosure', 'A new disclosure arrives'), ('immediate_risk', 'A disclosure says a child is at immediate risk'), ('source_message', 'A whistleblower replies or sends a file on your case'), ('daily_digest', 'Each morning, what is due or overdue'), ('reassurance_overdue', "A referral's reassurance date passes without a response on your case"), ('case_reminder', 'A reminder you set on a case falls due')], max_length=30),
+            model_name="outboundemail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_disclosure", "A new disclosure arrives"),
+                    ("immediate_risk", "A disclosure says a child is at immediate risk"),
+                    ("source_message", "A whistleblower replies or sends a file on your case"),
+                    ("daily_digest", "Each morning, what is due or overdue"),
+                    (
+                        "reassurance_overdue",
+                        "A referral's reassurance date passes without a response on your case",
+                    ),
+                    ("case_reminder", "A reminder you set on a case falls due"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
