@@ -49,9 +49,7 @@ def _give_feedback(client: Any, case: Disclosure, on_day: str) -> Any:
     )
 
 
-def test_acknowledged_in_time_then_feedback_in_time(
-    client: Any, new_case: Any, users: Any
-) -> None:
+def test_acknowledged_in_time_then_feedback_in_time(client: Any, new_case: Any, users: Any) -> None:
     # Given a letter received on 31 January 2026
     with on(dt.date(2026, 2, 3)):
         case = _letter(new_case, dt.date(2026, 1, 31))
@@ -208,7 +206,9 @@ def test_extension_at_the_month_end(client: Any, new_case: Any, users: Any) -> N
         url = f"/staff/cases/{case.reference}/feedback-deadline/"
         refused = c.post(url, {"new_due_on": "2026-05-31", "reason": "Complex case"})
         assert "choose 30 May 2026 or earlier" in refused.content.decode()
-        assert c.post(url, {"new_due_on": "2026-05-30", "reason": "Complex case"}).status_code == 302
+        assert (
+            c.post(url, {"new_due_on": "2026-05-30", "reason": "Complex case"}).status_code == 302
+        )
     case.refresh_from_db()
     assert case.feedback_due_on == dt.date(2026, 5, 30)
 
