@@ -23,14 +23,21 @@ URL = "/staff/account/notifications/"
 
 # Typed out from the issue: new disclosure for intake officers and managers; immediate risk
 # for safeguarding leads; replies for the handler (caseworkers, and managers who cover cases
-# without one); the digest for the people with deadlines to watch.
+# without one); the digest for the people with deadlines to watch; reassurance chasers for
+# the handler, managers and safeguarding leads; a reminder to whoever set it, any role.
 DEFAULTS = {
-    Role.INTAKE_OFFICER: {"new_disclosure", "daily_digest"},
-    Role.CASEWORKER: {"source_message", "daily_digest"},
-    Role.SAFEGUARDING_LEAD: {"immediate_risk"},
-    Role.MANAGER: {"new_disclosure", "source_message", "daily_digest"},
-    Role.CUSTODIAN: set(),
-    Role.AUDITOR: set(),
+    Role.INTAKE_OFFICER: {"new_disclosure", "daily_digest", "case_reminder"},
+    Role.CASEWORKER: {"source_message", "daily_digest", "reassurance_overdue", "case_reminder"},
+    Role.SAFEGUARDING_LEAD: {"immediate_risk", "reassurance_overdue", "case_reminder"},
+    Role.MANAGER: {
+        "new_disclosure",
+        "source_message",
+        "daily_digest",
+        "reassurance_overdue",
+        "case_reminder",
+    },
+    Role.CUSTODIAN: {"case_reminder"},
+    Role.AUDITOR: {"case_reminder"},
 }
 
 

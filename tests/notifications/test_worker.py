@@ -77,12 +77,12 @@ def test_workers_ticking_together_enqueue_each_periodic_run_once(
 ) -> None:
     # Given every periodic job due now
     past = timezone.now() - dt.timedelta(minutes=1)
-    for name in ("daily-digest", "retention", "identity-request-expiry"):
+    for name in ("daily-digest", "retention", "identity-request-expiry", "deadlines"):
         PeriodicJob.objects.create(name=name, next_run_at=past)
     # When three workers start at once (each ticks the schedule on start)
     workers = [start_worker("--worker-id", f"w{i}", "--schedule-every", "0.2") for i in range(3)]
     assert wait_until(
-        lambda: PeriodicJob.objects.filter(next_run_at__gt=timezone.now()).count() == 3
+        lambda: PeriodicJob.objects.filter(next_run_at__gt=timezone.now()).count() == 4
     )
     time.sleep(3)  # several more ticks each
     assert all(w.poll() is None for w in workers)
@@ -90,10 +90,11 @@ def test_workers_ticking_together_enqueue_each_periodic_run_once(
     paths = list(DBTaskResult.objects.values_list("task_path", flat=True))
     assert sorted(paths) == [
         "whistledesk.notifications.tasks.daily_digest",
+        "whistledesk.notifications.tasks.deadlines",
         "whistledesk.notifications.tasks.identity_requests_expire",
         "whistledesk.notifications.tasks.retention_daily",
     ]
-    # ...and each ran to the end (digest, retention and identity-request expiry services)
+    # ...and each ran to the end (digest, retention, identity-request expiry, deadlines)
     assert wait_until(
         lambda: set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.identity_keys import holds_identity_key, identity_documents_exist
 from whistledesk.casefiles.notes import note_seal, notes_seal
+from whistledesk.cases.deadlines import deadline_feedback_given
 from whistledesk.cases.models import (
     ActionKind,
     CaseAction,
@@ -246,11 +247,9 @@ def action_record(
         taken_on=taken_on,
         recorded_by=actor,
     )
-    if kind == ActionKind.FEEDBACK and (
-        locked.feedback_given_on is None or taken_on > locked.feedback_given_on
-    ):
-        locked.feedback_given_on = taken_on
-        locked.save(update_fields=["feedback_given_on", "updated_at"])
+    if kind == ActionKind.FEEDBACK:
+        # The first feedback settles the deadline (met or late), whatever follows.
+        deadline_feedback_given(locked, taken_on)
     audit_record(
         actor=actor,
         action="case_action.recorded",

@@ -33,6 +33,8 @@ C caseworker, S safeguarding lead, M manager, A auditor; "-" everyone else (cust
 | raise a safeguarding concern                   | unassigned | handler    | any | any | -   |
 | confirm safeguarding action                    | -          | -          | any | -   | -   |
 | assign, record a conflict, reopen              | -          | -          | -   | any | -   |
+| extend the feedback deadline (with a reason)   | -          | handler    | -   | any | -   |
+| set a reminder on the case (for oneself)       | unassigned | handler    | any | any | -   |
 | publish the annual report (no case involved)   | -          | -          | -   | yes | -   |
 | signpost to another prescribed person          | -          | handler    | -   | any | -   |
 | word the signposting message (no case)         | -          | -          | -   | yes | -   |
@@ -90,6 +92,8 @@ class Perm(enum.StrEnum):
     MANAGEMENT_INFO = "management_info"
     EDIT_QUESTIONNAIRE = "edit_questionnaire"  # the public form; concerns no single case
     EDIT_FOLLOWUP_WORDING = "edit_followup_wording"  # the organisation's message templates
+    EXTEND_FEEDBACK = "extend_feedback"  # justified extension to 6 months (Art 11(2)(d))
+    SET_REMINDER = "set_reminder"  # a dated reminder with a sealed note, for oneself
 
 
 class Scope(enum.Enum):
@@ -139,6 +143,9 @@ POLICY: dict[Perm, dict[Role, Scope]] = {
     Perm.MANAGEMENT_INFO: {_M: ANY, _A: ANY},
     Perm.EDIT_QUESTIONNAIRE: {_M: ANY},
     Perm.EDIT_FOLLOWUP_WORDING: {_M: ANY},
+    Perm.EXTEND_FEEDBACK: _CASEWORK,
+    # Its note is sealed under the case key: those who may read the case's content.
+    Perm.SET_REMINDER: _CONTENT,
 }
 
 _MESSAGES = {
@@ -169,6 +176,8 @@ _MESSAGES = {
     Perm.MANAGEMENT_INFO: "see management information (managers and auditors only)",
     Perm.EDIT_QUESTIONNAIRE: "change the public form (managers only)",
     Perm.EDIT_FOLLOWUP_WORDING: "change the messages to whistleblowers (managers only)",
+    Perm.EXTEND_FEEDBACK: "extend the feedback deadline",
+    Perm.SET_REMINDER: "set reminders on this case",
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."

@@ -16,6 +16,7 @@ from whistledesk.accounts.roles import Role
 from whistledesk.casefiles.notes import NotesReader, notes_attach
 from whistledesk.cases.assessment import normalise_setting, normalise_urn
 from whistledesk.cases.clock import acknowledgement_due
+from whistledesk.cases.deadline_selectors import with_next_due
 from whistledesk.cases.models import Disclosure, Status
 from whistledesk.cases.permissions import Perm, allowed_cases, has_perm, register_visible
 from whistledesk.cases.replies import replies_waiting, with_replies_flag
@@ -199,8 +200,11 @@ class IdFirstPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         qs = cast(QuerySet[Disclosure], self.object_list)
         ids = list(qs.values_list("pk", flat=True)[bottom:top])
-        rows = with_replies_flag(Disclosure.objects.filter(pk__in=ids)).select_related(
-            *_LIST_RELATED
+        # The register's "Due" column is computed in this query (cases.deadline_selectors).
+        rows = with_next_due(
+            with_replies_flag(Disclosure.objects.filter(pk__in=ids)).select_related(
+                *_LIST_RELATED
+            )
         )
         by_id = {d.pk: d for d in rows}
         return Page([by_id[i] for i in ids if i in by_id], number, self)

@@ -1,7 +1,14 @@
 from django.urls import path, re_path
 from django.views.generic.base import RedirectView
 
-from whistledesk.cases import views, views_case, views_casefile, views_followup, views_intake
+from whistledesk.cases import (
+    views,
+    views_case,
+    views_casefile,
+    views_deadlines,
+    views_followup,
+    views_intake,
+)
 
 app_name = "cases"
 
@@ -61,6 +68,17 @@ urlpatterns = [
         name="followup_send",
     ),
     path("follow-up-wording/", views_followup.followup_wording_view, name="followup_wording"),
+    path(
+        "cases/<str:reference>/feedback-deadline/",
+        views_deadlines.feedback_extend_view,
+        name="feedback_extend",
+    ),
+    path("cases/<str:reference>/reminders/", views_deadlines.reminder_set_view, name="remind"),
+    path(
+        "cases/<str:reference>/reminders/<int:reminder_id>/done/",
+        views_deadlines.reminder_done_view,
+        name="reminder_done",
+    ),
     # Bookmarks of the old casework address lead to the same page (a GET changes nothing).
     re_path(r"^casework/(?P<rest>.+)$", RedirectView.as_view(url="/staff/cases/%(rest)s")),
 ]

@@ -16,6 +16,7 @@ from whistledesk.audit.selectors import audit_events_for_disclosure
 from whistledesk.casefiles.notes import notes_reader
 from whistledesk.casefiles.selectors import key_holders, staff_holds_key
 from whistledesk.cases import actions, assessment, safeguarding
+from whistledesk.cases.deadline_selectors import case_deadlines
 from whistledesk.cases.forms import (
     ActionForm,
     AssessmentForm,
@@ -79,6 +80,9 @@ def case_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         "content_refusal": refusal(request.user, Perm.OPEN_CONTENT, disclosure),
         **_casefile_state(disclosure),
         "audit_events": audit_events_for_disclosure(disclosure.pk),
+        **case_deadlines(
+            disclosure=disclosure, user=request.user, notes=notes, perms={p.value for p in perms}
+        ),
     }
     return render(request, "cases/case_detail.html", context)
 

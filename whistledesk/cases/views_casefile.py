@@ -125,7 +125,9 @@ def _render_file(
             "form": form,
             "may_reply": can_act_on(user, Perm.MESSAGE_SOURCE, disclosure),
             "acknowledgement_due": acknowledgement_due(disclosure.received_on),
-            "feedback_due": feedback_due(acknowledged_on),
+            # The stored date is the effective one (an extension included).
+            "feedback_due": disclosure.feedback_due_on
+            or feedback_due(acknowledged_on, disclosure.received_on),
         },
         status=400 if form.errors else 200,
     )

@@ -21,7 +21,7 @@ from whistledesk.accounts.keyring import KeyLocked
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.notes import note_seal
 from whistledesk.casefiles.selectors import has_source_inbox
-from whistledesk.cases.clock import feedback_due
+from whistledesk.cases.deadlines import deadline_acknowledged
 from whistledesk.cases.models import Disclosure, Status, StatusChange
 from whistledesk.cases.permissions import Perm, require
 from whistledesk.core.exceptions import DomainError
@@ -135,8 +135,7 @@ def disclosure_transition(
     fields = ["status", "updated_at"]
     if target == S.ACKNOWLEDGED:
         locked.acknowledged_at = now
-        locked.feedback_due_on = feedback_due(timezone.localdate(now))
-        fields += ["acknowledged_at", "feedback_due_on"]
+        fields += ["acknowledged_at", *deadline_acknowledged(locked, timezone.localdate(now))]
     if target == S.CLOSED:
         if outcome is not None:
             locked.outcome = outcome

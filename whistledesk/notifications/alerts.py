@@ -17,6 +17,7 @@ from django.utils import timezone
 from whistledesk.accounts.roles import Role
 from whistledesk.cases.clock import ACKNOWLEDGE_WITHIN_DAYS, acknowledgement_due
 from whistledesk.cases.models import Disclosure, Status
+from whistledesk.notifications.deadline_alerts import reminder_digest_lines
 from whistledesk.notifications.messages import (
     DigestLine,
     compose_case_alert,
@@ -95,6 +96,7 @@ def digest_lines(*, user: Any, today: dt.date) -> list[DigestLine]:
         ~Q(next_reassurance_due=None), next_reassurance_due__lte=horizon
     ).values_list("reference", "next_reassurance_due")[:200]:
         lines.append(DigestLine(ref, "Reassurance", str(due)))
+    lines += reminder_digest_lines(user=user, horizon=horizon)
     return sorted(lines, key=lambda line: (line.due_on, line.reference))
 
 

@@ -46,6 +46,17 @@ def compose_case_alert(kind: AlertKind, reference: str) -> Composed:
             subject=f"{service}: new message on {reference}",
             body=f"The whistleblower has sent something new on {reference}." + _footer(),
         )
+    if kind == AlertKind.REASSURANCE_OVERDUE:
+        return Composed(
+            subject=f"{service}: reassurance overdue on {reference}",
+            body=f"A referral's reassurance date has passed without a response on {reference}."
+            + _footer(),
+        )
+    if kind == AlertKind.CASE_REMINDER:
+        return Composed(
+            subject=f"{service}: reminder on {reference}",
+            body=f"You set a reminder for today on {reference}." + _footer(),
+        )
     return Composed(
         subject=f"{service}: new disclosure {reference}",
         body=f"A new disclosure has arrived: {reference}." + _footer(),
@@ -55,7 +66,7 @@ def compose_case_alert(kind: AlertKind, reference: str) -> Composed:
 @dataclass(frozen=True)
 class DigestLine:
     reference: str
-    what: str  # "Acknowledgement", "Feedback" or "Reassurance": which clock, never content
+    what: str  # "Acknowledgement", "Feedback", "Reassurance" or "Reminder": never content
     due_on: str  # ISO date
 
 

@@ -15,6 +15,11 @@ class AlertKind(models.TextChoices):
     IMMEDIATE_RISK = "immediate_risk", "A disclosure says a child is at immediate risk"
     SOURCE_MESSAGE = "source_message", "A whistleblower replies or sends a file on your case"
     DAILY_DIGEST = "daily_digest", "Each morning, what is due or overdue"
+    REASSURANCE_OVERDUE = (
+        "reassurance_overdue",
+        "A referral's reassurance date passes without a response on your case",
+    )
+    CASE_REMINDER = "case_reminder", "A reminder you set on a case falls due"
 
 
 class AlertPreference(models.Model):

@@ -16,6 +16,12 @@ DEFAULT_ROLES: dict[AlertKind, frozenset[Role]] = {
     AlertKind.IMMEDIATE_RISK: frozenset({Role.SAFEGUARDING_LEAD}),
     AlertKind.SOURCE_MESSAGE: frozenset({Role.CASEWORKER, Role.MANAGER}),
     AlertKind.DAILY_DIGEST: frozenset({Role.CASEWORKER, Role.INTAKE_OFFICER, Role.MANAGER}),
+    # To the handler (managers when there is none) and, on urgent cases, safeguarding leads.
+    AlertKind.REASSURANCE_OVERDUE: frozenset(
+        {Role.CASEWORKER, Role.MANAGER, Role.SAFEGUARDING_LEAD}
+    ),
+    # A person set it for themselves: on whatever their role.
+    AlertKind.CASE_REMINDER: frozenset(Role),
 }
 
 

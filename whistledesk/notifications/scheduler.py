@@ -57,6 +57,8 @@ class Job:
 
 SCHEDULE: list[Job] = [
     Job("daily-digest", lambda: tasks.daily_digest.enqueue(), daily_at=dt.time(7, 0)),
+    # Missed deadlines, reassurance chasers, case reminders (notifications.deadline_alerts).
+    Job("deadlines", lambda: tasks.deadlines.enqueue(), every=dt.timedelta(minutes=30)),
     Job("retention", lambda: tasks.retention_daily.enqueue(), daily_at=dt.time(2, 30)),
     Job(
         "identity-request-expiry",

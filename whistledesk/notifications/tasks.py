@@ -39,6 +39,13 @@ def daily_digest() -> int:
 
 
 @task()
+def deadlines() -> dict[str, int]:
+    from whistledesk.notifications.deadline_alerts import deadlines_run
+
+    return deadlines_run()
+
+
+@task()
 def retention_daily() -> int:
     from whistledesk.organisation.selectors import NotConfigured, organisation_get
     from whistledesk.retention.destruction import retention_apply

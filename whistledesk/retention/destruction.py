@@ -72,6 +72,8 @@ SEALED: dict[str, tuple[str, ...]] = {
     "cases.StatusChange": ("reason_sealed",),
     "cases.ConflictOfInterest": ("reason_sealed",),
     "cases.Consent": ("given_by_sealed", "scope_sealed", "reason_sealed"),
+    "cases.FeedbackExtension": ("reason_sealed",),
+    "cases.CaseReminder": ("note_sealed",),
 }
 
 

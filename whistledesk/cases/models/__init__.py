@@ -12,12 +12,14 @@ from whistledesk.cases.models.casework import (
     SafeguardingConcern,
     StatusChange,
 )
+from whistledesk.cases.models.deadlines import CaseReminder, FeedbackExtension
 from whistledesk.cases.models.disclosure import (
     Channel,
     Disclosure,
     RiskLevel,
     Section43B,
     Status,
+    Timeliness,
 )
 from whistledesk.cases.models.followup import (
     CallNotesReview,
@@ -36,11 +38,13 @@ __all__ = [
     "ReviewStatus",
     "BodyKind",
     "CaseAction",
+    "CaseReminder",
     "ConcernReason",
     "Channel",
     "ConflictOfInterest",
     "Consent",
     "Disclosure",
+    "FeedbackExtension",
     "Referral",
     "ReferralBody",
     "RiskLevel",
@@ -48,4 +52,5 @@ __all__ = [
     "Section43B",
     "Status",
     "StatusChange",
+    "Timeliness",
 ]

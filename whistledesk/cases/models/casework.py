@@ -99,6 +99,9 @@ class Referral(models.Model):
     reassurance_due = models.DateField()
     response_received_on = models.DateField(null=True, blank=True)
     response_summary_sealed = models.BinaryField(default=b"", blank=True)
+    # The reassurance date the handler was last chased for (cases.deadlines): one chase per
+    # date, however many workers run the sweep.
+    chased_for = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

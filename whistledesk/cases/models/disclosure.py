@@ -76,6 +76,19 @@ class Section43B(models.TextChoices):
     CONCEALMENT = "concealment", "Deliberate concealment of any of the above"
 
 
+class Timeliness(models.TextChoices):
+    """How a statutory deadline was settled (cases.deadlines records it; blank while it runs).
+
+    - MET: acknowledged / feedback given on or before the due date.
+    - LATE: settled after the due date (a MISSED deadline becomes LATE when it is settled).
+    - MISSED: the due date passed and it is still not settled.
+    """
+
+    MET = "met", "Met"
+    LATE = "late", "Late"
+    MISSED = "missed", "Missed"
+
+
 class Disclosure(TimeStampedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=40, unique=True)
@@ -138,6 +151,12 @@ class Disclosure(TimeStampedModel):
     feedback_due_on = models.DateField(null=True, blank=True)
     feedback_given_on = models.DateField(null=True, blank=True)
     next_reassurance_due = models.DateField(null=True, blank=True)
+    # Each statutory deadline met or missed, for the annual report and management figures.
+    # feedback_due_on is the effective date, a justified extension included.
+    acknowledgement_timeliness = models.CharField(
+        max_length=10, blank=True, choices=Timeliness.choices
+    )
+    feedback_timeliness = models.CharField(max_length=10, blank=True, choices=Timeliness.choices)
     safeguarding_open = models.BooleanField(default=False)
 
     class Meta:
