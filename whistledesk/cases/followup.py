@@ -31,6 +31,7 @@ from whistledesk.casefiles.source_receipts import (
     source_receipt_prepare,
 )
 from whistledesk.cases.call_notes import call_notes_share_in_transaction
+from whistledesk.cases.deadlines import deadline_feedback_given
 from whistledesk.cases.models import Channel, Disclosure, FollowupKind, FollowupSent, FollowupVia
 from whistledesk.cases.permissions import Perm, require
 from whistledesk.core import crypto
@@ -139,13 +140,13 @@ def followup_message_send(
             body_sealed=_seal(disclosure, body, private_key, actor),
             sent_by=actor,
         )
-        # Feedback (or the outcome, which is final feedback) given today, for the clocks.
-        today = timezone.localdate()
-        if kind != FollowupKind.ACKNOWLEDGEMENT and disclosure.feedback_given_on != today:
-            Disclosure.objects.filter(pk=disclosure.pk).update(
-                feedback_given_on=today, updated_at=timezone.now()
-            )
-            disclosure.feedback_given_on = today
+        # Feedback (or the outcome, which is final feedback) given today: the deadline's
+        # one authority (cases.deadlines) records it; the first feedback settles it.
+        if kind != FollowupKind.ACKNOWLEDGEMENT:
+            locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+            deadline_feedback_given(locked, timezone.localdate())
+            disclosure.feedback_given_on = locked.feedback_given_on
+            disclosure.feedback_timeliness = locked.feedback_timeliness
         audit_record(
             actor=actor,
             action="followup.sent",
