@@ -1,4 +1,4 @@
-"""The whistleblower's notice address at rest (docs/adr/0009): a copy of the database (every
+"""The whistleblower's notice address at rest (docs/adr/0011): a copy of the database (every
 row, the raw SQLite files or a pg_dump) does not hold it in clear, no staff key opens it,
 and a sealed address moved onto another case does not open."""
 

@@ -1,4 +1,4 @@
-"""The follow-up inbox's email setting (issue 10 item 8, docs/adr/0009): the whistleblower
+"""The follow-up inbox's email setting (issue 10 item 8, docs/adr/0011): the whistleblower
 is warned plainly, gives an address (any, not only work), sees it back, removes it at any
 time; staff never see it anywhere."""
 

@@ -1,5 +1,5 @@
 """A whistleblower who asks is emailed "You have a new message" when staff write to them
-(issue 10 item 8, docs/adr/0009): through the outbox and a real `whistledesk worker`, to a
+(issue 10 item 8, docs/adr/0011): through the outbox and a real `whistledesk worker`, to a
 real SMTP server (aiosmtpd) on loopback, content-free, and never again once they remove
 the address."""
 

@@ -1,4 +1,4 @@
-"""Disclosure control of the report's tables (issue 13, item 3; ADR 0009).
+"""Disclosure control of the report's tables (issue 13, item 3; ADR 0015).
 
 A test organisation with the product's default threshold (3) and one disclosure about a
 hospital: the cell is flagged on the prepare page, publishing (page and command) is refused

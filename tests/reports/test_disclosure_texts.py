@@ -1,4 +1,4 @@
-"""Staff-written texts checked against what the register holds in clear (ADR 0009).
+"""Staff-written texts checked against what the register holds in clear (ADR 0015).
 
 A text naming a setting, an Ofsted URN, a local authority with few disclosures this year, a
 referral body that is not a national regulator, or a member of staff is a warning: change

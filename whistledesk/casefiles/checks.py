@@ -32,7 +32,7 @@ def mat2_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 @register()
 def source_email_key_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """A sending key that is set but unreadable would switch whistleblowers' emails off
-    without a word (docs/adr/0009): say so instead."""
+    without a word (docs/adr/0011): say so instead."""
     from django.conf import settings
 
     from whistledesk.casefiles.source_email import key_is_readable

@@ -246,7 +246,7 @@ class SourceAccount(models.Model):
 
 
 class SourceEmail(models.Model):
-    """The address a whistleblower gave for "you have a new message" emails (docs/adr/0009).
+    """The address a whistleblower gave for "you have a new message" emails (docs/adr/0011).
 
     Never in clear, and no staff key opens it: `sealed_for_sending` is a sealed box to the
     sending key (WHISTLEDESK_SOURCE_EMAIL_KEY, kept out of the database: only the worker's

@@ -665,7 +665,7 @@ def message_send_to_source(
         object_id=message.pk,
     )
     # Every message to the whistleblower, whoever writes it (a reply, an acknowledgement, a
-    # template), tells them by email if they asked (docs/adr/0009): here, so no caller can
+    # template), tells them by email if they asked (docs/adr/0011): here, so no caller can
     # forget. Only a content-free row pointing at their sealed address is written.
     from whistledesk.notifications.source_notices import source_notice_queue
 

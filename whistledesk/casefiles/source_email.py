@@ -1,6 +1,6 @@
 """The whistleblower's optional notice address: stored sealed, opened only to send.
 
-Design and trade-off: docs/adr/0009-seen-whistleblower-email.md. In short:
+Design and trade-off: docs/adr/0011-whistleblower-new-message-email.md. In short:
 - the address is sealed (a sealed box) to the *sending key*, a key pair whose private half
   is in the environment of the process that sends (WHISTLEDESK_SOURCE_EMAIL_KEY; made under
   the data directory in local mode), never in the database or its backups. A web server

@@ -1,5 +1,5 @@
 """The follow-up inbox's email setting: a whistleblower who asks is emailed "You have a new
-message" when we write to them, at an address they give (docs/adr/0009).
+message" when we write to them, at an address they give (docs/adr/0011).
 
 Signed in with the receipt only. The page warns plainly of the risk first; the address is
 sealed at once (casefiles.source_email) and shown back only to the receipt holder; it can

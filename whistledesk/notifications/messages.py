@@ -80,7 +80,7 @@ def compose_digest(lines: Sequence[DigestLine]) -> Composed:
 
 
 def compose_source_notice() -> Composed:
-    """A whistleblower's notice (docs/adr/0009): the same words every time, with nothing of
+    """A whistleblower's notice (docs/adr/0011): the same words every time, with nothing of
     the case, the office or its subject; the only link is the follow-up inbox's sign-in."""
     link = settings.WHISTLEDESK_BASE_URL.rstrip("/") + reverse("intake:inbox_sign_in")
     return Composed(

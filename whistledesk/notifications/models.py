@@ -51,7 +51,7 @@ class EmailStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-# A whistleblower's "you have a new message" (docs/adr/0009): not a staff alert, no choice.
+# A whistleblower's "you have a new message" (docs/adr/0011): not a staff alert, no choice.
 SOURCE_NOTICE = "source_notice"
 EMAIL_KINDS = [*AlertKind.choices, (SOURCE_NOTICE, "Whistleblower: you have a new message")]
 

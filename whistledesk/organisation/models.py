@@ -82,7 +82,7 @@ class Organisation(TimeStampedModel):
         help_text="How the report names what was received, e.g. 'whistle-blowing concerns'.",
     )
     report_title = models.CharField(max_length=200, default="Whistleblowing Disclosures")
-    # Disclosure control (reports/disclosure_control.py, ADR 0009): a table cell counting
+    # Disclosure control (reports/disclosure_control.py, ADR 0015): a table cell counting
     # fewer than this many disclosures, but some, is flagged before publication.
     small_cell_threshold = models.PositiveSmallIntegerField(
         default=3,

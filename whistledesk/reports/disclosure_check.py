@@ -1,4 +1,4 @@
-"""Reads that put disclosure control together (ADR 0009): the report as it will be
+"""Reads that put disclosure control together (ADR 0015): the report as it will be
 published (every decision applied), and the full check that publishing needs resolved.
 
 `report_for_publication` is what every format, download, chart and the API render, so a

@@ -1,6 +1,6 @@
 """Disclosure control of the annual report's tables: small cells and the decisions on them.
 
-Pure functions over the report and the stored decisions (ADR 0009); nothing here reads the
+Pure functions over the report and the stored decisions (ADR 0015); nothing here reads the
 database. A cell is *flagged* when it counts some disclosures but fewer than the
 organisation's threshold (`Organisation.small_cell_threshold`, 3 unless set). For each
 flagged cell a manager decides:

@@ -1,4 +1,4 @@
-"""Reads for disclosure control of the report's staff-written texts (ADR 0009).
+"""Reads for disclosure control of the report's staff-written texts (ADR 0015).
 
 Each text (the introduction, the impact, the two examples) is checked against values the
 register holds in clear that could identify a setting, a person or a case:

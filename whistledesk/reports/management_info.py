@@ -62,7 +62,7 @@ in Python from a few dozen groups); one percentile query for every breakdown tog
 (PostgreSQL: ``percentile_cont ... WITHIN GROUP`` over GROUPING SETS; SQLite, which has
 none: a histogram of the values from one GROUP BY, with running counts over it, see
 `percentiles`); one GROUP BY over the period's referrals; two small queries over the
-urgent cases. Local dates on SQLite: see `LocalDate`. docs/adr/0009; bench/management.py
+urgent cases. Local dates on SQLite: see `LocalDate`. docs/adr/0016; bench/management.py
 measures it at 1,000,000.
 """
 

@@ -61,7 +61,7 @@ class PublishedReportFile(models.Model):
 
 
 class DecisionAction(models.TextChoices):
-    """What a manager decided about one disclosure-control warning (ADR 0009).
+    """What a manager decided about one disclosure-control warning (ADR 0015).
 
     A small table cell is suppressed ("[c]"), merged into the table's "other" row, or
     published as it is with a reason; a text naming something from the register is accepted

@@ -1,5 +1,5 @@
 """Preparing a year's report before it is published: its texts, the small-cell threshold
-and the decisions on disclosure warnings (ADR 0009).
+and the decisions on disclosure warnings (ADR 0015).
 
 Only those who may publish may prepare (`cases.permissions`, Perm.PUBLISH_REPORT). Each
 change is one audit event in the same transaction; texts and reasons stay out of the audit

@@ -3,7 +3,7 @@
 Only managers publish (`cases.permissions`, Perm.PUBLISH_REPORT). A correction is a new
 version that says why; every version is kept. Each publication is one audit event in the
 same transaction as the rows it writes. Publishing is refused while any disclosure warning
-is unresolved; the decisions and their reasons are stored with the version (ADR 0009).
+is unresolved; the decisions and their reasons are stored with the version (ADR 0015).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The prepare page: a manager writes the year's texts with a preview, reads every figure
-with its definition, resolves the disclosure check and publishes (ADR 0009).
+with its definition, resolves the disclosure check and publishes (ADR 0015).
 
 Every page here needs Perm.PUBLISH_REPORT (`cases.permissions`). No JavaScript: each
 change is its own small form; a form with a problem comes back with the page, saying what

@@ -271,7 +271,7 @@ else:
 WHISTLEDESK_EMAIL_RETRY_SECONDS = float(_env("WHISTLEDESK_EMAIL_RETRY_SECONDS", "60"))
 # The address staff sign in at: the only link an email carries.
 WHISTLEDESK_BASE_URL = _env("WHISTLEDESK_BASE_URL", "http://127.0.0.1:8000")
-# Whistleblowers' optional "you have a new message" emails (docs/adr/0009): their address is
+# Whistleblowers' optional "you have a new message" emails (docs/adr/0011): their address is
 # sealed to this key pair. The private key (base64) opens it to send: keep it out of the
 # database and its backups; a web server that does not send may hold only the public key.
 # Neither set: the follow-up inbox does not offer the emails.

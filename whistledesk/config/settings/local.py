@@ -49,7 +49,7 @@ def _local_receipt_pepper() -> str:
 
 
 def _local_source_email_key() -> str:
-    """The sending key for whistleblowers' notice emails (docs/adr/0009), like the pepper."""
+    """The sending key for whistleblowers' notice emails (docs/adr/0011), like the pepper."""
     env = os.environ.get("WHISTLEDESK_SOURCE_EMAIL_KEY")
     if env or os.environ.get("WHISTLEDESK_SOURCE_EMAIL_PUBLIC_KEY"):
         return env or ""

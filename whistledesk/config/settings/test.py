@@ -11,7 +11,7 @@ from .base import database_from_env
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 WHISTLEDESK_RECEIPT_PEPPER = "test-only-receipt-pepper"  # noqa: S105
-# Whistleblowers' notice emails on, with a fixed test-only sending key (docs/adr/0009).
+# Whistleblowers' notice emails on, with a fixed test-only sending key (docs/adr/0011).
 WHISTLEDESK_SOURCE_EMAIL_KEY = "dGVzdC1vbmx5LXNvdXJjZS1lbWFpbC1rZXktMzJieXQ="  # noqa: S105
 # Argon2id at libsodium's minimum cost so the suite stays fast (docs/adr/0002).
 WHISTLEDESK_KDF_FAST_FOR_TESTS = True
