@@ -229,6 +229,9 @@ KEPT_TEXT = {
     "retention.RetentionPolicy": {"basis"},
     # A keyed digest, not prose: it keeps a destroyed case's email from being taken in again.
     "mailintake.MailboxMessage": {"digest"},
+    # The organisation's template the message started from (no case detail: the sent text
+    # itself is sealed in body_sealed).
+    "cases.FollowupSent": {"template_text"},
 }
 # Models pointing at a disclosure that destruction keeps as they are (no free text).
 KEPT_MODELS = {"retention.RetentionRecord"}

@@ -58,6 +58,8 @@ BLANKED: dict[str, tuple[str, ...]] = {
     "cases.Referral": ("body_reference",),
     "cases.CaseAction": ("recipient",),
     "retention.LegalHold": ("reason", "lift_reason"),
+    # The signposting message as sent (the body named stays on the row).
+    "signposting.Signpost": ("text",),
 }
 
 # Casework notes sealed under the case key (casefiles.notes): emptied, the row kept.
@@ -74,6 +76,9 @@ SEALED: dict[str, tuple[str, ...]] = {
     "cases.Consent": ("given_by_sealed", "scope_sealed", "reason_sealed"),
     "cases.FeedbackExtension": ("reason_sealed",),
     "cases.CaseReminder": ("note_sealed",),
+    "cases.FollowupSent": ("body_sealed",),
+    # The call notes shared with the caller and their correction, sealed for their receipt.
+    "cases.CallNotesReview": ("notes_ciphertext", "correction_ciphertext"),
 }
 
 

@@ -40,6 +40,8 @@ def _case(request: HttpRequest, reference: str, perm: Perm) -> tuple[Disclosure,
 def _query(request: HttpRequest) -> tuple[str, str]:
     """The search words, or "" and a message saying what to fix."""
     query = request.GET.get("q", "").strip()
+    if "\x00" in query:  # no database stores it; never a real search
+        return "", "Search with words, without control characters"
     if len(query) > selectors.MAX_QUERY:
         return "", f"Search for {selectors.MAX_QUERY} characters or fewer"
     return query, ""
@@ -82,7 +84,8 @@ def confirm_view(request: HttpRequest, reference: str) -> HttpResponse:
         return refused(request, problem)
     data = request.POST if request.method == "POST" else None
     key = (data or request.GET).get("body", "")
-    body = selectors.directory_body(key=key[:100])
+    # A key with a NUL is no body's (and PostgreSQL cannot even compare it).
+    body = None if "\x00" in key else selectors.directory_body(key=key[:100])
     if body is None:
         return _choose(request, d, error="Choose the body to signpost to", status=400)
     form = ConfirmForm(data, initial={"body": body.key})
