@@ -10,7 +10,8 @@ does. The child's peak resident memory comes from os.wait4 (ru_maxrss of that pr
 alone), beside its CPU time: on a shared machine the wall-clock rate depends on the load.
 For comparison, a "plain insert" child streams the same file with the csv module and
 inserts the rows in batches of 5,000 with the same bulk path (executemany on SQLite, COPY
-on PostgreSQL), with no checking: the floor for time and memory.
+on PostgreSQL), with no checking and the register's indexes in place: a row-by-row load.
+The importer's own bulk mode (cases/importing/bulk.py) rebuilds the indexes instead.
 
 The database is bench/out/import.sqlite3 (made afresh), or DATABASE_URL: there the bench
 adds an organisation named "Bench Import" and deletes only the rows it imported (references
