@@ -236,6 +236,11 @@ def _oversight(page: Any, base: str, check: Checker) -> None:
     assert html.ok
     page.set_content(html.text())
     check("published HTML report")
+    page.goto(f"{base}/staff/reports/management/")
+    expect(page.locator("h1")).to_have_text("Management information")
+    check("management information")
+    page.goto(f"{base}/staff/reports/management/?date_from=nonsense&first_year=1")
+    check("management information with errors")
     page.goto(f"{base}/staff/account/security/")
     check("sign-in and security")
     page.goto(f"{base}/staff/account/two-factor/set-up/")
