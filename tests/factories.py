@@ -23,6 +23,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = "Example Regulator"
     short_name = "ER"
+    slug = factory.Sequence(lambda n: f"org{n}")
     # Disclosure control off (1 flags no cell), so tests of other things publish their
     # small tables; tests/reports/test_disclosure_control.py sets the product default (3).
     small_cell_threshold = 1

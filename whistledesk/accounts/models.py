@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
+from django.db.models.functions import Lower
 
 from whistledesk.accounts.roles import Role
+
+
+class _UserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        """The account of that name in the current organisation (or the only one of that name)."""
+        from whistledesk.organisation.tenancy import current
+
+        org = current()
+        qs = self.filter(username=username)
+        if org is not None:
+            qs = qs.filter(organisation=org)
+        return qs.get()
 
 
 class User(AbstractUser):
@@ -16,9 +30,37 @@ class User(AbstractUser):
     the password, and unlocked into the session vault at sign-in (accounts/keyring.py).
     """
 
+    # Unique within the organisation, not the installation (ADR 0017): "jane" may work for two
+    # organisations, as two accounts, and one organisation learns nothing of another's names.
+    username = models.CharField(
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text="150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+    )
+    # The one organisation this account works for (ADR 0017). A person who works for two
+    # organisations has two accounts, each with its own roles, key pair and second factor.
+    # Null only for an account made outside any organisation (e.g. `createsuperuser`), which
+    # signs in nowhere until an organisation is set.
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
     public_key = models.BinaryField(null=True, blank=True, editable=False)
     encrypted_private_key = models.BinaryField(null=True, blank=True, editable=False)
     key_salt = models.BinaryField(null=True, blank=True, editable=False)
+
+    objects = _UserManager()  # type: ignore[misc]
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", Lower("username"), name="user_username_unique_in_organisation"
+            )
+        ]
 
     def has_role(self, role: Role) -> bool:
         if not self.is_active:

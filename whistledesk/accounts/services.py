@@ -49,8 +49,11 @@ def user_create(
     last_name: str = "",
     email: str = "",
     is_superuser: bool = False,
+    organisation: Any = None,
 ) -> User:
-    """A new member of staff with `roles`, and a key pair wrapped with `password`.
+    """A new member of staff of `organisation` with `roles`, and a key pair wrapped with
+    `password`. The organisation is the manager's own; with no manager (a command), the one
+    named, else the one the command runs for (organisation/tenancy.py).
 
     From the people pages the password is a first password that the manager gives the
     person, who changes it (keeping their key) on their "Change your password" page.
@@ -59,12 +62,27 @@ def user_create(
     username = username.strip()
     if not username:
         raise DomainError("Enter a username.", field="username")
-    if User.objects.filter(username__iexact=username).exists():
+    if isinstance(actor, User):
+        if organisation is not None and organisation.pk != actor.organisation_id:
+            raise NotPermitted("Managers add staff to their own organisation only.")
+        organisation = actor.organisation
+    elif organisation is None:
+        from whistledesk.organisation import tenancy
+        from whistledesk.organisation.models import Organisation
+
+        organisation = tenancy.current() or tenancy.sole_organisation()
+        if organisation is None and Organisation.objects.exists():
+            raise DomainError(
+                "This installation has several organisations: say which one the account is "
+                "for (--organisation SLUG)."
+            )
+    if User.objects.filter(organisation=organisation, username__iexact=username).exists():
         raise DomainError("That username is already taken: choose another.", field="username")
     if len(password) > crypto.MAX_SECRET_CHARS:
         raise DomainError("Passwords must be shorter than 1,024 characters.", field="password")
     roles = _clean_roles(roles)
     user = User(
+        organisation=organisation,
         username=username,
         first_name=first_name.strip(),
         last_name=last_name.strip(),

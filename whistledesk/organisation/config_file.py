@@ -6,7 +6,9 @@ parser gives one), so the person can find it in their file.
 
 Format (see whistledesk/organisation/demo/cco.toml for a complete example):
 
-    [organisation]            name (required), name_in_sentence, short_name,
+    [organisation]            name (required), slug (its path in a shared installation,
+                              e.g. "cco"), host (its own host name), languages (["en"] or
+                              ["en", "cy"]), name_in_sentence, short_name,
                               year_start ("MM-DD"), disclosure_noun, report_title,
                               functions, policy_url, policy_text, public_guidance,
                               contact_email, small_cell_threshold (a whole number from
@@ -44,8 +46,10 @@ from django.core.validators import EmailValidator, URLValidator
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation import followup_wording, wording
 from whistledesk.organisation.models import (
+    RESERVED_SLUGS,
     AccessibilityStatus,
     EnforcementBody,
+    validate_languages,
     validate_year_start,
 )
 from whistledesk.organisation.questionnaire import QuestionnaireError, questionnaire_parse
@@ -105,6 +109,11 @@ class LegalConfig:
 @dataclass(frozen=True)
 class OrganisationConfig:
     name: str
+    # Where it is served (ADR 0017). Blank slug: the only organisation, or a new one named
+    # after its short name; blank host: none of its own.
+    slug: str = ""
+    host: str = ""
+    languages: str = "en"
     name_in_sentence: str = ""
     short_name: str = ""
     year_start_month: int = 4
@@ -132,6 +141,9 @@ class OrganisationConfig:
 # key -> (type, required, maximum length or None). Lengths mirror the model fields.
 _ORG_KEYS: dict[str, tuple[type, bool, int | None]] = {
     "name": (str, True, 200),
+    "slug": (str, False, 40),
+    "host": (str, False, 253),
+    "languages": (list, False, None),
     "name_in_sentence": (str, False, 200),
     "short_name": (str, False, 40),
     "year_start": (str, False, None),
@@ -201,6 +213,7 @@ _TYPE_NAMES = {
     bool: "true or false",
     int: "a whole number",
     dt.date: "a date, written 2026-11-30 (no quotes)",
+    list: 'a list, e.g. ["en", "cy"]',
 }
 
 
@@ -310,16 +323,18 @@ def _check_email(value: str, where: str, problems: list[str]) -> None:
             problems.append(f"{where} must be an email address, like dpo@example.org")
 
 
-def _check_choice(value: str, choices: type[AccessibilityStatus] | type[EnforcementBody],
-                  where: str, problems: list[str]) -> None:
+def _check_choice(
+    value: str,
+    choices: type[AccessibilityStatus] | type[EnforcementBody],
+    where: str,
+    problems: list[str],
+) -> None:
     if value and value not in choices.values:
         allowed = ", ".join(f'"{v}"' for v in choices.values)
         problems.append(f"{where} {value!r} must be one of {allowed}")
 
 
-def _check_legal(
-    org: dict[str, Any], data: dict[str, Any], problems: list[str]
-) -> LegalConfig:
+def _check_legal(org: dict[str, Any], data: dict[str, Any], problems: list[str]) -> LegalConfig:
     privacy = _check_table(data.get("privacy", {}), _PRIVACY_KEYS, "privacy", problems)
     access = _check_table(
         data.get("accessibility", {}), _ACCESSIBILITY_KEYS, "accessibility", problems
@@ -378,6 +393,25 @@ def parse_config(text: str) -> OrganisationConfig:
         except ValidationError:
             problems.append("organisation.policy_url must be a web address (https://...)")
 
+    slug = org.get("slug", "")
+    if slug and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+        problems.append(
+            f"organisation.slug {slug!r} must be lower-case letters, digits and hyphens, e.g. 'cco'"
+        )
+    elif slug in RESERVED_SLUGS:
+        problems.append(f"organisation.slug {slug!r} is a path the service uses: choose another")
+    host = org.get("host", "").strip().lower()
+    if host and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", host):
+        problems.append(
+            f"organisation.host {host!r} must be a host name without scheme or port, "
+            "e.g. 'whistleblowing.example.org'"
+        )
+    languages = org.get("languages", ["en"])
+    try:
+        validate_languages(",".join(str(x) for x in languages))
+    except ValidationError as exc:
+        problems.append(f"organisation.languages: {' '.join(exc.messages)}")
+
     threshold = org.get("small_cell_threshold")
     if threshold is not None and not 1 <= threshold <= 100:
         problems.append(
@@ -425,6 +459,9 @@ def parse_config(text: str) -> OrganisationConfig:
 
     return OrganisationConfig(
         name=org["name"],
+        slug=slug,
+        host=host,
+        languages=",".join(str(x) for x in languages),
         name_in_sentence=org.get("name_in_sentence", ""),
         short_name=org.get("short_name", ""),
         year_start_month=month,

@@ -1,6 +1,8 @@
 """The organisation and the configurable taxonomy that the register and reports use.
 
-One deployment serves one organisation (a singleton row). Services and outcomes are
+One installation serves one or several organisations (docs/adr/0017): each is found by its
+own host name or its path prefix (organisation/tenancy.py), and every row of the register,
+the keys, the audit chain and the reports belongs to exactly one. Services and outcomes are
 ordered lists whose order is the order of the annual report's tables.
 """
 
@@ -63,8 +65,77 @@ class EnforcementBody(models.TextChoices):
     ECNI = "ecni", "Equality Commission for Northern Ireland"
 
 
+LANGUAGES = ("en", "cy")  # English always; Welsh where the organisation enables it
+
+
+def validate_languages(value: str) -> None:
+    codes = [c.strip() for c in value.split(",") if c.strip()]
+    if not codes or codes[0] != "en":
+        raise ValidationError("languages must start with en (English), e.g. 'en' or 'en,cy'")
+    for code in codes:
+        if code not in LANGUAGES:
+            raise ValidationError(f"unknown language {code!r}: the choices are en and cy")
+    if len(set(codes)) != len(codes):
+        raise ValidationError("a language is listed twice")
+
+
+# First path segments the installation uses itself: no organisation may take one as its slug.
+RESERVED_SLUGS = frozenset(
+    {
+        "staff",
+        "api",
+        "admin",
+        "static",
+        "media",
+        "report",
+        "follow-up",
+        "privacy",
+        "accessibility",
+        "cookies",
+        "whistleblowing-policy",
+        "healthz",
+        "language",
+        "i18n",
+        "favicon.ico",
+        "robots.txt",
+        "organisations",
+        "en",
+        "cy",
+    }
+)
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            f"the slug {value!r} is a path the service itself uses; choose another "
+            "(e.g. the organisation's initials)"
+        )
+
+
 class Organisation(TimeStampedModel):
     name = models.CharField(max_length=200, help_text="The organisation's name, as a title.")
+    # Where the organisation is served (organisation/tenancy.py): at its own host name when one
+    # is set, otherwise under /<slug>/; an installation with one organisation serves it at /.
+    slug = models.SlugField(
+        max_length=40,
+        unique=True,
+        validators=[validate_slug_not_reserved],
+        help_text="Its path in a shared installation, e.g. 'cco' serves /cco/.",
+    )
+    host = models.CharField(
+        max_length=253,
+        blank=True,
+        default="",
+        help_text="Its own host name, e.g. 'whistleblowing.example.org' (blank: none). It must "
+        "also be in ALLOWED_HOSTS.",
+    )
+    languages = models.CharField(
+        max_length=20,
+        default="en",
+        validators=[validate_languages],
+        help_text="The languages of its public service: 'en', or 'en,cy' to offer Welsh too.",
+    )
     name_in_sentence = models.CharField(
         max_length=200,
         blank=True,
@@ -159,11 +230,22 @@ class Organisation(TimeStampedModel):
     followup_feedback = _followup_field("feedback")
     followup_outcome = _followup_field("outcome")
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host"], condition=~models.Q(host=""), name="organisation_host_unique"
+            )
+        ]
+
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
         validate_year_start(self.year_start_month, self.year_start_day)
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [c.strip() for c in self.languages.split(",") if c.strip()] or ["en"]
 
     @property
     def sentence_name(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from whistledesk.organisation import tenancy
 from whistledesk.organisation.models import Organisation, Outcome, ServiceCategory
 
 
@@ -10,8 +11,21 @@ class NotConfigured(Exception):
 
 
 def organisation_get() -> Organisation:
-    org = Organisation.objects.order_by("id").first()
+    """The organisation this request, command or task is for (organisation/tenancy.py).
+
+    Outside a request or `tenancy.activate()`, only an installation with exactly one
+    organisation has an answer; with several, the caller must say which.
+    """
+    org = tenancy.current()
+    if org is not None:
+        return org
+    org = tenancy.sole_organisation()
     if org is None:
+        if Organisation.objects.exists():
+            raise NotConfigured(
+                "This installation has several organisations and none was chosen for this "
+                "work: name one (--organisation SLUG, or its address)."
+            )
         raise NotConfigured(
             "No organisation is configured. Run `whistledesk configure_organisation FILE.toml` "
             "or `whistledesk load_demo`."
@@ -20,8 +34,10 @@ def organisation_get() -> Organisation:
 
 
 def organisation_name_or_default() -> str:
-    org = Organisation.objects.order_by("id").values_list("name", flat=True).first()
-    return org or "Whistledesk"
+    try:
+        return organisation_get().name
+    except NotConfigured:
+        return "Whistledesk"
 
 
 def service_list(*, organisation: Organisation, active_only: bool = False) -> list[ServiceCategory]:

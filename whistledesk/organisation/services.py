@@ -7,10 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from whistledesk.audit.services import audit_record
+from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.config_file import OrganisationConfig
-from whistledesk.organisation.models import Organisation, Outcome, ReportYear, ServiceCategory
+from whistledesk.organisation.models import (
+    RESERVED_SLUGS,
+    Organisation,
+    Outcome,
+    ReportYear,
+    ServiceCategory,
+)
 from whistledesk.organisation.questionnaire_services import questionnaire_publish
 
 
@@ -65,6 +73,36 @@ def _sync_ordered(
     return created, updated, deactivated
 
 
+def _organisation_to_configure(config: OrganisationConfig) -> Organisation:
+    """The organisation a file configures, locked: its slug's, or the only one, or a new one."""
+    if config.slug:
+        found = Organisation.objects.select_for_update().filter(slug=config.slug).first()
+        if found is not None:
+            return found
+        # A file naming a slug may also rename the only organisation's slug (first use).
+        only = list(Organisation.objects.select_for_update().order_by("id")[:2])
+        if len(only) == 1 and only[0].name == config.name:
+            return only[0]
+        return Organisation()
+    orgs = list(Organisation.objects.select_for_update().order_by("id")[:2])
+    if len(orgs) > 1:
+        raise DomainError(
+            "This installation has several organisations: say which one the file configures "
+            'with slug = "..." in its [organisation] table.'
+        )
+    return orgs[0] if orgs else Organisation()
+
+
+def _free_slug(text: str) -> str:
+    base = (slugify(text) or "organisation")[:30].strip("-") or "organisation"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-org"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 @transaction.atomic
 def organisation_configure(
     *, actor: Any, config: OrganisationConfig, source: bytes | None = None
@@ -73,10 +111,16 @@ def organisation_configure(
 
     `source` is the file the config came from; only its SHA-256 is audited.
     """
-    # One deployment, one organisation: lock it so two loads cannot interleave.
-    org = Organisation.objects.select_for_update().order_by("id").first()
-    created = org is None
-    org = org or Organisation()
+    org = _organisation_to_configure(config)
+    created = org.pk is None
+    if config.slug:
+        org.slug = config.slug
+    elif created:
+        org.slug = _free_slug(config.short_name or config.name)
+    if config.host and Organisation.objects.filter(host=config.host).exclude(pk=org.pk).exists():
+        raise DomainError(f"Another organisation already has the host name {config.host!r}.")
+    org.host = config.host
+    org.languages = config.languages
     org.name = config.name
     org.name_in_sentence = config.name_in_sentence
     org.short_name = config.short_name

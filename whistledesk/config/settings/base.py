@@ -56,11 +56,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Which organisation the request is for (ADR 0017); takes a /<slug>/ prefix off the path.
+    "whistledesk.organisation.tenancy.OrganisationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "whistledesk.core.session_vault.SessionVaultMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in account is anonymous in every organisation but its own.
+    "whistledesk.accounts.middleware.OwnOrganisationOnlyMiddleware",
     "whistledesk.core.middleware.NulInPathMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -146,9 +150,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Sign-in security (docs/adr/0003, accounts/two_factor.py, accounts/lockout.py).
+# Usernames are unique within an organisation, not the installation (ADR 0017); sign-in goes
+# through OrganisationBackend, which looks only inside the request's organisation.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out clients before any password check
-    "django.contrib.auth.backends.ModelBackend",
+    "whistledesk.accounts.backends.OrganisationBackend",  # inside the request's organisation
 ]
 # Staff must set up and use a TOTP authenticator. Off in local mode so the demo sign-in stays
 # one step (a banner prompts enrolment); whoever enrols is always asked for their code.
