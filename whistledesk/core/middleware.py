@@ -41,12 +41,14 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        # The path inside the organisation (ADR 0017): `/cco/staff/` is as private as `/staff/`.
+        path = request.path_info
         # The admin ships inline scripts and styles; it is staff-only and keeps Django's own.
-        if not request.path.startswith("/admin/"):
+        if not path.startswith("/admin/"):
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if is_private_path(request.path):
+        if is_private_path(path):
             add_never_cache_headers(response)
         return response
 
@@ -62,8 +64,10 @@ class NulInPathMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path:
-            if request.path.startswith("/api/"):
+        # Anywhere in the whole path (an organisation's prefix too); the API is recognised by
+        # the path inside the organisation (`/cco/api/...`).
+        if "\x00" in request.path or "\x00" in request.path_info:
+            if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": "Not found."}, status=404)
             from whistledesk.core.views import page_not_found
 

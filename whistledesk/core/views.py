@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
     # Signed-in staff keep their menu on an error page; everyone else sees the public frame.
     user = getattr(request, "user", None)
-    staff = request.path.startswith("/staff/") and bool(user and user.is_authenticated)
+    # The path inside the organisation (ADR 0017): `/cco/staff/...` is a staff page too.
+    staff = request.path_info.startswith("/staff/") and bool(user and user.is_authenticated)
     template = "whistledesk/error_staff.html" if staff else "whistledesk/error.html"
     try:
         html: str = render_to_string(template, {"title": title, "body": body}, request=request)

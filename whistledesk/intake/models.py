@@ -14,6 +14,10 @@ from django.db import models
 
 class DraftFile(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The organisation the draft was started in: its files are sent to no other.
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Nonce + XSalsa20-Poly1305 ciphertext of the (metadata-cleaned) file. Name and type are
     # kept in the vault, not here.
@@ -35,6 +39,10 @@ class SentDraft(models.Model):
     """
 
     token_digest = models.CharField(max_length=64, unique=True)
+    # The organisation the draft was sent to: a second send elsewhere finds nothing.
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sealed = models.BinaryField(default=b"")
 

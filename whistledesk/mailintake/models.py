@@ -30,13 +30,25 @@ class Outcome(models.TextChoices):
 class MailboxMessage(models.Model):
     # crypto.mailbox_message_digest(Message-ID, content digest): never the address or the
     # Message-ID in clear, and useless without SECRET_KEY.
-    digest = models.CharField(max_length=64, unique=True)
+    # Unique per organisation: the same email sent to two offices' mailboxes is taken in by each.
+    digest = models.CharField(max_length=64)
+    # The organisation the mailbox feeds (WHISTLEDESK_IMAP_ORGANISATION).
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     disclosure = models.ForeignKey(
         Disclosure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     attachments_refused = models.PositiveSmallIntegerField(default=0)
     taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "digest"], name="mailbox_message_org_digest"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"mailbox message {self.pk} ({self.outcome})"

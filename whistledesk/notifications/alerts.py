@@ -1,7 +1,9 @@
 """What each event sends, and to whom. Called by the tasks (in the worker), never by a request.
 
 Each function reads the case only for its reference and the people on it; the words come
-from messages.py, which is never given case content.
+from messages.py, which is never given case content. Every email goes to the case's own
+organisation's staff and names that organisation's address; the digest runs once per
+organisation, inside `tenancy.activate(org)`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from whistledesk.notifications.messages import (
 from whistledesk.notifications.models import AlertKind
 from whistledesk.notifications.outbox import email_queue
 from whistledesk.notifications.preferences import recipients
+from whistledesk.organisation import tenancy
+from whistledesk.organisation.models import Organisation
 
 # The digest lists what falls due within this many days, and everything overdue.
 DIGEST_HORIZON_DAYS = 3
@@ -37,49 +41,65 @@ def _enqueue_send(email_id: int) -> None:
     email_send.enqueue(email_id)
 
 
-def _send(kind: AlertKind, people: list[Any], reference: str) -> int:
-    composed = compose_case_alert(kind, reference)
+def _send(kind: AlertKind, people: list[Any], disclosure: Disclosure) -> int:
+    organisation = disclosure.organisation
+    composed = compose_case_alert(kind, disclosure.reference, organisation=organisation)
     with transaction.atomic():
         for person in people:
-            email_queue(kind=kind, to=person.email, composed=composed, enqueue=_enqueue_send)
+            email_queue(
+                organisation=organisation,
+                kind=kind,
+                to=person.email,
+                composed=composed,
+                enqueue=_enqueue_send,
+            )
     return len(people)
 
 
 def alerts_disclosure_received(*, disclosure_id: int) -> int:
     """New disclosure to intake officers and managers; immediate risk to safeguarding leads."""
-    disclosure = Disclosure.objects.filter(pk=disclosure_id).first()
+    disclosure = (
+        Disclosure.objects.select_related("organisation").filter(pk=disclosure_id).first()
+    )
     if disclosure is None:
         return 0
+    org = disclosure.organisation
     sent = 0
-    if disclosure.immediate_risk_answer == "yes" or disclosure.safeguarding_open:
-        sent += _send(
-            AlertKind.IMMEDIATE_RISK, recipients(AlertKind.IMMEDIATE_RISK), disclosure.reference
-        )
-    sent += _send(
-        AlertKind.NEW_DISCLOSURE, recipients(AlertKind.NEW_DISCLOSURE), disclosure.reference
-    )
+    with tenancy.activate(org):
+        if disclosure.immediate_risk_answer == "yes" or disclosure.safeguarding_open:
+            people = recipients(AlertKind.IMMEDIATE_RISK, organisation=org)
+            sent += _send(AlertKind.IMMEDIATE_RISK, people, disclosure)
+        people = recipients(AlertKind.NEW_DISCLOSURE, organisation=org)
+        sent += _send(AlertKind.NEW_DISCLOSURE, people, disclosure)
     return sent
 
 
 def alerts_source_message(*, disclosure_id: int) -> int:
     """A reply or file from the whistleblower: to the handler (the managers if none yet)."""
-    disclosure = Disclosure.objects.filter(pk=disclosure_id).first()
+    disclosure = (
+        Disclosure.objects.select_related("organisation").filter(pk=disclosure_id).first()
+    )
     if disclosure is None:
         return 0
-    users = get_user_model().objects.all()
+    org = disclosure.organisation
+    users = get_user_model().objects.filter(organisation=org)
     if disclosure.handler_id:
         among = users.filter(pk=disclosure.handler_id)
     else:
         among = users.filter(groups__name=Role.MANAGER.value)
-    people = recipients(AlertKind.SOURCE_MESSAGE, among=among)
-    return _send(AlertKind.SOURCE_MESSAGE, people, disclosure.reference)
+    with tenancy.activate(org):
+        people = recipients(AlertKind.SOURCE_MESSAGE, organisation=org, among=among)
+        return _send(AlertKind.SOURCE_MESSAGE, people, disclosure)
 
 
 def digest_lines(*, user: Any, today: dt.date) -> list[DigestLine]:
     """Acknowledgement, feedback and reassurance dates due soon or passed, on cases this
     person looks after: all open cases for managers and intake officers, their own otherwise."""
     horizon = today + dt.timedelta(days=DIGEST_HORIZON_DAYS)
-    cases = Disclosure.objects.exclude(status=Status.CLOSED)
+    # The person's own organisation's cases only (an account belongs to one, ADR 0017).
+    cases = Disclosure.objects.filter(organisation_id=user.organisation_id).exclude(
+        status=Status.CLOSED
+    )
     if not (user.has_role(Role.MANAGER) or user.has_role(Role.INTAKE_OFFICER)):
         cases = cases.filter(handler=user)
     lines: list[DigestLine] = []
@@ -101,17 +121,27 @@ def digest_lines(*, user: Any, today: dt.date) -> list[DigestLine]:
 
 
 def digest_send(*, today: dt.date | None = None) -> int:
-    """Each person who wants the digest and has something due gets one email."""
+    """Each person who wants the digest and has something due gets one email: every
+    organisation's staff, each organisation in turn."""
     today = today or timezone.localdate()
     sent = 0
+    for organisation in Organisation.objects.order_by("id"):
+        with tenancy.activate(organisation):
+            sent += _digest_send_for(organisation, today)
+    return sent
+
+
+def _digest_send_for(organisation: Organisation, today: dt.date) -> int:
+    sent = 0
     with transaction.atomic():
-        for person in recipients(AlertKind.DAILY_DIGEST):
+        for person in recipients(AlertKind.DAILY_DIGEST, organisation=organisation):
             lines = digest_lines(user=person, today=today)
             if lines:
                 email_queue(
+                    organisation=organisation,
                     kind=AlertKind.DAILY_DIGEST,
                     to=person.email,
-                    composed=compose_digest(lines),
+                    composed=compose_digest(lines, organisation=organisation),
                     enqueue=_enqueue_send,
                 )
                 sent += 1

@@ -3,7 +3,8 @@ deadlines, chase overdue reassurance, send the reminders staff set on cases.
 
 Every email is content-free (messages.py: a reference and the sign-in link). Each chase and
 each reminder is claimed with a conditional UPDATE in the transaction that queues its
-emails, so however many workers run the job at once, each is sent once.
+emails, so however many workers run the job at once, each is sent once. The job covers
+every organisation: each email goes from the case it concerns to that organisation's staff.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from django.utils import timezone
 
 from whistledesk.accounts.roles import Role
 from whistledesk.cases.deadlines import deadlines_mark_missed
-from whistledesk.cases.models import CaseReminder, Referral, Status
+from whistledesk.cases.models import CaseReminder, Disclosure, Referral, Status
 from whistledesk.cases.permissions import Perm, can_act_on
 from whistledesk.notifications.messages import DigestLine, compose_case_alert
 from whistledesk.notifications.models import AlertKind
 from whistledesk.notifications.outbox import email_queue
 from whistledesk.notifications.preferences import recipients
+from whistledesk.organisation import tenancy
 
 # At most this many chases and reminders per run; the next run (minutes later) takes the rest.
 BATCH = 200
@@ -35,10 +37,19 @@ def _enqueue_send(email_id: int) -> None:
     email_send.enqueue(email_id)
 
 
-def _queue(kind: AlertKind, people: list[Any], reference: str) -> int:
-    composed = compose_case_alert(kind, reference)
-    for person in people:
-        email_queue(kind=kind, to=person.email, composed=composed, enqueue=_enqueue_send)
+def _queue(kind: AlertKind, people: list[Any], disclosure: Disclosure) -> int:
+    """To the case's own organisation's staff, with its own address."""
+    organisation = disclosure.organisation
+    composed = compose_case_alert(kind, disclosure.reference, organisation=organisation)
+    with tenancy.activate(organisation):
+        for person in people:
+            email_queue(
+                organisation=organisation,
+                kind=kind,
+                to=person.email,
+                composed=composed,
+                enqueue=_enqueue_send,
+            )
     return len(people)
 
 
@@ -46,7 +57,8 @@ def _chase_people(referral: Referral) -> list[Any]:
     """The handler (the managers when there is none); safeguarding leads too on urgent cases.
     Nobody with a conflict of interest on the case."""
     disclosure = referral.disclosure
-    users = get_user_model().objects.all()
+    org = disclosure.organisation
+    users = get_user_model().objects.filter(organisation=org)
     if disclosure.handler_id:
         among = users.filter(pk=disclosure.handler_id)
     else:
@@ -55,7 +67,7 @@ def _chase_people(referral: Referral) -> list[Any]:
         among = users.filter(
             Q(pk__in=among.values("pk")) | Q(groups__name=Role.SAFEGUARDING_LEAD.value)
         ).distinct()
-    people = recipients(AlertKind.REASSURANCE_OVERDUE, among=among)
+    people = recipients(AlertKind.REASSURANCE_OVERDUE, organisation=org, among=among)
     return [p for p in people if can_act_on(p, Perm.VIEW_CASE, disclosure)]
 
 
@@ -69,14 +81,14 @@ def reassurance_chase(*, today: dt.date | None = None) -> int:
         .filter(Q(chased_for__isnull=True) | ~Q(chased_for=F("reassurance_due")))
     )
     sent = 0
-    for referral in due.select_related("disclosure")[:BATCH]:
+    for referral in due.select_related("disclosure__organisation")[:BATCH]:
         with transaction.atomic():
             claimed = due.filter(pk=referral.pk).update(chased_for=F("reassurance_due"))
             if claimed:
                 sent += _queue(
                     AlertKind.REASSURANCE_OVERDUE,
                     _chase_people(referral),
-                    referral.disclosure.reference,
+                    referral.disclosure,
                 )
     return sent
 
@@ -88,7 +100,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
         remind_on__lte=today, sent_at__isnull=True, done_at__isnull=True
     )
     sent = 0
-    for reminder in due.select_related("disclosure", "user")[:BATCH]:
+    for reminder in due.select_related("disclosure__organisation", "user")[:BATCH]:
         with transaction.atomic():
             if not due.filter(pk=reminder.pk).update(sent_at=timezone.now()):
                 continue
@@ -97,9 +109,11 @@ def reminders_send(*, today: dt.date | None = None) -> int:
             if not can_act_on(person, Perm.VIEW_CASE, reminder.disclosure):
                 continue
             people = recipients(
-                AlertKind.CASE_REMINDER, among=get_user_model().objects.filter(pk=person.pk)
+                AlertKind.CASE_REMINDER,
+                organisation=reminder.disclosure.organisation,
+                among=get_user_model().objects.filter(pk=person.pk),
             )
-            sent += _queue(AlertKind.CASE_REMINDER, people, reminder.disclosure.reference)
+            sent += _queue(AlertKind.CASE_REMINDER, people, reminder.disclosure)
     return sent
 
 

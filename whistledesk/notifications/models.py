@@ -57,6 +57,15 @@ EMAIL_KINDS = [*AlertKind.choices, (SOURCE_NOTICE, "Whistleblower: you have a ne
 
 
 class OutboundEmail(models.Model):
+    # The organisation whose staff or whistleblower it is for: its managers alone see it fail
+    # and send it again. Null only for rows queued before an installation had several.
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     kind = models.CharField(max_length=30, choices=EMAIL_KINDS)
     # Blank for a whistleblower's notice: its address stays sealed in `source_email` and is
     # opened only by the sending worker, at the moment it sends.

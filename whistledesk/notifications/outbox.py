@@ -22,6 +22,7 @@ from whistledesk.casefiles.models import SourceEmail
 from whistledesk.casefiles.source_email import source_email_open_for_sending
 from whistledesk.notifications.messages import Composed
 from whistledesk.notifications.models import EmailStatus, OutboundEmail
+from whistledesk.organisation.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def email_queue(
     *,
+    organisation: Organisation,
     kind: str,
     to: str,
     composed: Composed,
@@ -45,6 +47,7 @@ def email_queue(
 ) -> OutboundEmail:
     """`source_email` instead of `to` for a whistleblower's notice (the address stays sealed)."""
     email = OutboundEmail.objects.create(
+        organisation=organisation,
         kind=kind,
         to=to,
         subject=composed.subject,
@@ -99,19 +102,23 @@ def _recipient(email: OutboundEmail) -> str:
     return source_email_open_for_sending(email.source_email)
 
 
-def email_problems() -> list[OutboundEmail]:
-    """What managers see: emails that failed for good, and ones still being retried."""
+def email_problems(*, organisation: Organisation) -> list[OutboundEmail]:
+    """What managers see: their organisation's emails that failed for good, and ones still
+    being retried."""
     return list(
         OutboundEmail.objects.filter(
+            organisation=organisation,
             status__in=[EmailStatus.FAILED, EmailStatus.PENDING], attempts__gt=0
         ).order_by("-created_at")[:50]
     )
 
 
-def email_retry(*, email_id: int, enqueue: Callable[[int], None]) -> bool:
+def email_retry(*, organisation: Organisation, email_id: int, enqueue: Callable[[int], None]) -> bool:
     """A manager sends a failed email again (after fixing the settings)."""
     with transaction.atomic():
-        again = OutboundEmail.objects.filter(pk=email_id, status=EmailStatus.FAILED).update(
+        again = OutboundEmail.objects.filter(
+            pk=email_id, organisation=organisation, status=EmailStatus.FAILED
+        ).update(
             status=EmailStatus.PENDING, attempts=0
         )
         if again:
@@ -119,5 +126,7 @@ def email_retry(*, email_id: int, enqueue: Callable[[int], None]) -> bool:
     return bool(again)
 
 
-def email_failed_count() -> int:
-    return OutboundEmail.objects.filter(status=EmailStatus.FAILED).count()
+def email_failed_count(*, organisation: Organisation) -> int:
+    return OutboundEmail.objects.filter(
+        organisation=organisation, status=EmailStatus.FAILED
+    ).count()

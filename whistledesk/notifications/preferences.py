@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from whistledesk.accounts.roles import Role
 from whistledesk.notifications.models import AlertKind, AlertPreference
+from whistledesk.organisation.models import Organisation
 
 # On by default for these roles; anyone may turn any kind on or off for themselves.
 DEFAULT_ROLES: dict[AlertKind, frozenset[Role]] = {
@@ -34,16 +35,25 @@ def alert_choices(user: Any) -> dict[AlertKind, bool]:
     return {kind: chosen.get(kind.value, default_on(user, kind)) for kind in AlertKind}
 
 
-def _staff() -> QuerySet[Any]:
-    return get_user_model().objects.filter(is_active=True).exclude(email="")
+def _staff(organisation: Organisation) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(organisation=organisation, is_active=True)
+        .exclude(email="")
+    )
 
 
 def wants(user: Any, kind: AlertKind) -> bool:
     return alert_choices(user)[kind]
 
 
-def recipients(kind: AlertKind, *, among: QuerySet[Any] | None = None) -> list[Any]:
-    """Active staff with an email address who want `kind` (defaults by role)."""
-    people = _staff() if among is None else among.filter(is_active=True).exclude(email="")
+def recipients(
+    kind: AlertKind, *, organisation: Organisation, among: QuerySet[Any] | None = None
+) -> list[Any]:
+    """Active staff of `organisation` with an email address who want `kind` (defaults by
+    role). `among` narrows it; nobody of another organisation is ever among them."""
+    people = _staff(organisation)
+    if among is not None:
+        people = people.filter(pk__in=among.values("pk"))
     people = people.prefetch_related("groups")
     return [user for user in people if wants(user, kind)]

@@ -38,7 +38,10 @@ def _enqueue_send(email_id: int) -> None:
 def email_send_again(*, actor: Any, email_id: int) -> None:
     if not actor.has_role(Role.MANAGER):
         raise DomainError("Only a manager can send a failed email again.")
-    if not email_retry(email_id=email_id, enqueue=_enqueue_send):
+    # Only an email of the manager's own organisation: another's is "not waiting".
+    if not email_retry(
+        organisation=actor.organisation, email_id=email_id, enqueue=_enqueue_send
+    ):
         raise DomainError("That email is not waiting to be sent again.")
     audit_record(
         actor=actor,

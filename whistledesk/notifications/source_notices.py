@@ -23,17 +23,24 @@ def _enqueue_send(email_id: int) -> None:
 
 def source_notice_queue(*, disclosure_id: int) -> OutboundEmail | None:
     """Queue the notice if the whistleblower asked for one; None if not (or one waits)."""
-    address = SourceEmail.objects.filter(disclosure_id=disclosure_id).first()
+    address = (
+        SourceEmail.objects.filter(disclosure_id=disclosure_id)
+        .select_related("disclosure__organisation")
+        .first()
+    )
     if address is None:
         return None
     if OutboundEmail.objects.filter(
         source_email=address, status=EmailStatus.PENDING, attempts=0
     ).exists():
         return None
+    # The case's own organisation: its address is the only link the notice carries.
+    organisation = address.disclosure.organisation
     return email_queue(
+        organisation=organisation,
         kind=SOURCE_NOTICE,
         to="",
-        composed=compose_source_notice(),
+        composed=compose_source_notice(organisation=organisation),
         enqueue=_enqueue_send,
         source_email=address,
     )

@@ -1,5 +1,8 @@
 """Background tasks (django-tasks, run by `whistledesk worker`). Arguments are ids only:
-the task table must never hold case content."""
+the task table must never hold case content.
+
+A task about a case works for the case's organisation; a periodic task runs for every
+organisation in turn, each inside `tenancy.activate(org)` (ADR 0017)."""
 
 from __future__ import annotations
 
@@ -47,17 +50,18 @@ def deadlines() -> dict[str, int]:
 
 @task()
 def retention_daily() -> int:
-    from whistledesk.organisation.selectors import NotConfigured, organisation_get
+    """Every organisation in turn, each with its own policies."""
+    from whistledesk.organisation import tenancy
+    from whistledesk.organisation.models import Organisation
     from whistledesk.retention.destruction import retention_apply
 
-    try:
-        organisation = organisation_get()
-    except NotConfigured:
-        return 0
-    run = retention_apply(
-        actor="apply_retention", organisation=organisation, today=timezone.localdate()
-    )
-    return len(run.destroyed)
+    destroyed = 0
+    today = timezone.localdate()
+    for organisation in Organisation.objects.order_by("id"):
+        with tenancy.activate(organisation):
+            run = retention_apply(actor="apply_retention", organisation=organisation, today=today)
+        destroyed += len(run.destroyed)
+    return destroyed
 
 
 @task()

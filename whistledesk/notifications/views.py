@@ -51,7 +51,9 @@ def alert_settings(request: HttpRequest) -> HttpResponse:
             "form": form,
             "has_email": bool(getattr(user, "email", "")),
             "is_manager": is_manager,
-            "problems": email_problems() if is_manager else [],
+            "problems": email_problems(organisation=user.organisation)  # type: ignore[union-attr]
+            if is_manager
+            else [],
         },
         status=400 if form.errors else 200,
     )

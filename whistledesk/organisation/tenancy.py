@@ -207,3 +207,39 @@ def organisation_from_options(options: dict[str, Any]) -> Organisation:
             "or `whistledesk load_demo`."
         )
     return org
+
+
+def public_url(organisation: Organisation, path: str = "/") -> str:
+    """The full address of `path` (a path inside the organisation, "/follow-up/") at the
+    organisation's own address: the one place that decides what an email or a link names.
+
+    `https://<host>` when the organisation has its own host name; otherwise the
+    installation's WHISTLEDESK_BASE_URL followed by `/<slug>`, or by nothing when it is the
+    only organisation (served at `/`, as before).
+    """
+    from django.conf import settings
+
+    if not path.startswith("/"):
+        path = "/" + path
+    if organisation.host:
+        return f"https://{organisation.host}{path}"
+    base = str(settings.WHISTLEDESK_BASE_URL).rstrip("/")
+    only = sole_organisation()
+    if only is not None and only.pk == organisation.pk:
+        return base + path
+    return f"{base}/{organisation.slug}{path}"
+
+
+def public_reverse(organisation: Organisation, viewname: str, *args: Any) -> str:
+    """`public_url` of a named view: reversed as a path inside the organisation, whatever
+    the script prefix of the request or task that asks (a staff request at /a/ writing to
+    a whistleblower must not name /a/ twice, nor another organisation's prefix)."""
+    from django.urls import reverse
+
+    old = get_script_prefix()
+    set_script_prefix("/")
+    try:
+        path = reverse(viewname, args=args)
+    finally:
+        set_script_prefix(old)
+    return public_url(organisation, path)

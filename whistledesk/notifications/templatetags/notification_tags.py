@@ -14,5 +14,7 @@ register = template.Library()
 
 @register.inclusion_tag("notifications/_problems_notice.html")
 def email_problems_notice(user: Any) -> dict[str, Any]:
-    failed = email_failed_count() if user.has_role(Role.MANAGER) else 0
+    failed = (
+        email_failed_count(organisation=user.organisation) if user.has_role(Role.MANAGER) else 0
+    )
     return {"failed": failed}
