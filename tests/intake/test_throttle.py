@@ -142,7 +142,15 @@ def test_a_flood_raises_one_alarm_for_staff_and_closes_nothing(
     # Then staff have exactly one alarm on the audit log, naming no client
     alarms = list(AuditEvent.objects.filter(action="throttle.alarm"))
     assert [(a.object_id, a.details) for a in alarms] == [
-        ("receipt", {"uses": 3, "what": "wrong receipts", "window_minutes": 15})
+        (
+            "receipt",
+            {
+                "uses": 3,
+                "what": "wrong receipts",
+                "window_minutes": 15,
+                "organisation": organisation.slug,
+            },
+        )
     ]
     auditor = Client()
     auditor.force_login(make_staff(username="audrey", roles=[Role.AUDITOR]))
@@ -161,7 +169,7 @@ def test_a_flood_raises_one_alarm_for_staff_and_closes_nothing(
 
 def _expire_client_counters_at(when: dt.datetime) -> None:
     # The clock, moved through the column the limit reads: the real table, no mocks.
-    ThrottleCounter.objects.filter(key__startswith="receipt:").exclude(key="receipt:all").update(
+    ThrottleCounter.objects.filter(key__startswith="receipt:").exclude(key__startswith="receipt:all:").update(
         expires_at=when
     )
 
@@ -246,7 +254,8 @@ def test_concurrent_uses_are_each_counted_once() -> None:
     # Then every use was counted, once, and the alarm fired exactly once
     assert errors == []
     counts = dict(ThrottleCounter.objects.values_list("key", "hits"))
-    assert counts.pop("bench:all") == 100
+    # (a request for no organisation: its everyone-count is organisation 0's)
+    assert counts.pop("bench:all:0") == 100
     assert list(counts.values()) == [100]
     assert AuditEvent.objects.filter(action="throttle.alarm", object_id="bench").count() == 1
 

@@ -734,19 +734,20 @@ def _source_session(account: SourceAccount, private_key: bytes) -> SourceSession
     )
 
 
-def source_authenticate(*, receipt: str) -> SourceSession:
+def source_authenticate(*, receipt: str, organisation: Any = None) -> SourceSession:
     """Sign a whistleblower in with their receipt. The caller throttles attempts.
 
-    Every failure raises the same ReceiptRejected; the receipt never reaches a log.
+    Every failure raises the same ReceiptRejected; the receipt never reaches a log. With
+    `organisation`, a receipt of another organisation's case is not found, by the same
+    path (and time) as a wrong one (ADR 0017).
     """
     if len(receipt) > crypto.MAX_SECRET_CHARS or not crypto.receipt_is_well_formed(receipt):
         raise ReceiptRejected()
     normalised = crypto.normalise_receipt(receipt)
-    account = (
-        SourceAccount.objects.select_related("disclosure")
-        .filter(receipt_lookup=crypto.receipt_lookup(normalised))
-        .first()
-    )
+    accounts = SourceAccount.objects.select_related("disclosure")
+    if organisation is not None:
+        accounts = accounts.filter(disclosure__organisation=organisation)
+    account = accounts.filter(receipt_lookup=crypto.receipt_lookup(normalised)).first()
     if account is None:
         raise ReceiptRejected()
     try:

@@ -4,6 +4,11 @@ A draft is a JSON document (answers, the list of attached files, and the random 
 encrypts those files in `DraftFile`) stored with `request.vault`. Draft rows are scratch
 space, not part of the register: they are not audited (an audit row would itself record
 when someone was preparing a disclosure) and they are deleted when the form is sent.
+
+A draft belongs to the organisation it was started in (ADR 0017): it is kept in the vault
+under that organisation's name and carries its id, and its files are rows of that
+organisation. Organisations sharing a host share the browser's vault, so a draft begun at
+/a/ is simply not there at /b/: B's pages start a draft of their own.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from whistledesk.core.crypto import (
 )
 from whistledesk.core.exceptions import DomainError
 from whistledesk.intake.models import DraftFile
+from whistledesk.organisation.tenancy import request_organisation
 
 VAULT_NAME = "intake-draft"
 # A draft not sent within a day is abandoned; its files are removed by the next upload.
@@ -54,6 +60,8 @@ class Draft:
     token: str = ""
     # The questionnaire version the draft answers (-1: not chosen yet; 0: the default).
     questionnaire: int = -1
+    # The id of the organisation the draft was started in (0: none, a draft not yet saved).
+    organisation: int = 0
 
     def to_bytes(self) -> bytes:
         return json.dumps(
@@ -63,6 +71,7 @@ class Draft:
                 "key": base64.b64encode(self.key).decode(),
                 "token": self.token,
                 "questionnaire": self.questionnaire,
+                "organisation": self.organisation,
             }
         ).encode()
 
@@ -75,6 +84,7 @@ class Draft:
             key=base64.b64decode(data.get("key", "")),
             token=str(data.get("token", "")),
             questionnaire=int(data.get("questionnaire", -1)),
+            organisation=int(data.get("organisation", 0)),
         )
 
 
@@ -85,14 +95,31 @@ class FileContent:
     data: bytes
 
 
+def vault_name(request: HttpRequest, name: str) -> str:
+    """A vault entry of the request's organisation: `name` kept apart per organisation."""
+    org = request_organisation(request)
+    return f"{name}:{org.pk if org is not None else 0}"
+
+
+def _organisation_id(request: HttpRequest) -> int:
+    org = request_organisation(request)
+    return org.pk if org is not None else 0
+
+
 def draft_load(request: HttpRequest) -> Draft:
-    raw = request.vault.get(VAULT_NAME)  # type: ignore[attr-defined]
+    """This organisation's draft, or a new one for it. A draft of another organisation is
+    never returned, whatever the vault holds."""
+    here = _organisation_id(request)
+    raw = request.vault.get(vault_name(request, VAULT_NAME))  # type: ignore[attr-defined]
     if raw is None:
-        return Draft()
+        return Draft(organisation=here)
     try:
-        return Draft.from_bytes(raw)
+        draft = Draft.from_bytes(raw)
     except (ValueError, TypeError, KeyError):
-        return Draft()
+        return Draft(organisation=here)
+    if draft.organisation != here:
+        return Draft(organisation=here)
+    return draft
 
 
 def draft_save(request: HttpRequest, draft: Draft) -> None:
@@ -102,12 +129,19 @@ def draft_save(request: HttpRequest, draft: Draft) -> None:
         draft.key = new_secret_key()
     if not draft.token:
         draft.token = secrets.token_urlsafe(32)
-    request.vault.put(VAULT_NAME, draft.to_bytes())  # type: ignore[attr-defined]
+    if draft.organisation != _organisation_id(request):
+        raise ValueError("a draft is saved only in the organisation it was started in")
+    request.vault.put(vault_name(request, VAULT_NAME), draft.to_bytes())  # type: ignore[attr-defined]
 
 
 def draft_discard(request: HttpRequest, draft: Draft) -> None:
-    DraftFile.objects.filter(id__in=[f.id for f in draft.files]).delete()
-    request.vault.delete(VAULT_NAME)  # type: ignore[attr-defined]
+    _files_of(draft).filter(id__in=[f.id for f in draft.files]).delete()
+    request.vault.delete(vault_name(request, VAULT_NAME))  # type: ignore[attr-defined]
+
+
+def _files_of(draft: Draft) -> Any:
+    """The draft's organisation's draft files (the query every file lookup starts from)."""
+    return DraftFile.objects.filter(organisation_id=draft.organisation)
 
 
 def draft_file_add(draft: Draft, *, name: str, content_type: str, data: bytes) -> DraftAttachment:
@@ -115,7 +149,11 @@ def draft_file_add(draft: Draft, *, name: str, content_type: str, data: bytes) -
     if not draft.key:
         draft.key = new_secret_key()
     DraftFile.objects.filter(created_at__lt=timezone.now() - STALE_AFTER).delete()
-    row = DraftFile.objects.create(id=uuid.uuid4(), sealed=secret_encrypt(draft.key, data))
+    row = DraftFile.objects.create(
+        id=uuid.uuid4(),
+        organisation_id=draft.organisation,
+        sealed=secret_encrypt(draft.key, data),
+    )
     attachment = DraftAttachment(
         id=str(row.id), name=name, content_type=content_type, size=len(data)
     )
@@ -125,7 +163,7 @@ def draft_file_add(draft: Draft, *, name: str, content_type: str, data: bytes) -
 
 def draft_file_remove(draft: Draft, *, file_id: str) -> None:
     if any(f.id == file_id for f in draft.files):
-        DraftFile.objects.filter(id=file_id).delete()
+        _files_of(draft).filter(id=file_id).delete()
         draft.files = [f for f in draft.files if f.id != file_id]
 
 
@@ -137,7 +175,7 @@ def draft_files_read(draft: Draft) -> list[FileContent]:
     """
     rows = {
         str(r.id): bytes(r.sealed)
-        for r in DraftFile.objects.filter(id__in=[f.id for f in draft.files])
+        for r in _files_of(draft).filter(id__in=[f.id for f in draft.files])
     }
     out = []
     for f in draft.files:

@@ -4,6 +4,9 @@ The receipt is returned only after the transaction has committed, so nobody is e
 a receipt for a disclosure that was not stored; and if anything fails, nothing is stored.
 A draft is sent at most once: its token is claimed (a unique row) in the same transaction,
 so a second "Send" of the same draft gets the first one's result, never a second case.
+
+The disclosure is recorded in the organisation the draft was started in, which must be the
+organisation the request is for (ADR 0017): a draft is never sent to another.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from whistledesk.cases.safeguarding import (
 )
 from whistledesk.cases.services import disclosure_record
 from whistledesk.core.crypto import DecryptionFailed, secret_decrypt, secret_encrypt
+from whistledesk.core.exceptions import DomainError
 from whistledesk.intake.answers import sealed_documents, service_for
 from whistledesk.intake.draft import (
     STALE_AFTER,
@@ -40,6 +44,7 @@ from whistledesk.intake.flow import Flow
 from whistledesk.intake.models import SentDraft
 from whistledesk.intake.questions import service_labels
 from whistledesk.notifications.tasks import disclosure_received
+from whistledesk.organisation.models import Organisation
 from whistledesk.organisation.questionnaire_services import (
     questionnaire_current,
     questionnaire_version,
@@ -67,9 +72,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _earlier(token: str, key: bytes) -> Submission | None:
+def _earlier(token: str, key: bytes, organisation: Organisation) -> Submission | None:
     """What an earlier send of this draft produced, or None if it was never sent."""
-    row = SentDraft.objects.filter(token_digest=_digest(token)).first()
+    row = SentDraft.objects.filter(
+        organisation=organisation, token_digest=_digest(token)
+    ).first()
     if row is None:
         return None
     try:
@@ -80,21 +87,32 @@ def _earlier(token: str, key: bytes) -> Submission | None:
         return Submission("", "", repeated=True)
 
 
-def submission_send(*, draft: Draft) -> Submission:
+class DraftElsewhere(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Your answers were not sent. Start again from the first page of this service."
+        )
+
+
+def submission_send(*, draft: Draft, organisation: Organisation) -> Submission:
     """Send a draft, once. Sending the same draft again returns the first send's result."""
+    if draft.organisation != organisation.pk:
+        # draft_load never hands over another organisation's draft: a bug, not a person.
+        raise DraftElsewhere()
     if draft.token and draft.key:
-        earlier = _earlier(draft.token, draft.key)
+        earlier = _earlier(draft.token, draft.key, organisation)
         if earlier is not None:
             return earlier
     try:
         files = draft_files_read(draft)
     except DraftFileLost:
         # A concurrent first send may have finished and removed the draft's files.
-        earlier = _earlier(draft.token, draft.key) if draft.token else None
+        earlier = _earlier(draft.token, draft.key, organisation) if draft.token else None
         if earlier is None:
             raise
         return earlier
     return submission_create(
+        organisation=organisation,
         answers=draft.answers,
         attachments=files,
         send_token=draft.token,
@@ -103,22 +121,26 @@ def submission_send(*, draft: Draft) -> Submission:
     )
 
 
-def submission_receipt_shown(*, send_token: str) -> None:
+def submission_receipt_shown(*, organisation: Organisation, send_token: str) -> None:
     """The receipt has been shown: blank its sealed copy, keep the row to refuse a resend."""
     if send_token:
-        SentDraft.objects.filter(token_digest=_digest(send_token)).update(sealed=b"")
+        SentDraft.objects.filter(
+            organisation=organisation, token_digest=_digest(send_token)
+        ).update(sealed=b"")
 
 
 def submission_create(
     *,
+    organisation: Organisation | None = None,
     answers: dict[str, Any],
     attachments: Sequence[FileContent] = (),
     send_token: str = "",
     send_key: bytes = b"",
     questionnaire: int = -1,
 ) -> Submission:
-    """Record and seal one disclosure answering `questionnaire` (its number; -1: current)."""
-    organisation = organisation_get()
+    """Record and seal one disclosure answering `questionnaire` (its number; -1: current),
+    in `organisation` (default: the one this request or task is for)."""
+    organisation = organisation or organisation_get()
     version = (
         questionnaire_version(organisation=organisation, number=questionnaire)
         if questionnaire >= 0
@@ -150,9 +172,11 @@ def submission_create(
                 # On PostgreSQL a concurrent send of the same draft waits here until the
                 # first commits; on SQLite the whole transaction waits for the write lock.
                 with transaction.atomic():
-                    claim = SentDraft.objects.create(token_digest=_digest(send_token))
+                    claim = SentDraft.objects.create(
+                        organisation=organisation, token_digest=_digest(send_token)
+                    )
             except IntegrityError:
-                earlier = _earlier(send_token, send_key)
+                earlier = _earlier(send_token, send_key, organisation)
                 if earlier is None:
                     raise
                 return earlier

@@ -13,6 +13,13 @@ process: each use is a single INSERT ... ON CONFLICT DO UPDATE ... RETURNING, at
 SQLite and PostgreSQL alike, and expired rows are deleted on every write. No cache backend
 is involved, so the limits mean the same in every deployment.
 
+With several organisations (ADR 0017) a client's counters are the installation's: a client
+has the same number of tries however many organisations it tries them at (counting per
+organisation would multiply a guesser's tries by the number of organisations). No
+organisation's traffic can lock out another's whistleblowers, as nothing blocks everyone:
+the "everyone" counts that raise the alarm are kept per organisation, so the alarm says
+which organisation is busy.
+
 For other views (the follow-up inbox, uploads): `throttle_hit(request, LIMIT)` before the
 costly work, `throttle_refund(hit)` if the use should not count after all (a right receipt,
 a submission that failed), `throttle_check` to ask without counting.
@@ -37,6 +44,7 @@ from whistledesk.core.client_address import client_key
 from whistledesk.core.crypto import client_digest
 from whistledesk.core.exceptions import DomainError
 from whistledesk.intake.models import ThrottleCounter
+from whistledesk.organisation.tenancy import request_organisation
 
 logger = logging.getLogger(__name__)
 
@@ -104,10 +112,13 @@ def throttle_hit(request: HttpRequest, limit: Limit) -> Hit:
     with transaction.atomic():
         # The client's row before the shared one, in every request: no lock-order deadlock.
         hits = _count(key, limit.window_seconds, now)
-        everyone = _count(f"{limit.scope}:all", limit.window_seconds, now)
+        org = request_organisation(request)
+        everyone = _count(
+            f"{limit.scope}:all:{org.pk if org is not None else 0}", limit.window_seconds, now
+        )
         if everyone == limit.alarm_at:
             # Exactly once per window: each value of the atomic count is returned once.
-            _raise_alarm(limit)
+            _raise_alarm(limit, org.slug if org is not None else "")
         _delete_expired(now)
     if hits > limit.per_client:
         expires_at = ThrottleCounter.objects.filter(key=key).values_list("expires_at", flat=True)
@@ -171,16 +182,27 @@ def _count(key: str, window_seconds: int, now: dt.datetime) -> int:
     return int(row[0])
 
 
-def _raise_alarm(limit: Limit) -> None:
+def _raise_alarm(limit: Limit, organisation: str) -> None:
     minutes = limit.window_seconds // 60
-    # Never the client: only which limit, and how busy.
-    logger.warning("throttle alarm: %s uses of %s in %s min", limit.alarm_at, limit.scope, minutes)
+    # Never the client: only which limit, where, and how busy.
+    logger.warning(
+        "throttle alarm: %s uses of %s in %s min at %s",
+        limit.alarm_at,
+        limit.scope,
+        minutes,
+        organisation or "-",
+    )
     audit_record(
         actor="public",
         action=ALARM_ACTION,
         object_type="throttle",
         object_id=limit.scope,
-        details={"uses": limit.alarm_at, "what": limit.uses, "window_minutes": minutes},
+        details={
+            "uses": limit.alarm_at,
+            "what": limit.uses,
+            "window_minutes": minutes,
+            "organisation": organisation,
+        },
     )
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from whistledesk.core.exceptions import DomainError
 from whistledesk.intake.answers import summary_rows
-from whistledesk.intake.draft import draft_discard, draft_load, draft_save
+from whistledesk.intake.draft import draft_discard, draft_load, draft_save, vault_name
 from whistledesk.intake.flow import CHECK, FILES, Flow, Step
 from whistledesk.intake.forms import ContactForm, IdentityForm, SubmitForm
 from whistledesk.intake.questions import PageForm, draft_flow
@@ -155,7 +155,7 @@ def check(request: HttpRequest) -> HttpResponse:
     except NotConfigured:
         return _not_available(request)
     draft = draft_load(request)
-    if not draft.answers and request.vault.get(RECEIPT_VAULT) is not None:  # type: ignore[attr-defined]
+    if not draft.answers and request.vault.get(vault_name(request, RECEIPT_VAULT)) is not None:  # type: ignore[attr-defined]
         # Sent, but the receipt page has not been seen yet (Send pressed twice, or the
         # connection dropped after sending): show it rather than an empty form.
         return redirect("intake:receipt")
@@ -173,7 +173,7 @@ def check(request: HttpRequest) -> HttpResponse:
             try:
                 # Counted before sending, so parallel sends cannot overrun the limit.
                 attempt = throttle_hit(request, SUBMISSIONS)
-                submission = submission_send(draft=draft)
+                submission = submission_send(draft=draft, organisation=organisation)
             except DomainError as exc:
                 throttle_refund(attempt)
                 problem = exc.message
@@ -192,9 +192,11 @@ def check(request: HttpRequest) -> HttpResponse:
                 draft_discard(request, draft)
                 if submission.receipt:
                     vault = request.vault  # type: ignore[attr-defined]
-                    vault.put(RECEIPT_VAULT, submission.receipt.encode())
-                    vault.put(REFERENCE_VAULT, submission.reference.encode())
-                    vault.put(SENT_VAULT, draft.token.encode())
+                    vault.put(vault_name(request, RECEIPT_VAULT), submission.receipt.encode())
+                    vault.put(
+                        vault_name(request, REFERENCE_VAULT), submission.reference.encode()
+                    )
+                    vault.put(vault_name(request, SENT_VAULT), draft.token.encode())
                 return redirect("intake:receipt")
     rows = summary_rows(draft.answers, flow=flow, step_url=_step_url)
     back = flow.before(CHECK, draft.answers)
@@ -216,20 +218,21 @@ def check(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET  # not HEAD either: a prefetch or link checker must not use the receipt up
 def receipt(request: HttpRequest) -> HttpResponse:
-    """Shows the receipt once. A reload finds it gone: it exists nowhere else."""
-    vault = request.vault  # type: ignore[attr-defined]
-    raw = vault.get(RECEIPT_VAULT)
-    reference = vault.get(REFERENCE_VAULT)
-    sent = vault.get(SENT_VAULT)
-    vault.delete(RECEIPT_VAULT)
-    vault.delete(REFERENCE_VAULT)
-    vault.delete(SENT_VAULT)
-    if sent:
-        submission_receipt_shown(send_token=sent.decode())
+    """Shows the receipt once. A reload finds it gone: it exists nowhere else.
+
+    Only at the organisation it was sent to: the vault keeps each organisation's apart."""
     try:
-        q = questionnaire_current(organisation=organisation_get()).questionnaire
+        organisation = organisation_get()
     except NotConfigured:
         return _not_available(request)
+    vault = request.vault  # type: ignore[attr-defined]
+    names = [vault_name(request, n) for n in (RECEIPT_VAULT, REFERENCE_VAULT, SENT_VAULT)]
+    raw, reference, sent = (vault.get(n) for n in names)
+    for name in names:
+        vault.delete(name)
+    if sent:
+        submission_receipt_shown(organisation=organisation, send_token=sent.decode())
+    q = questionnaire_current(organisation=organisation).questionnaire
     return render(
         request,
         "intake/receipt.html",

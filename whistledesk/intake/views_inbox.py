@@ -4,6 +4,13 @@ The unlocked source key lives only in the session vault (encrypted under the bro
 cookie). Wrong receipts and messages are throttled per client (intake.throttle: a keyed
 digest, never the address) and wrong receipts are slowed; the receipt is length-capped by
 the form before any key derivation.
+
+Each organisation has its own inbox (ADR 0017): a receipt signs in only at its own case's
+organisation (another's is refused exactly as a wrong receipt is: same message, same path
+through the key derivation, same delay), and a whistleblower signed in at A is not signed
+in at B. The wrong-receipt limit is counted per client for the installation: one client
+guessing at A and at B gets no more tries; a busy organisation locks out nobody, as each
+client has its own counter (docs/adr/0017, "public").
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from whistledesk.casefiles.services import (
 )
 from whistledesk.cases.call_notes import call_notes_for_source
 from whistledesk.core.exceptions import DomainError
+from whistledesk.intake.draft import vault_name
 from whistledesk.intake.forms import ReceiptForm, SourceMessageForm
 from whistledesk.intake.status import status_for_source
 from whistledesk.intake.throttle import (
@@ -44,15 +52,24 @@ from whistledesk.intake.throttle import (
 )
 from whistledesk.intake.uploads import TOO_LARGE, body_too_large, capped_uploads
 from whistledesk.notifications.tasks import source_message_received
+from whistledesk.organisation.tenancy import request_organisation
 
 SOURCE_VAULT = "source"
 
 
 def _source(request: HttpRequest) -> SourceSession | None:
+    """The whistleblower signed in at this request's organisation, or None."""
+    organisation = request_organisation(request)
+    if organisation is None:
+        return None
+    token = request.vault.get(vault_name(request, SOURCE_VAULT))  # type: ignore[attr-defined]
     try:
-        return source_session_restore(request.vault.get(SOURCE_VAULT))  # type: ignore[attr-defined]
+        source = source_session_restore(token)
     except ReceiptRejected:
         return None
+    if source.disclosure.organisation_id != organisation.pk:
+        return None
+    return source
 
 
 @never_cache
@@ -64,7 +81,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         try:
             # Counted before the check, so parallel guesses cannot overrun the limit.
             attempt = throttle_hit(request, RECEIPT_FAILURES)
-            source = source_authenticate(receipt=form.cleaned_data["receipt"])
+            source = source_authenticate(
+                receipt=form.cleaned_data["receipt"], organisation=request_organisation(request)
+            )
         except Throttled as exc:
             form.add_error("receipt", exc.message)
             status = 429
@@ -78,7 +97,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             # And a new vault key: a cookie planted or seen before cannot open the source key.
             request.vault.rotate(keep=True)  # type: ignore[attr-defined]
-            request.vault.put(SOURCE_VAULT, source.vault_token())  # type: ignore[attr-defined]
+            request.vault.put(vault_name(request, SOURCE_VAULT), source.vault_token())  # type: ignore[attr-defined]
             return redirect("intake:inbox")
     elif request.method == "POST":
         status = 400

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from whistledesk.casefiles.services import ReceiptRejected, source_session_restore
 from whistledesk.casefiles.source_email import (
     MAX_ADDRESS_CHARS,
     source_email_available,
@@ -25,7 +24,7 @@ from whistledesk.casefiles.source_email import (
 )
 from whistledesk.core.exceptions import DomainError
 from whistledesk.intake.throttle import INBOX_MESSAGES, Throttled, throttle_hit
-from whistledesk.intake.views_inbox import SOURCE_VAULT
+from whistledesk.intake.views_inbox import _source
 
 
 class SourceEmailForm(forms.Form):
@@ -49,9 +48,8 @@ class SourceEmailForm(forms.Form):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def inbox_email(request: HttpRequest) -> HttpResponse:
-    try:
-        source = source_session_restore(request.vault.get(SOURCE_VAULT))  # type: ignore[attr-defined]
-    except ReceiptRejected:
+    source = _source(request)
+    if source is None:
         messages.info(request, "Sign in with your receipt to see your messages.")
         return redirect("intake:inbox_sign_in")
     if not source_email_available():
