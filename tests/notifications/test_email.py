@@ -121,12 +121,13 @@ def test_notify_backend_sends_through_the_notify_api(settings: Any, notify_serve
 
 
 def test_a_failing_server_is_retried_then_shown_to_managers_and_sent_again(
-    worker_env: dict[str, str], start_worker: Any, smtp: Any, make_staff: Any
+    worker_env: dict[str, str], start_worker: Any, smtp: Any, make_staff: Any, organisation: Any
 ) -> None:
     mailbox, port = smtp
     manager = make_staff("mo", roles=[Role.MANAGER])
     # Given an email queued while the mail server is unreachable (nothing listens there)
     email = email_queue(
+        organisation=organisation,
         kind=AlertKind.NEW_DISCLOSURE,
         to="ivy@office.example",
         composed=Composed(subject="Whistledesk: new disclosure WD-RETRY", body="Sign in"),
@@ -169,8 +170,9 @@ def test_a_failing_server_is_retried_then_shown_to_managers_and_sent_again(
     )
 
 
-def test_only_managers_may_send_again(make_staff: Any, client: Client) -> None:
+def test_only_managers_may_send_again(make_staff: Any, client: Client, organisation: Any) -> None:
     email = OutboundEmail.objects.create(
+        organisation=organisation,
         kind=AlertKind.NEW_DISCLOSURE,
         to="x@y.example",
         subject="s",
@@ -224,6 +226,7 @@ def test_the_dashboard_tells_managers_of_failed_emails(
     client.force_login(make_staff("someone", roles=[role]))
     assert "Email problems" not in client.get("/staff/").content.decode()
     OutboundEmail.objects.create(
+        organisation=organisation,
         kind=AlertKind.NEW_DISCLOSURE,
         to="x@y.example",
         subject="s",

@@ -108,19 +108,20 @@ def email_problems(*, organisation: Organisation) -> list[OutboundEmail]:
     return list(
         OutboundEmail.objects.filter(
             organisation=organisation,
-            status__in=[EmailStatus.FAILED, EmailStatus.PENDING], attempts__gt=0
+            status__in=[EmailStatus.FAILED, EmailStatus.PENDING],
+            attempts__gt=0,
         ).order_by("-created_at")[:50]
     )
 
 
-def email_retry(*, organisation: Organisation, email_id: int, enqueue: Callable[[int], None]) -> bool:
+def email_retry(
+    *, organisation: Organisation, email_id: int, enqueue: Callable[[int], None]
+) -> bool:
     """A manager sends a failed email again (after fixing the settings)."""
     with transaction.atomic():
         again = OutboundEmail.objects.filter(
             pk=email_id, organisation=organisation, status=EmailStatus.FAILED
-        ).update(
-            status=EmailStatus.PENDING, attempts=0
-        )
+        ).update(status=EmailStatus.PENDING, attempts=0)
         if again:
             transaction.on_commit(lambda: enqueue(email_id))
     return bool(again)

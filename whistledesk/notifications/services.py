@@ -39,9 +39,7 @@ def email_send_again(*, actor: Any, email_id: int) -> None:
     if not actor.has_role(Role.MANAGER):
         raise DomainError("Only a manager can send a failed email again.")
     # Only an email of the manager's own organisation: another's is "not waiting".
-    if not email_retry(
-        organisation=actor.organisation, email_id=email_id, enqueue=_enqueue_send
-    ):
+    if not email_retry(organisation=actor.organisation, email_id=email_id, enqueue=_enqueue_send):
         raise DomainError("That email is not waiting to be sent again.")
     audit_record(
         actor=actor,

@@ -12,7 +12,6 @@ from whistledesk.accounts.decorators import role_required
 from whistledesk.accounts.roles import Role
 from whistledesk.cases.models import Disclosure
 from whistledesk.core.exceptions import DomainError
-from whistledesk.organisation.selectors import NotConfigured, organisation_get
 from whistledesk.retention.forms import HoldLiftForm, HoldPlaceForm, PreviewDateForm
 from whistledesk.retention.models import LegalHold
 from whistledesk.retention.selectors import legal_hold_list_active, retention_preview
@@ -20,10 +19,9 @@ from whistledesk.retention.services import legal_hold_lift, legal_hold_place
 
 
 def _page(request: HttpRequest, hold_form: HoldPlaceForm | None = None) -> HttpResponse:
-    try:
-        organisation = organisation_get()
-    except NotConfigured as exc:
-        return render(request, "cases/not_configured.html", {"message": str(exc)})
+    # The manager's own organisation (the request's: accounts.middleware makes anyone else
+    # anonymous here), never "the only one".
+    organisation = request.user.organisation  # type: ignore[union-attr]
     date_form = PreviewDateForm(request.GET if "on" in request.GET else None)
     today = timezone.localdate()
     if date_form.is_bound and date_form.is_valid() and date_form.cleaned_data["on"]:
@@ -52,7 +50,11 @@ def legal_hold_place_view(request: HttpRequest) -> HttpResponse:
     form = HoldPlaceForm(request.POST)
     if form.is_valid():
         reference = form.cleaned_data["reference"].strip()
-        disclosure = Disclosure.objects.filter(reference__iexact=reference).first()
+        # Only the manager's own organisation's cases: another's is "no case" (ADR 0017).
+        disclosure = Disclosure.objects.filter(
+            organisation=request.user.organisation,  # type: ignore[union-attr]
+            reference__iexact=reference,
+        ).first()
         if disclosure is None:
             form.add_error("reference", "There is no case with that reference.")
         else:
@@ -71,7 +73,12 @@ def legal_hold_place_view(request: HttpRequest) -> HttpResponse:
 @role_required(Role.MANAGER)
 @require_POST
 def legal_hold_lift_view(request: HttpRequest, pk: int) -> HttpResponse:
-    hold = get_object_or_404(LegalHold.objects.select_related("disclosure"), pk=pk)
+    hold = get_object_or_404(
+        LegalHold.objects.select_related("disclosure").filter(
+            disclosure__organisation=request.user.organisation  # type: ignore[union-attr]
+        ),
+        pk=pk,
+    )
     form = HoldLiftForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason for lifting the hold (under 300 characters).")

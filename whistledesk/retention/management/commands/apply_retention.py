@@ -1,8 +1,10 @@
-"""`whistledesk apply_retention [--dry-run] [--today YYYY-MM-DD]`: destroy what is due.
+"""`whistledesk apply_retention [--dry-run] [--today YYYY-MM-DD] [--organisation SLUG]`:
+destroy what is due.
 
 Run daily by the scheduled task (deploy/whistledesk-retention.timer, docs/operations.md).
-Prints one line per case by reference (never content). Exits non-zero if any due case could
-not be destroyed, so the scheduler reports it.
+Every organisation in turn, each with its own policies and holds (ADR 0017), or only the
+one named by --organisation. Prints one line per case by reference (never content). Exits
+non-zero if any due case could not be destroyed, so the scheduler reports it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from whistledesk.organisation.selectors import NotConfigured, organisation_get
+from whistledesk.organisation import tenancy
+from whistledesk.organisation.models import Organisation
 from whistledesk.retention.destruction import retention_apply
 
 ACTOR = "apply_retention"
@@ -39,16 +42,38 @@ class Command(BaseCommand):
         parser.add_argument(
             "--today", help="treat this date (YYYY-MM-DD) as today (default: the real date)"
         )
+        parser.add_argument(
+            "--organisation",
+            metavar="SLUG",
+            help="only this organisation, by its slug (default: every organisation, in turn)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = _date(options["today"]) if options["today"] else timezone.localdate()
-        try:
-            organisation = organisation_get()
-        except NotConfigured as exc:
-            raise CommandError(str(exc)) from exc
+        if options.get("organisation"):
+            organisations = [tenancy.organisation_from_options(options)]
+        else:
+            organisations = list(Organisation.objects.order_by("slug"))
+            if not organisations:
+                # The same clear message as for a named one: how to configure.
+                tenancy.organisation_from_options(options)
+        refused = 0
+        for organisation in organisations:
+            with tenancy.activate(organisation):
+                refused += self._apply(
+                    organisation, today, several=len(organisations) > 1, **options
+                )
+        if refused:
+            raise CommandError(f"{refused} due case(s) could not be destroyed.")
+
+    def _apply(
+        self, organisation: Organisation, today: dt.date, *, several: bool, **options: Any
+    ) -> int:
         run = retention_apply(
             actor=ACTOR, organisation=organisation, today=today, dry_run=options["dry_run"]
         )
+        if several:
+            self.stdout.write(f"{organisation.name} ({organisation.slug}):")
         verb = "Would destroy" if run.dry_run else "Destroyed"
         for item in run.destroyed:
             self.stdout.write(
@@ -63,5 +88,4 @@ class Command(BaseCommand):
         )
         if run.reclaimed:
             self.stdout.write(f"Reclaimed space: {run.reclaimed}.")
-        if run.refused:
-            raise CommandError(f"{len(run.refused)} due case(s) could not be destroyed.")
+        return len(run.refused)
