@@ -61,14 +61,15 @@ def answers_for(organisation: Any, **overrides: Any) -> list[tuple[str, dict[str
     return pages
 
 
-def walk(client: Any, organisation: Any, **overrides: Any) -> None:
-    """Answer every page up to (and including) the files page's Continue."""
+def walk(client: Any, organisation: Any, *, prefix: str = "", **overrides: Any) -> None:
+    """Answer every page up to (and including) the files page's Continue. `prefix` is an
+    organisation's path prefix ("/aldermoor"); a client with its HTTP_HOST needs none."""
     for slug, data in answers_for(organisation, **overrides):
-        response = client.post(f"/report/{slug}/", data)
+        response = client.post(f"{prefix}/report/{slug}/", data)
         assert response.status_code == 302, (slug, response.content[:2000])
-    response = client.post("/report/files/", {"action": "continue"})
+    response = client.post(f"{prefix}/report/files/", {"action": "continue"})
     assert response.status_code == 302
-    assert response["Location"] == "/report/check/"
+    assert response["Location"] == f"{prefix}/report/check/"
 
 
 @pytest.fixture
@@ -80,14 +81,16 @@ def walked(client: Any, organisation: Any) -> Any:
 STAFF_PASSWORD = "a-long-staff-password"
 
 
-def submit(client: Any, organisation: Any, **overrides: Any) -> tuple[str, str]:
+def submit(
+    client: Any, organisation: Any, *, prefix: str = "", **overrides: Any
+) -> tuple[str, str]:
     """Send a complete disclosure; returns (reference, receipt) as the receipt page shows."""
     import re
 
-    walk(client, organisation, **overrides)
-    response = client.post("/report/check/", {})
-    assert response["Location"] == "/report/sent/", response.content[:3000]
-    page = client.get("/report/sent/").content.decode()
+    walk(client, organisation, prefix=prefix, **overrides)
+    response = client.post(f"{prefix}/report/check/", {})
+    assert response["Location"] == f"{prefix}/report/sent/", response.content[:3000]
+    page = client.get(f"{prefix}/report/sent/").content.decode()
     receipt = re.search(r'id="receipt"[^>]*>([^<]+)<', page)
     reference = re.search(r"<strong>(WD-[^<]+)</strong>", page)
     assert receipt and reference

@@ -49,12 +49,16 @@ from whistledesk.cases.services import disclosure_record
 from whistledesk.cases.staff_intake import MAX_EML_BYTES, MalformedEmail, parse_eml
 from whistledesk.core import crypto
 from whistledesk.core.exceptions import DomainError
-from whistledesk.mailintake.config import MailboxConfig, mailbox_poll_every
+from whistledesk.mailintake.config import (
+    MailboxConfig,
+    mailbox_organisation,
+    mailbox_poll_every,
+)
 from whistledesk.mailintake.imap import Envelope, mailbox_session
 from whistledesk.mailintake.models import MailboxMessage, Outcome
 from whistledesk.notifications.tasks import disclosure_received
+from whistledesk.organisation import tenancy
 from whistledesk.organisation.models import Organisation
-from whistledesk.organisation.selectors import organisation_get
 
 logger = logging.getLogger(__name__)
 
@@ -199,8 +203,12 @@ def message_digest(envelope: Envelope, raw: bytes | None, headers: bytes) -> str
     return crypto.mailbox_message_digest(message_id=envelope.message_id, content_digest=content)
 
 
-def _earlier(digest: str) -> IntakeResult | None:
-    row = MailboxMessage.objects.filter(digest=digest).select_related("disclosure").first()
+def _earlier(organisation: Organisation, digest: str) -> IntakeResult | None:
+    row = (
+        MailboxMessage.objects.filter(organisation=organisation, digest=digest)
+        .select_related("disclosure")
+        .first()
+    )
     if row is None:
         return None
     return IntakeResult(row.disclosure.reference if row.disclosure else "", created=False)
@@ -217,7 +225,7 @@ def mail_intake_record(
     """Register and seal one email from the mailbox, once. `raw` is None when over the limit
     (then `headers` holds its header block). An email seen before returns the earlier result."""
     digest = message_digest(envelope, raw, headers)
-    earlier = _earlier(digest)
+    earlier = _earlier(organisation, digest)
     if earlier is not None:
         return earlier
     content = _content(envelope, raw, headers, config)
@@ -230,11 +238,14 @@ def mail_intake_record(
         try:
             with transaction.atomic():
                 row = MailboxMessage.objects.create(
-                    digest=digest, outcome=content.outcome, attachments_refused=content.refused
+                    organisation=organisation,
+                    digest=digest,
+                    outcome=content.outcome,
+                    attachments_refused=content.refused,
                 )
         except IntegrityError:
             # Another poller took this email in at the same moment.
-            return _earlier(digest) or IntakeResult("", created=False)
+            return _earlier(organisation, digest) or IntakeResult("", created=False)
         disclosure = _register(organisation, received, content, prepared)
         row.disclosure = disclosure
         row.save(update_fields=["disclosure"])
@@ -276,7 +287,13 @@ def mailbox_poll(*, config: MailboxConfig | None = None) -> PollResult:
     if the server cannot be reached or the connection drops: what was committed stays
     committed, and the rest is taken on the next poll."""
     config = config or MailboxConfig.from_env()
-    organisation = organisation_get()
+    # The organisation the mailbox names (WHISTLEDESK_IMAP_ORGANISATION), never "the current".
+    organisation = mailbox_organisation(config)
+    with tenancy.activate(organisation):
+        return _poll(config, organisation)
+
+
+def _poll(config: MailboxConfig, organisation: Organisation) -> PollResult:
     result = PollResult()
     # Stop taking new emails when the next poll is due, so polls seldom overlap (if they do,
     # the digest's unique column still lets only one of them take an email in).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import ImproperlyConfigured
 from django_tasks import task
 
 from whistledesk.mailintake.imap import MailboxUnavailable
@@ -17,6 +18,10 @@ def mailbox_poll() -> str:
 
     try:
         result = poll()
+    except ImproperlyConfigured as exc:
+        # Which organisation the mailbox feeds is not settled: nothing is read or moved.
+        logger.error("Mailbox not read: %s", exc)
+        return "not configured"
     except MailboxUnavailable as exc:
         # Nothing is lost: what was not committed is still in the folder for the next poll.
         logger.warning("Mailbox not read this time: %s", exc)
