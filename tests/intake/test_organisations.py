@@ -175,9 +175,7 @@ def test_signed_in_at_one_organisation_is_not_signed_in_at_another(
     # Given a whistleblower signed in at Aldermoor who has sent a file
     browser = Client()
     assert browser.post(f"{A}/follow-up/", {"receipt": receipt_a}).status_code == 302
-    sent = browser.post(
-        f"{A}/follow-up/inbox/", {"text": "One more thing.", "file": _text_file()}
-    )
+    sent = browser.post(f"{A}/follow-up/inbox/", {"text": "One more thing.", "file": _text_file()})
     assert sent.status_code == 302
     inbox = browser.get(f"{A}/follow-up/inbox/").content.decode()
     file_url = re.search(rf'href="({A}/follow-up/files/\d+/)"', inbox)
