@@ -61,17 +61,20 @@ class Command(BaseCommand):
         for organisation in organisations:
             with tenancy.activate(organisation):
                 refused += self._apply(
-                    organisation, today, several=len(organisations) > 1, **options
+                    organisation,
+                    on=today,
+                    dry_run=options["dry_run"],
+                    several=len(organisations) > 1,
                 )
         if refused:
             raise CommandError(f"{refused} due case(s) could not be destroyed.")
 
     def _apply(
-        self, organisation: Organisation, today: dt.date, *, several: bool, **options: Any
+        self, organisation: Organisation, *, on: dt.date, dry_run: bool, several: bool
     ) -> int:
-        run = retention_apply(
-            actor=ACTOR, organisation=organisation, today=today, dry_run=options["dry_run"]
-        )
+        """One organisation's run, reported; the number of due cases it could not destroy."""
+        today = on
+        run = retention_apply(actor=ACTOR, organisation=organisation, today=today, dry_run=dry_run)
         if several:
             self.stdout.write(f"{organisation.name} ({organisation.slug}):")
         verb = "Would destroy" if run.dry_run else "Destroyed"
