@@ -22,6 +22,15 @@ def _page(request: HttpRequest, hold_form: HoldPlaceForm | None = None) -> HttpR
     # The manager's own organisation (the request's: accounts.middleware makes anyone else
     # anonymous here), never "the only one".
     organisation = request.user.organisation  # type: ignore[union-attr]
+    if organisation is None:  # an account made before any organisation was configured
+        return render(
+            request,
+            "cases/not_configured.html",
+            {
+                "message": "No organisation is configured. Run `whistledesk configure_organisation"
+                " FILE.toml` or `whistledesk load_demo`."
+            },
+        )
     date_form = PreviewDateForm(request.GET if "on" in request.GET else None)
     today = timezone.localdate()
     if date_form.is_bound and date_form.is_valid() and date_form.cleaned_data["on"]:
