@@ -51,7 +51,7 @@ def alert_settings(request: HttpRequest) -> HttpResponse:
             "form": form,
             "has_email": bool(getattr(user, "email", "")),
             "is_manager": is_manager,
-            "problems": email_problems(organisation=user.organisation)  # type: ignore[union-attr]
+            "problems": email_problems(organisation=user.organisation)  # type: ignore[union-attr,arg-type]
             if is_manager
             else [],
         },
