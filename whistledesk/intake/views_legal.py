@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import get_script_prefix
 from django.views.decorators.http import require_safe
 
 from whistledesk.core.markup import markdown_html
@@ -83,7 +84,8 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         return {
             **_markdown(org, "accessibility_problems", "accessibility_method"),
             "prepared_on": org.accessibility_prepared_on or org.created_at.date(),
-            "site": request.get_host(),
+            # The organisation's own address: its host, or the installation's with its prefix.
+            "site": request.get_host() + get_script_prefix().rstrip("/"),
         }
 
     return _page(request, "intake/legal/accessibility.html", context)
