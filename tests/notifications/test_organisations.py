@@ -193,3 +193,35 @@ def test_a_whistleblowers_notice_names_their_own_organisations_inbox(
         "You have a new message. Sign in with your receipt at "
         "https://brackenfield.example/follow-up/\n",
     ]
+
+
+def test_managers_see_and_send_again_only_their_own_organisations_failed_emails(
+    orgs: tuple[Any, Any],
+) -> None:
+    from whistledesk.notifications.models import EmailStatus
+
+    aldermoor, brackenfield = orgs
+    mo_a = _staff(aldermoor, "mo", Role.MANAGER, "mo@aldermoor.example")
+    failed_b = OutboundEmail.objects.create(
+        organisation=brackenfield,
+        kind="new_disclosure",
+        to="ivy@brackenfield.example",
+        subject="Whistledesk: new disclosure WD-B",
+        body="b",
+        status=EmailStatus.FAILED,
+        attempts=5,
+    )
+    browser = Client()
+    browser.force_login(mo_a)
+    # When Aldermoor's manager opens their dashboard and alerts page, and tries to send
+    # Brackenfield's failed email again
+    dashboard = browser.get("/aldermoor/staff/").content.decode()
+    settings_page = browser.get("/aldermoor/staff/account/notifications/").content.decode()
+    again = browser.post(
+        f"/aldermoor/staff/account/notifications/emails/{failed_b.pk}/retry/", follow=True
+    )
+    # Then they see nothing of it, and it is "not waiting", as an email that does not exist
+    assert "could not be sent" not in dashboard
+    assert "WD-B" not in settings_page
+    assert "That email is not waiting to be sent again." in again.content.decode()
+    assert OutboundEmail.objects.get(pk=failed_b.pk).status == EmailStatus.FAILED
