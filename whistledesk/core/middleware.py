@@ -42,11 +42,11 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         # The admin ships inline scripts and styles; it is staff-only and keeps Django's own.
-        if not request.path.startswith("/admin/"):
+        if not request.path_info.startswith("/admin/"):
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if is_private_path(request.path):
+        if is_private_path(request.path_info):
             add_never_cache_headers(response)
         return response
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 
 def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
     # Signed-in staff keep their menu on an error page; everyone else sees the public frame.
     user = getattr(request, "user", None)
-    staff = request.path.startswith("/staff/") and bool(user and user.is_authenticated)
+    staff = request.path_info.startswith("/staff/") and bool(user and user.is_authenticated)
     template = "whistledesk/error_staff.html" if staff else "whistledesk/error.html"
     try:
         html: str = render_to_string(template, {"title": title, "body": body}, request=request)
@@ -20,7 +21,7 @@ def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResp
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 400, "Sorry, there is a problem with that request", "Go back and try again."
+        request, 400, _("Sorry, there is a problem with that request"), _("Go back and try again.")
     )
 
 
@@ -28,8 +29,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _error(
         request,
         403,
-        "You do not have permission to see this page",
-        "If you think you should, ask a manager to check your role.",
+        _("You do not have permission to see this page"),
+        _("If you think you should, ask a manager to check your role."),
     )
 
 
@@ -37,8 +38,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _error(
         request,
         404,
-        "Page not found",
-        "If you typed the web address, check it is correct.",
+        _("Page not found"),
+        _("If you typed the web address, check it is correct."),
     )
 
 
@@ -46,8 +47,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
         request,
         500,
-        "Sorry, there is a problem with the service",
-        "Nothing you sent has been lost. Try again later.",
+        _("Sorry, there is a problem with the service"),
+        _("Nothing you sent has been lost. Try again later."),
     )
 
 
@@ -55,6 +56,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error(
         request,
         403,
-        "Your session has expired or the form was out of date",
-        "Go back, reload the page and send the form again. Nothing has been saved yet.",
+        _("Your session has expired or the form was out of date"),
+        _("Go back, reload the page and send the form again. Nothing has been saved yet."),
     )

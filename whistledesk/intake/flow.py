@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from whistledesk.organisation.questionnaire import Page, Questionnaire
 
 CHECK = "check"
@@ -63,7 +65,7 @@ def _steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
             steps.append(
                 Step(
                     page.slug,
-                    "Do you want to tell us who you are?",
+                    _("Do you want to tell us who you are?"),
                     "identity",
                     page,
                     ("identity",),
@@ -73,7 +75,7 @@ def _steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
             steps.append(
                 Step(
                     CONTACT,
-                    "Your details",
+                    _("Your details"),
                     "contact",
                     None,
                     ("name", "contact_how"),
@@ -81,7 +83,7 @@ def _steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
                 )
             )
         elif page.kind == "files":
-            steps.append(Step(FILES, "Add files", "files", page, ("files_done",)))
+            steps.append(Step(FILES, _("Add files"), "files", page, ("files_done",)))
     return tuple(steps)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from whistledesk.notifications.models import AlertKind
 
@@ -84,6 +85,9 @@ def compose_source_notice() -> Composed:
     the case, the office or its subject; the only link is the follow-up inbox's sign-in."""
     link = settings.WHISTLEDESK_BASE_URL.rstrip("/") + reverse("intake:inbox_sign_in")
     return Composed(
-        subject="You have a new message",
-        body=f"You have a new message. Sign in with your receipt at {link}\n",
+        subject=gettext("You have a new message"),
+        body=gettext("You have a new message. Sign in with your receipt at {link}").format(
+            link=link
+        )
+        + "\n",
     )

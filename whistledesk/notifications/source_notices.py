@@ -10,7 +10,8 @@ several messages: while one is still waiting to go, no second is queued.
 from __future__ import annotations
 
 from whistledesk.casefiles.models import SourceEmail
-from whistledesk.notifications.messages import compose_source_notice
+from whistledesk.core.language import public_language_override
+from whistledesk.notifications.messages import Composed, compose_source_notice
 from whistledesk.notifications.models import SOURCE_NOTICE, EmailStatus, OutboundEmail
 from whistledesk.notifications.outbox import email_queue
 
@@ -21,9 +22,17 @@ def _enqueue_send(email_id: int) -> None:
     email_send.enqueue(email_id)
 
 
+def _composed_in(language: str) -> Composed:
+    # In the language the whistleblower used, with the sign-in link to that language's page.
+    with public_language_override(language):
+        return compose_source_notice()
+
+
 def source_notice_queue(*, disclosure_id: int) -> OutboundEmail | None:
     """Queue the notice if the whistleblower asked for one; None if not (or one waits)."""
-    address = SourceEmail.objects.filter(disclosure_id=disclosure_id).first()
+    address = (
+        SourceEmail.objects.filter(disclosure_id=disclosure_id).select_related("disclosure").first()
+    )
     if address is None:
         return None
     if OutboundEmail.objects.filter(
@@ -33,7 +42,7 @@ def source_notice_queue(*, disclosure_id: int) -> OutboundEmail | None:
     return email_queue(
         kind=SOURCE_NOTICE,
         to="",
-        composed=compose_source_notice(),
+        composed=_composed_in(address.disclosure.language),
         enqueue=_enqueue_send,
         source_email=address,
     )
