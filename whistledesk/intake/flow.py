@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from whistledesk.organisation.questionnaire import Page, Questionnaire
 
@@ -42,6 +42,7 @@ def _marker(slug: str) -> str:
 
 
 def _steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
+    # The fixed titles are in the active language: a Flow is built for one request.
     steps: list[Step] = []
     for page in questionnaire.pages:
         if page.kind == "questions":

@@ -75,11 +75,11 @@ CONTACT_HOW = [
 ]
 
 
-def _labels(choices: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+def _labels(choices: list[tuple[str, Any, Any]]) -> list[tuple[str, Any]]:
     return [(value, label) for value, label, _hint in choices]
 
 
-def _hints(choices: list[tuple[str, str, str]]) -> dict[str, str]:
+def _hints(choices: list[tuple[str, Any, Any]]) -> dict[str, Any]:
     return {value: hint for value, _label, hint in choices}
 
 

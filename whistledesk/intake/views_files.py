@@ -79,7 +79,7 @@ def files_view(request: HttpRequest) -> HttpResponse:
 
     # Refuse an oversized body from its declared length, before reading any of it.
     if body_too_large(request):
-        return _render(request, _refused(TOO_LARGE), status=413)
+        return _render(request, _refused(str(TOO_LARGE)), status=413)
 
     action = request.POST.get("action", "upload")
     if action == "remove":
@@ -87,7 +87,7 @@ def files_view(request: HttpRequest) -> HttpResponse:
         draft_save(request, draft)
         return redirect(reverse("intake:files"))
     if getattr(request, "upload_handler", None) and request.upload_handler.too_large:  # type: ignore[attr-defined]
-        return _render(request, _refused(TOO_LARGE), status=413)
+        return _render(request, _refused(str(TOO_LARGE)), status=413)
     # "Continue" is in the same form as the file input, so a file chosen and not yet
     # uploaded arrives with it (with or without JavaScript): it is uploaded, not dropped.
     if action == "continue" and not request.FILES.get("file"):
