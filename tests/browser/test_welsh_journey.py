@@ -191,8 +191,14 @@ def test_the_whole_journey_in_welsh_without_javascript(
     expect(page.locator("html")).to_have_attribute("lang", "en-GB")
     expect(page.locator("h1")).to_have_text("Your disclosure")
     assert re.search(r"/follow-up/inbox/$", page.url) and "/cy/" not in page.url
+
+    # ...and the service's information pages, from the Welsh footer, are Welsh too
+    page.goto(f"{base}/cy/")
+    for link in ("Preifatrwydd", "Hygyrchedd", "Cwcis", "Polisi chwythu'r chwiban"):
+        page.get_by_role("link", name=link, exact=True).click()
+        check(link)
     check.axe.close()
 
-    assert len(check.axe.checked) >= 13
+    assert len(check.axe.checked) >= 17
     assert not check.english, "\n".join(check.english)
     assert not check.axe.problems, "\n\n".join(check.axe.problems)

@@ -233,3 +233,30 @@ def test_the_new_message_email_is_in_the_language_the_whistleblower_used(
     queued = OutboundEmail.objects.get()
     assert queued.subject == subject
     assert queued.body == body
+
+
+def test_the_legal_pages_fixed_text_is_welsh(client: Client, organisation: Any) -> None:
+    _welsh(organisation)
+    expected = {
+        "/cy/privacy/": ["Hysbysiad preifatrwydd", "Eich hawliau", "Sut i gwyno"],
+        "/cy/accessibility/": ["Datganiad hygyrchedd", "Statws cydymffurfio"],
+        "/cy/cookies/": ["Cwcis cwbl angenrheidiol", "Pan fyddwch yn cau eich porwr"],
+        "/cy/whistleblowing-policy/": ["Ein polisi chwythu'r chwiban"],
+    }
+    english = [
+        "Privacy notice",
+        "Your rights",
+        "How to complain",
+        "Accessibility statement",
+        "Compliance status",
+        "Strictly necessary cookies",
+        "When you close your browser",
+        "Our whistleblowing policy",
+        "Stops another website",
+    ]
+    for path, words in expected.items():
+        page = client.get(path).content.decode()
+        for w in words:
+            assert w in page, (path, w)
+        for w in english:
+            assert w not in page, (path, w)
