@@ -24,7 +24,7 @@ WELSH_PLURALS = (
     "nplurals=6; plural=(n==0) ? 0 : (n==1) ? 1 : (n==2) ? 2 : (n==3) ? 3 : (n==6) ? 4 : 5;"
 )
 # Sources a whistleblower's pages, errors and emails come from.
-PUBLIC_SOURCES = ("intake/", "core/", "notifications/messages.py")
+PUBLIC_SOURCES = ("intake/", "core/", "notifications/messages.py", "casefiles/attachments.py")
 STAFF_ONLY_SOURCES = (
     "core/templates/whistledesk/staff_base.html",
     "core/templates/whistledesk/error_staff.html",

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.factories import OrganisationFactory
@@ -158,6 +159,13 @@ def test_a_whole_disclosure_in_welsh_stays_welsh_and_is_recorded_as_welsh(
         response = client.post(f"/cy/report/{slug}/", data)
         assert response.status_code == 302, slug
         assert response["Location"].startswith("/cy/report/"), response["Location"]
+    # ...and a file of a kind we refuse is refused in Welsh
+    refused = client.post(
+        "/cy/report/files/",
+        {"action": "upload", "file": SimpleUploadedFile("notes.bin", b"\x00\x01binary junk")},
+    ).content.decode()
+    assert "Nid yw&#x27;r ffeil yn fath rydym yn ei dderbyn" in refused, refused[-3000:]
+    assert "not a type we accept" not in refused
     response = client.post("/cy/report/files/", {"action": "continue"})
     assert response["Location"] == "/cy/report/check/"
     check = client.get("/cy/report/check/").content.decode()
