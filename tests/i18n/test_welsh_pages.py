@@ -183,6 +183,8 @@ def test_a_whole_disclosure_in_welsh_stays_welsh_and_is_recorded_as_welsh(
     assert disclosure.language == "cy"
     # ...and the follow-up inbox, signed in to in Welsh, is Welsh
     source = Client()
+    wrong = source.post("/cy/follow-up/", {"receipt": "dim byd o gwbl"}).content.decode()
+    assert "Nid oedd modd i ni ddod o hyd i ddatgeliad gyda&#x27;r dderbynneb honno" in wrong
     response = source.post("/cy/follow-up/", {"receipt": receipt.group(1).strip()})
     assert response["Location"] == "/cy/follow-up/inbox/"
     inbox = source.get("/cy/follow-up/inbox/").content.decode()
