@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the system packages Whistledesk needs, when we can; otherwise say exactly what to install.
-#   scripts/system-deps.sh             everything `make test` needs: chromium, mat2, postgresql-client, nginx, openssl, poppler-utils, dovecot-imapd
+#   scripts/system-deps.sh             everything `make test` needs: chromium, mat2, postgresql-client, nginx, openssl, poppler-utils, dovecot-imapd, gettext
 #   scripts/system-deps.sh mat2        only mat2 (`make run`: uploads are refused without it)
 # With WARN_ONLY=1 a package that cannot be installed is reported and the script carries on.
 set -euo pipefail
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(chromium mat2 postgresql-client nginx openssl poppler-utils dovecot-imapd)
+[ ${#wanted[@]} -eq 0 ] && wanted=(chromium mat2 postgresql-client nginx openssl poppler-utils dovecot-imapd gettext)
 need=()
 for pkg in "${wanted[@]}"; do
   case "$pkg" in
@@ -21,6 +21,8 @@ for pkg in "${wanted[@]}"; do
     # The mailbox tests (tests/mailintake) run their own dovecot on loopback, unprivileged;
     # the system service the package installs is not used (`systemctl disable --now dovecot`).
     dovecot-imapd) [ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd) ;;
+    # makemessages (tests/i18n: the Welsh catalogue is complete) runs xgettext.
+    gettext) command -v xgettext >/dev/null || need+=(gettext) ;;
     *) echo "system-deps.sh: unknown package $pkg"; exit 2 ;;
   esac
 done

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from whistledesk.casefiles.limits import (
     Unmeasurable,
     image_size,
@@ -47,7 +49,7 @@ MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_EXPANDED_BYTES = 200 * 1024 * 1024
 MAX_FILENAME_CHARS = 150
 
-ALLOWED_DESCRIPTION = (
+ALLOWED_DESCRIPTION = gettext_noop(
     "a photo (JPEG or PNG), a PDF, a Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) "
     "document, or a plain text file"
 )
@@ -110,7 +112,9 @@ class CleanAttachment:
 def _too_big() -> AttachmentRejected:
     limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
     return AttachmentRejected(
-        f"The file is larger than {limit} MB. Make it smaller or split it, then attach it again.",
+        gettext(
+            "The file is larger than {limit} MB. Make it smaller or split it, then attach it again."
+        ).format(limit=limit),
         field="attachments",
     )
 
@@ -205,8 +209,10 @@ def _mat2_clean(data: bytes, kind: str, name: str, deadline: float) -> bytes:
 
 def _unreadable(name: str) -> AttachmentRejected:
     return AttachmentRejected(
-        f"We could not read {name} to remove hidden details such as location or "
-        f"author. Check it opens on your device, or send {ALLOWED_DESCRIPTION} instead.",
+        gettext(
+            "We could not read {name} to remove hidden details such as location or "
+            "author. Check it opens on your device, or send {allowed} instead."
+        ).format(name=name, allowed=gettext(ALLOWED_DESCRIPTION)),
         field="attachments",
         plain="unreadable file",
     )
@@ -215,8 +221,10 @@ def _unreadable(name: str) -> AttachmentRejected:
 def _too_many_pages(name: str, pages: int) -> AttachmentRejected:
     most = max_pdf_pages()
     return AttachmentRejected(
-        f"{name} has {pages:,} pages; the most we can take in one file is {most:,}. "
-        "Split it into smaller files and upload each.",
+        gettext(
+            "{name} has {pages:,} pages; the most we can take in one file is {most:,}. "
+            "Split it into smaller files and upload each."
+        ).format(name=name, pages=pages, most=most),
         field="attachments",
         plain=f"PDF of {pages} pages",
     )
@@ -225,10 +233,22 @@ def _too_many_pages(name: str, pages: int) -> AttachmentRejected:
 def _too_many_pixels(name: str, kind: str, width: int, height: int) -> AttachmentRejected:
     most = max_image_pixels(kind) / 1_000_000
     return AttachmentRejected(
-        f"{name} is {width:,} × {height:,} pixels ({width * height / 1_000_000:,.0f} "
-        f"megapixels); the most we can take is {most:,.0f} megapixels. Save a smaller copy "
-        "(for example with your phone's or computer's resize or export option"
-        f"{', or as a JPEG' if kind == 'png' else ''}) and upload that.",
+        (
+            gettext(
+                "{name} is {width:,} × {height:,} pixels ({megapixels:,.0f} megapixels); the "
+                "most we can take is {most:,.0f} megapixels. Save a smaller copy (for example "
+                "with your phone's or computer's resize or export option, or as a JPEG) and "
+                "upload that."
+            )
+            if kind == "png"
+            else gettext(
+                "{name} is {width:,} × {height:,} pixels ({megapixels:,.0f} megapixels); the "
+                "most we can take is {most:,.0f} megapixels. Save a smaller copy (for example "
+                "with your phone's or computer's resize or export option) and upload that."
+            )
+        ).format(
+            name=name, width=width, height=height, megapixels=width * height / 1_000_000, most=most
+        ),
         field="attachments",
         plain=f"image of {width}x{height} pixels",
     )
@@ -236,13 +256,17 @@ def _too_many_pixels(name: str, kind: str, width: int, height: int) -> Attachmen
 
 def _too_slow(name: str, kind: str) -> AttachmentRejected:
     what = (
-        "Split it into smaller files and upload each"
+        gettext("Split it into smaller files and upload each.")
         if kind in {"pdf", "docx", "xlsx", "odt"}
-        else "Save a smaller copy and upload that"
+        else gettext("Save a smaller copy and upload that.")
     )
     return AttachmentRejected(
-        f"{name} is too large or complex for us to remove its hidden details (such as "
-        f"location or author) in the time we allow. {what}.",
+        gettext(
+            "{name} is too large or complex for us to remove its hidden details (such as "
+            "location or author) in the time we allow."
+        ).format(name=name)
+        + " "
+        + what,
         field="attachments",
         plain="file too slow to clean",
     )
@@ -265,11 +289,13 @@ def clean_attachment(
     if len(upload.data) > MAX_ATTACHMENT_BYTES:
         raise _too_big()
     if not upload.data:
-        raise AttachmentRejected("The file is empty.", field="attachments")
+        raise AttachmentRejected(gettext("The file is empty."), field="attachments")
     kind = sniff_type(upload.data)
     if kind is None:
         raise AttachmentRejected(
-            f"The file is not a type we accept. Send {ALLOWED_DESCRIPTION}.",
+            gettext("The file is not a type we accept. Send {allowed}.").format(
+                allowed=gettext(ALLOWED_DESCRIPTION)
+            ),
             field="attachments",
         )
     content_type, extension = TYPES[kind]

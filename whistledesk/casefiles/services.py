@@ -44,6 +44,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from whistledesk.accounts.models import User
 from whistledesk.accounts.roles import Role
@@ -126,7 +127,9 @@ class ReceiptRejected(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "We could not find a disclosure with that receipt. Check the words and try again.",
+            gettext(
+                "We could not find a disclosure with that receipt. Check the words and try again."
+            ),
             field="receipt",
         )
 
@@ -792,7 +795,7 @@ def message_from_source(
     """
     text = text.strip()
     if not text and not attachments:
-        raise DomainError("Write a message or attach a file.", field="text")
+        raise DomainError(gettext("Write a message or attach a file."), field="text")
     _check_text(text, MAX_MESSAGE_CHARS, "message")
     disclosure = source.disclosure
     inbox_caps_check(disclosure=disclosure, adding_bytes=sum(len(a.data) for a in attachments))
@@ -807,9 +810,7 @@ def message_from_source(
             direction=Direction.FROM_SOURCE,
             ciphertext=crypto.encrypt_text(source.conversation_key, text),
         )
-        _store_attachments(
-            disclosure, source.conversation_key, files, author=None, message=message
-        )
+        _store_attachments(disclosure, source.conversation_key, files, author=None, message=message)
         audit_record(
             actor=SOURCE_ACTOR,
             action="message.received_from_source",

@@ -32,6 +32,7 @@ def disclosure_record(
     urgent: bool = False,
     immediate_risk_answer: str = "",
     setting_name: str = "",
+    language: str = "en",
 ) -> Disclosure:
     """Add one disclosure to the register.
 
@@ -67,6 +68,7 @@ def disclosure_record(
                     urgent_marked_at=timezone.now() if marked_by else None,
                     setting_name=setting_name.strip()[:200],
                     setting_key=normalise_setting(setting_name),
+                    language=language if language in ("en", "cy") else "en",
                 )
                 audit_record(
                     actor=actor,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 
 def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
@@ -21,7 +22,7 @@ def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResp
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 400, "Sorry, there is a problem with that request", "Go back and try again."
+        request, 400, _("Sorry, there is a problem with that request"), _("Go back and try again.")
     )
 
 
@@ -29,8 +30,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _error(
         request,
         403,
-        "You do not have permission to see this page",
-        "If you think you should, ask a manager to check your role.",
+        _("You do not have permission to see this page"),
+        _("If you think you should, ask a manager to check your role."),
     )
 
 
@@ -38,8 +39,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _error(
         request,
         404,
-        "Page not found",
-        "If you typed the web address, check it is correct.",
+        _("Page not found"),
+        _("If you typed the web address, check it is correct."),
     )
 
 
@@ -47,8 +48,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
         request,
         500,
-        "Sorry, there is a problem with the service",
-        "Nothing you sent has been lost. Try again later.",
+        _("Sorry, there is a problem with the service"),
+        _("Nothing you sent has been lost. Try again later."),
     )
 
 
@@ -56,6 +57,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error(
         request,
         403,
-        "Your session has expired or the form was out of date",
-        "Go back, reload the page and send the form again. Nothing has been saved yet.",
+        _("Your session has expired or the form was out of date"),
+        _("Go back, reload the page and send the form again. Nothing has been saved yet."),
     )

@@ -13,6 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+
 from whistledesk.core.templatetags.govuk_dates import govuk_date
 from whistledesk.intake.flow import CONTACT, Flow, Step
 from whistledesk.intake.forms import CONTACT_HOW, IDENTITY
@@ -21,7 +25,7 @@ from whistledesk.organisation.questionnaire import NOT_SURE, Question
 
 _IDENTITY = {v: label for v, label, _ in IDENTITY}
 _HOW = dict(CONTACT_HOW)
-NOT_SURE_LABEL = "I'm not sure"
+NOT_SURE_LABEL = gettext_noop("I'm not sure")
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ def _words(question: Question, value: Any, services: Mapping[str, str]) -> str:
     if value in (None, "", []):
         return ""
     if question.kind == "service":
-        return NOT_SURE_LABEL if value == NOT_SURE else services.get(str(value), "")
+        return gettext(NOT_SURE_LABEL) if value == NOT_SURE else services.get(str(value), "")
     if question.kind in ("one_choice", "yes_no"):
         return question.option_label(str(value))
     if question.kind == "several_choices":
@@ -92,8 +96,8 @@ def answer_rows(flow: Flow, answers: dict[str, Any]) -> list[tuple[str, str, str
         elif step.kind == "identity":
             rows.append(
                 (
-                    "Telling us who you are",
-                    _IDENTITY.get(answers.get("identity", ""), ""),
+                    gettext("Telling us who you are"),
+                    str(_IDENTITY.get(answers.get("identity", ""), "")),
                     step.slug,
                 )
             )
@@ -102,9 +106,11 @@ def answer_rows(flow: Flow, answers: dict[str, Any]) -> list[tuple[str, str, str
                 answers.get("name", ""),
                 answers.get("email", ""),
                 answers.get("phone", ""),
-                f"Contact by: {_HOW.get(answers.get('contact_how', ''), '')}",
+                gettext("Contact by: {how}").format(
+                    how=_HOW.get(answers.get("contact_how", ""), "")
+                ),
             ]
-            rows.append(("Your details", "\n".join(d for d in details if d), step.slug))
+            rows.append((gettext("Your details"), "\n".join(d for d in details if d), step.slug))
     return rows
 
 
@@ -121,6 +127,13 @@ def sealed_documents(answers: dict[str, Any], *, flow: Flow, number: int) -> dic
     Nothing from a page that no longer applies is included (see Flow.prune): an anonymous
     person's earlier typed name never reaches the case file.
     """
+    # Staff read the case file in English (staff pages are English first), whatever the
+    # language of the public pages it was sent from.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _sealed_documents(answers, flow=flow, number=number)
+
+
+def _sealed_documents(answers: dict[str, Any], *, flow: Flow, number: int) -> dict[str, str]:
     answers = flow.prune(answers)
     q = flow.questionnaire
     narrative = q.narrative
@@ -148,7 +161,7 @@ def sealed_documents(answers: dict[str, Any], *, flow: Flow, number: int) -> dic
                 "service": _words(service, answers.get(service.id), flow.services)
                 if service
                 else None,
-                "identity_choice": _IDENTITY.get(identity_choice, ""),
+                "identity_choice": str(_IDENTITY.get(identity_choice, "")),
             }
         ),
     }
@@ -160,7 +173,7 @@ def sealed_documents(answers: dict[str, Any], *, flow: Flow, number: int) -> dic
             {
                 "email": answers.get("email", ""),
                 "phone": answers.get("phone", ""),
-                "preferred": _HOW.get(answers.get("contact_how", ""), ""),
+                "preferred": str(_HOW.get(answers.get("contact_how", ""), "")),
             }
         )
     return documents

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from whistledesk.core.crypto import (
     DecryptionFailed,
@@ -186,7 +187,9 @@ def draft_files_read(draft: Draft) -> list[FileContent]:
             out.append(FileContent(f.name, f.content_type, secret_decrypt(draft.key, sealed)))
         except DecryptionFailed as exc:
             raise DraftFileLost(
-                "One of your files could not be read. Remove it on the files page and "
-                "upload it again."
+                gettext(
+                    "One of your files could not be read. Remove it on the files page and "
+                    "upload it again."
+                )
             ) from exc
     return out

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from whistledesk.organisation.questionnaire import Page, Questionnaire
 
 CHECK = "check"
@@ -40,6 +42,7 @@ def _marker(slug: str) -> str:
 
 
 def _steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
+    # The fixed titles are in the active language: a Flow is built for one request.
     steps: list[Step] = []
     for page in questionnaire.pages:
         if page.kind == "questions":
@@ -63,7 +66,7 @@ def _steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
             steps.append(
                 Step(
                     page.slug,
-                    "Do you want to tell us who you are?",
+                    _("Do you want to tell us who you are?"),
                     "identity",
                     page,
                     ("identity",),
@@ -73,7 +76,7 @@ def _steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
             steps.append(
                 Step(
                     CONTACT,
-                    "Your details",
+                    _("Your details"),
                     "contact",
                     None,
                     ("name", "contact_how"),
@@ -81,7 +84,7 @@ def _steps(questionnaire: Questionnaire) -> tuple[Step, ...]:
                 )
             )
         elif page.kind == "files":
-            steps.append(Step(FILES, "Add files", "files", page, ("files_done",)))
+            steps.append(Step(FILES, _("Add files"), "files", page, ("files_done",)))
     return tuple(steps)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from whistledesk.organisation.models import ServiceCategory
 
@@ -39,37 +41,45 @@ ROLES = [
 IDENTITY = [
     (
         "anonymous",
-        "Anonymous",
-        "You do not tell us who you are. We cannot contact you except through the follow-up "
-        "inbox, so check it. We may be less able to act if we cannot ask you questions, and "
-        "it may be harder for you to show later that you made this disclosure.",
+        _("Anonymous"),
+        _(
+            "You do not tell us who you are. We cannot contact you except through the "
+            "follow-up inbox, so check it. We may be less able to act if we cannot ask you "
+            "questions, and it may be harder for you to show later that you made this "
+            "disclosure."
+        ),
     ),
     (
         "confidential",
-        "Confidential",
-        "You tell us who you are but we will not share your identity with anyone outside our "
-        "office without your agreement, unless the law requires it (we would tell you first).",
+        _("Confidential"),
+        _(
+            "You tell us who you are but we will not share your identity with anyone outside "
+            "our office without your agreement, unless the law requires it (we would tell you "
+            "first)."
+        ),
     ),
     (
         "open",
-        "Open",
-        "You tell us who you are and agree that we may share your identity with the bodies we "
-        "pass your concern to, such as a local authority or regulator.",
+        _("Open"),
+        _(
+            "You tell us who you are and agree that we may share your identity with the bodies "
+            "we pass your concern to, such as a local authority or regulator."
+        ),
     ),
 ]
 
 CONTACT_HOW = [
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("inbox", "Only through the follow-up inbox"),
+    ("email", _("Email")),
+    ("phone", _("Phone")),
+    ("inbox", _("Only through the follow-up inbox")),
 ]
 
 
-def _labels(choices: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+def _labels(choices: list[tuple[str, Any, Any]]) -> list[tuple[str, Any]]:
     return [(value, label) for value, label, _hint in choices]
 
 
-def _hints(choices: list[tuple[str, str, str]]) -> dict[str, str]:
+def _hints(choices: list[tuple[str, Any, Any]]) -> dict[str, Any]:
     return {value: hint for value, _label, hint in choices}
 
 
@@ -215,44 +225,45 @@ class IdentityForm(StepForm):
     heading_field = "identity"
     item_hints = {"identity": _hints(IDENTITY)}
     identity = forms.ChoiceField(
-        label="Do you want to tell us who you are?",
-        help_text="Whatever you choose, what you tell us is encrypted and only our staff can read "
-        "it.",
+        label=_("Do you want to tell us who you are?"),
+        help_text=_(
+            "Whatever you choose, what you tell us is encrypted and only our staff can read it."
+        ),
         choices=_labels(IDENTITY),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select anonymous, confidential or open"},
+        error_messages={"required": _("Select anonymous, confidential or open")},
     )
 
 
 class ContactForm(StepForm):
     name = forms.CharField(
-        label="Your full name",
+        label=_("Your full name"),
         max_length=SHORT_MAX,
         error_messages={
-            "required": "Enter your full name",
-            "max_length": f"Name must be {SHORT_MAX} characters or fewer",
+            "required": _("Enter your full name"),
+            "max_length": format_lazy(_("Name must be {max} characters or fewer"), max=SHORT_MAX),
         },
     )
     email = forms.EmailField(
-        label="Email address (optional)",
-        help_text="Use a personal address, not a work one.",
+        label=_("Email address (optional)"),
+        help_text=_("Use a personal address, not a work one."),
         required=False,
         max_length=254,
         error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
+            "invalid": _("Enter an email address in the correct format, like name@example.com")
         },
     )
     phone = forms.CharField(
-        label="Phone number (optional)",
+        label=_("Phone number (optional)"),
         required=False,
         max_length=40,
-        error_messages={"max_length": "Phone number must be 40 characters or fewer"},
+        error_messages={"max_length": _("Phone number must be 40 characters or fewer")},
     )
     contact_how = forms.ChoiceField(
-        label="How should we contact you?",
+        label=_("How should we contact you?"),
         choices=CONTACT_HOW,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how we should contact you"},
+        error_messages={"required": _("Select how we should contact you")},
     )
 
     def clean(self) -> dict[str, Any]:
@@ -261,18 +272,20 @@ class ContactForm(StepForm):
         # A field that already has an error (say, an address in the wrong format) keeps that
         # one message: "enter an email address" beside it would contradict it.
         if how == "email" and not data.get("email") and "email" not in self.errors:
-            self.add_error("email", "Enter an email address, or choose another way to contact you")
+            self.add_error(
+                "email", _("Enter an email address, or choose another way to contact you")
+            )
         if how == "phone" and not data.get("phone") and "phone" not in self.errors:
-            self.add_error("phone", "Enter a phone number, or choose another way to contact you")
+            self.add_error("phone", _("Enter a phone number, or choose another way to contact you"))
         return data
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Upload a file",
+        label=_("Upload a file"),
         error_messages={
-            "required": "Select a file to upload",
-            "empty": "The selected file is empty",
+            "required": _("Select a file to upload"),
+            "empty": _("The selected file is empty"),
         },
     )
 
@@ -284,28 +297,30 @@ class SubmitForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(
-        label="Your receipt",
-        help_text="The words or numbers you were given when you sent your disclosure.",
+        label=_("Your receipt"),
+        help_text=_("The words or numbers you were given when you sent your disclosure."),
         max_length=RECEIPT_INPUT_MAX,
         strip=True,
         error_messages={
-            "required": "Enter your receipt",
-            "max_length": "Enter your receipt exactly as it was shown to you",
+            "required": _("Enter your receipt"),
+            "max_length": _("Enter your receipt exactly as it was shown to you"),
         },
     )
 
 
 class SourceMessageForm(forms.Form):
     text = forms.CharField(
-        label="Your message",
-        help_text="Answer our questions or add anything you have remembered since.",
+        label=_("Your message"),
+        help_text=_("Answer our questions or add anything you have remembered since."),
         max_length=MESSAGE_MAX,
         required=False,  # a file alone is a message too; the service says what is missing
         strip=True,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
-            "required": "Enter your message",
-            "max_length": f"Your message must be {MESSAGE_MAX:,} characters or fewer",
+            "required": _("Enter your message"),
+            "max_length": format_lazy(
+                _("Your message must be {max:,} characters or fewer"), max=MESSAGE_MAX
+            ),
         },
     )
-    file = forms.FileField(label="Add a file (optional)", required=False)
+    file = forms.FileField(label=_("Add a file (optional)"), required=False)

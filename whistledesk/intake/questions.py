@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from whistledesk.intake.draft import Draft
 from whistledesk.intake.flow import Flow
@@ -23,7 +24,7 @@ from whistledesk.organisation.questionnaire_services import (
     questionnaire_version,
 )
 
-NOT_SURE_LABEL = "I'm not sure"
+NOT_SURE_LABEL = gettext_noop("I'm not sure")
 
 
 def draft_flow(draft: Draft, *, organisation: Organisation) -> Flow:
@@ -84,23 +85,30 @@ class DatePartsField(forms.MultiValueField):
         if not any(parts):
             if self.required:
                 raise forms.ValidationError(
-                    self.question.error or f"Enter the date: {label.lower()}"
+                    self.question.error
+                    or gettext("Enter the date: {label}").format(label=label.lower())
                 )
             return ""
         if not all(parts):
-            raise forms.ValidationError(f"{label} must include a day, month and year")
+            raise forms.ValidationError(
+                gettext("{label} must include a day, month and year").format(label=label)
+            )
         # ASCII digits only, and no longer than a day, month and year can be.
         if any(not (p.isascii() and p.isdigit()) or len(p) > 4 for p in parts):
-            raise forms.ValidationError(f"{label} must be a real date")
+            raise forms.ValidationError(gettext("{label} must be a real date").format(label=label))
         try:
             day, month, year = (int(p) for p in parts)
             date = dt.date(year, month, day)
         except (ValueError, OverflowError):
-            raise forms.ValidationError(f"{label} must be a real date") from None
+            raise forms.ValidationError(
+                gettext("{label} must be a real date").format(label=label)
+            ) from None
         if year < 1900:
-            raise forms.ValidationError(f"{label} must be a real date")
+            raise forms.ValidationError(gettext("{label} must be a real date").format(label=label))
         if date > timezone.localdate():
-            raise forms.ValidationError(f"{label} must be today or in the past")
+            raise forms.ValidationError(
+                gettext("{label} must be today or in the past").format(label=label)
+            )
         return date.isoformat()
 
     def compress(self, data_list: list[Any]) -> str:  # clean() above does the work
@@ -120,9 +128,12 @@ def _field(question: Question, services: list[ServiceCategory]) -> forms.Field:
             strip=True,
             widget=forms.Textarea(attrs={"rows": 10}) if kind == "long_text" else None,
             error_messages={
-                "required": question.error or f"Enter {question.row_label.lower()}",
+                "required": question.error
+                or gettext("Enter {label}").format(label=question.row_label.lower()),
                 "max_length": question.too_long
-                or f"{question.row_label} must be {limit:,} characters or fewer",
+                or gettext("{label} must be {limit:,} characters or fewer").format(
+                    label=question.row_label, limit=limit
+                ),
             },
         )
     if kind == "date":
@@ -130,10 +141,10 @@ def _field(question: Question, services: list[ServiceCategory]) -> forms.Field:
             question=question, label=question.label, help_text=hint, required=question.required
         )
     if kind == "service":
-        choices = [(str(s.pk), s.label) for s in services] + [(NOT_SURE, NOT_SURE_LABEL)]
+        choices = [(str(s.pk), s.label) for s in services] + [(NOT_SURE, gettext(NOT_SURE_LABEL))]
     else:
         choices = [(o.value, o.label) for o in question.options]
-    message = question.error or f"Select {question.row_label.lower()}"
+    message = question.error or gettext("Select {label}").format(label=question.row_label.lower())
     if kind == "several_choices":
         return forms.MultipleChoiceField(
             label=question.label,

@@ -32,6 +32,7 @@ from whistledesk.cases.safeguarding import (
 from whistledesk.cases.services import disclosure_record
 from whistledesk.core.crypto import DecryptionFailed, secret_decrypt, secret_encrypt
 from whistledesk.core.exceptions import DomainError
+from whistledesk.core.language import public_language
 from whistledesk.intake.answers import sealed_documents, service_for
 from whistledesk.intake.draft import (
     STALE_AFTER,
@@ -194,6 +195,8 @@ def submission_create(
             # Clear on purpose: staff search and link cases by the setting (ADR 0002).
             setting_name=str(answers.get(setting.id, "")) if setting else "",
             summary="",  # staff write the non-identifying summary after reading it
+            # Emails to the whistleblower are written in the language they used.
+            language=public_language(),
         )
         receipt = casefile_create(
             actor=PUBLIC_ACTOR,

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from whistledesk.cases.models import Disclosure
 
 # Keyed by Status value; an unknown (newer) status falls back to its display label.
 _PLAIN = {
-    "received": ("Received", "We have your disclosure. Nobody has read it yet."),
-    "acknowledged": ("Acknowledged", "We have read your disclosure."),
-    "assessing": ("Being assessed", "We are deciding what we can do about your concern."),
+    "received": (_("Received"), _("We have your disclosure. Nobody has read it yet.")),
+    "acknowledged": (_("Acknowledged"), _("We have read your disclosure.")),
+    "assessing": (
+        _("Being assessed"),
+        _("We are deciding what we can do about your concern."),
+    ),
     "action": (
-        "Action under way",
-        "We are acting on your concern, for example by passing it to the body that can deal "
-        "with it.",
+        _("Action under way"),
+        _(
+            "We are acting on your concern, for example by passing it to the body that can "
+            "deal with it."
+        ),
     ),
     "awaiting_reassurance": (
-        "Waiting for a response",
-        "We are waiting for the bodies involved to tell us what they have done.",
+        _("Waiting for a response"),
+        _("We are waiting for the bodies involved to tell us what they have done."),
     ),
-    "closed": ("Closed", "We have finished our work on your concern."),
+    "closed": (_("Closed"), _("We have finished our work on your concern.")),
 }
 
 
@@ -36,4 +43,4 @@ def status_for_source(disclosure: Disclosure) -> SourceStatus:
     colour = {"received": "grey", "acknowledged": "blue", "closed": "green"}.get(
         disclosure.status, "light-blue"
     )
-    return SourceStatus(label, explanation, colour)
+    return SourceStatus(str(label), str(explanation), colour)

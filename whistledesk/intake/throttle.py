@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from whistledesk.audit.services import audit_record
 from whistledesk.core.client_address import client_key
@@ -79,8 +80,13 @@ ALARM_ACTION = "throttle.alarm"
 
 class Throttled(DomainError):
     def __init__(self, minutes: int) -> None:
-        unit = "minute" if minutes == 1 else "minutes"
-        super().__init__(f"You have tried too many times. Try again in {minutes} {unit}.")
+        super().__init__(
+            ngettext(
+                "You have tried too many times. Try again in {count} minute.",
+                "You have tried too many times. Try again in {count} minutes.",
+                minutes,
+            ).format(count=minutes)
+        )
         self.minutes = minutes
 
 

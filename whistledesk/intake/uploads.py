@@ -15,6 +15,7 @@ from typing import Any
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from whistledesk.casefiles.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
@@ -23,7 +24,7 @@ MAX_FILE_BYTES = MAX_ATTACHMENT_BYTES
 # Room for the other form fields and multipart framing around one file.
 MAX_BODY_BYTES = MAX_FILE_BYTES + 64 * 1024
 MAX_FILES = MAX_ATTACHMENTS
-TOO_LARGE = "The selected file must be smaller than 10 MB"
+TOO_LARGE = gettext_lazy("The selected file must be smaller than 10 MB")
 
 
 def body_too_large(request: HttpRequest) -> bool:

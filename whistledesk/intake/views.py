@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
@@ -121,9 +122,11 @@ def step_view(request: HttpRequest, slug: str) -> HttpResponse:
             if expired and slug != flow.steps[0].slug:
                 messages.info(
                     request,
-                    "Your earlier answers were deleted after 30 minutes without activity, to "
-                    "keep them safe. We kept the answer you just gave. Please answer the "
-                    "other questions again.",
+                    gettext(
+                        "Your earlier answers were deleted after 30 minutes without activity, "
+                        "to keep them safe. We kept the answer you just gave. Please answer "
+                        "the other questions again."
+                    ),
                 )
                 return redirect(_step_url(flow.first_incomplete(draft.answers)))
             if changing:
@@ -167,7 +170,7 @@ def check(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["confirm_address"]:
             # The honeypot was filled in: a bot. Refuse without saying why.
-            problem = "We could not accept this form. Check your answers and try again."
+            problem = gettext("We could not accept this form. Check your answers and try again.")
         else:
             attempt = None
             try:
@@ -181,7 +184,7 @@ def check(request: HttpRequest) -> HttpResponse:
                 throttle_refund(attempt)
                 # Only the kind of failure is logged: never an answer, file or receipt.
                 logger.error("submission failed: %s", type(exc).__name__)
-                problem = (
+                problem = gettext(
                     "Sorry, there was a problem sending your disclosure. Nothing has been "
                     "sent and your answers are still here. Try again in a few minutes."
                 )

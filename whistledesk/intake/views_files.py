@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -78,7 +79,7 @@ def files_view(request: HttpRequest) -> HttpResponse:
 
     # Refuse an oversized body from its declared length, before reading any of it.
     if body_too_large(request):
-        return _render(request, _refused(TOO_LARGE), status=413)
+        return _render(request, _refused(str(TOO_LARGE)), status=413)
 
     action = request.POST.get("action", "upload")
     if action == "remove":
@@ -86,7 +87,7 @@ def files_view(request: HttpRequest) -> HttpResponse:
         draft_save(request, draft)
         return redirect(reverse("intake:files"))
     if getattr(request, "upload_handler", None) and request.upload_handler.too_large:  # type: ignore[attr-defined]
-        return _render(request, _refused(TOO_LARGE), status=413)
+        return _render(request, _refused(str(TOO_LARGE)), status=413)
     # "Continue" is in the same form as the file input, so a file chosen and not yet
     # uploaded arrives with it (with or without JavaScript): it is uploaded, not dropped.
     if action == "continue" and not request.FILES.get("file"):
@@ -96,7 +97,12 @@ def files_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render(request, form, status=400)
     if len(draft.files) >= MAX_FILES:
-        form.add_error("file", f"You can add up to {MAX_FILES} files. Remove one to add another")
+        form.add_error(
+            "file",
+            gettext("You can add up to {count} files. Remove one to add another").format(
+                count=MAX_FILES
+            ),
+        )
         return _render(request, form, status=400)
     upload = form.cleaned_data["file"]
     try:
@@ -111,7 +117,7 @@ def files_view(request: HttpRequest) -> HttpResponse:
     )
     draft.answers.pop("files_done", None)
     # The name is not repeated: messages may travel in a cookie.
-    messages.success(request, "Your file has been added")
+    messages.success(request, gettext("Your file has been added"))
     if action == "continue":
         return _continue(request, draft)
     draft_save(request, draft)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -128,7 +129,7 @@ def _inbox(
 def inbox(request: HttpRequest) -> HttpResponse:
     source = _source(request)
     if source is None:
-        messages.info(request, "Sign in with your receipt to see your messages.")
+        messages.info(request, gettext("Sign in with your receipt to see your messages."))
         return redirect("intake:inbox_sign_in")
     if request.method == "GET":
         return _inbox(request, source, SourceMessageForm())
@@ -164,7 +165,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         form.add_error("text", exc.message)
         return _inbox(request, source, form, status=400)
-    messages.success(request, "Your message has been sent")
+    messages.success(request, gettext("Your message has been sent"))
     return redirect("intake:inbox")
 
 
@@ -192,5 +193,5 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     # Everything goes: the source key, any draft, the session id itself.
     request.vault.clear()  # type: ignore[attr-defined]
     request.session.flush()
-    messages.success(request, "You have signed out")
+    messages.success(request, gettext("You have signed out"))
     return redirect("intake:inbox_sign_in")

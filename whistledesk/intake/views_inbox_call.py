@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -28,13 +29,13 @@ MAX_CORRECTION_CHARS = 5000
 def call_notes_answer(request: HttpRequest, review_id: int) -> HttpResponse:
     source = _source(request)
     if source is None:
-        messages.info(request, "Sign in with your receipt to see your messages.")
+        messages.info(request, gettext("Sign in with your receipt to see your messages."))
         return redirect("intake:inbox_sign_in")
     answer = request.POST.get("answer", "")
     correction = request.POST.get("correction", "")[: MAX_CORRECTION_CHARS + 1]
     error = None
     if answer not in ("agree", "correct"):
-        error = "Choose whether the notes are right or need correcting."
+        error = gettext("Choose whether the notes are right or need correcting.")
     else:
         try:
             throttle_hit(request, INBOX_MESSAGES)
@@ -49,9 +50,9 @@ def call_notes_answer(request: HttpRequest, review_id: int) -> HttpResponse:
     if error is None:
         messages.success(
             request,
-            "Thank you: you agreed the notes of your call"
+            gettext("Thank you: you agreed the notes of your call")
             if answer == "agree"
-            else "Thank you: we have your correction and will look at it",
+            else gettext("Thank you: we have your correction and will look at it"),
         )
         return redirect("intake:inbox")
     return render(

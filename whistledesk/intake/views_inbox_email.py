@@ -12,6 +12,9 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -29,19 +32,23 @@ from whistledesk.intake.views_inbox import _source
 
 class SourceEmailForm(forms.Form):
     address = forms.EmailField(
-        label="Email address",
-        help_text="It can be a personal address: it does not need to be the one you use at work.",
+        label=_("Email address"),
+        help_text=_(
+            "It can be a personal address: it does not need to be the one you use at work."
+        ),
         max_length=MAX_ADDRESS_CHARS,
         error_messages={
-            "required": "Enter an email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": f"Email address must be {MAX_ADDRESS_CHARS} characters or fewer",
+            "required": _("Enter an email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+            "max_length": format_lazy(
+                _("Email address must be {max} characters or fewer"), max=MAX_ADDRESS_CHARS
+            ),
         },
     )
     understood = forms.BooleanField(
         label="I understand that anyone who can read this mailbox could learn that I have "
         "made a report",
-        error_messages={"required": "Confirm that you understand the risk before you continue"},
+        error_messages={"required": _("Confirm that you understand the risk before you continue")},
     )
 
 
@@ -50,7 +57,7 @@ class SourceEmailForm(forms.Form):
 def inbox_email(request: HttpRequest) -> HttpResponse:
     source = _source(request)
     if source is None:
-        messages.info(request, "Sign in with your receipt to see your messages.")
+        messages.info(request, gettext("Sign in with your receipt to see your messages."))
         return redirect("intake:inbox_sign_in")
     if not source_email_available():
         return render(request, "intake/inbox_email.html", {"available": False})
@@ -59,7 +66,9 @@ def inbox_email(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "remove" in request.POST:
         # Never throttled: a whistleblower must always be able to withdraw the address.
         if source_email_remove(source=source):
-            messages.success(request, "Your email address has been removed. We will not email you.")
+            messages.success(
+                request, gettext("Your email address has been removed. We will not email you.")
+            )
         return redirect("intake:inbox")
     if request.method == "POST":
         status = 400
@@ -75,7 +84,8 @@ def inbox_email(request: HttpRequest) -> HttpResponse:
                 form.add_error("address", exc.message)
             else:
                 messages.success(
-                    request, "We will email you when you have a new message, saying only that."
+                    request,
+                    gettext("We will email you when you have a new message, saying only that."),
                 )
                 return redirect("intake:inbox")
     return render(

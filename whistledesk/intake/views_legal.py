@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import get_script_prefix
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_safe
 
 from whistledesk.core.markup import markdown_html
@@ -48,14 +49,29 @@ def _retention_periods(organisation: Organisation) -> list[str]:
     policies = Policies.of(organisation.pk)
     lines = []
     if policies.default is not None:
+        years = policies.default.keep_years
         lines.append(
-            f"{policies.default.keep_years} years after the case is closed"
-            + ("" if not policies.by_outcome else ", unless a period below applies")
+            (
+                ngettext(
+                    "{years} year after the case is closed",
+                    "{years} years after the case is closed",
+                    years,
+                )
+                if not policies.by_outcome
+                else ngettext(
+                    "{years} year after the case is closed, unless a period below applies",
+                    "{years} years after the case is closed, unless a period below applies",
+                    years,
+                )
+            ).format(years=years)
         )
     for policy in policies.by_outcome.values():
         lines.append(
-            f"{policy.keep_years} years after the case is closed, for cases that ended: "
-            f"{policy.outcome}"
+            ngettext(
+                "{years} year after the case is closed, for cases that ended: {outcome}",
+                "{years} years after the case is closed, for cases that ended: {outcome}",
+                policy.keep_years,
+            ).format(years=policy.keep_years, outcome=policy.outcome)
         )
     return lines
 
@@ -100,23 +116,29 @@ def cookies(request: HttpRequest) -> HttpResponse:
             "cookies": [
                 (
                     settings.SESSION_COOKIE_NAME,
-                    "Keeps your answers together while you fill in the form, and keeps you "
-                    "signed in to the follow-up inbox. Your answers are held on our server, "
-                    "encrypted, and deleted after 30 minutes without activity.",
+                    gettext(
+                        "Keeps your answers together while you fill in the form, and keeps you "
+                        "signed in to the follow-up inbox. Your answers are held on our "
+                        "server, encrypted, and deleted after 30 minutes without activity."
+                    ),
                 ),
                 (
                     VAULT_COOKIE,
-                    "Holds the key that unlocks your answers and your receipt on our server. "
-                    "Only your browser has it: without it nobody can read them.",
+                    gettext(
+                        "Holds the key that unlocks your answers and your receipt on our "
+                        "server. Only your browser has it: without it nobody can read them."
+                    ),
                 ),
                 (
                     settings.CSRF_COOKIE_NAME,
-                    "Stops another website from sending forms to us in your name.",
+                    gettext("Stops another website from sending forms to us in your name."),
                 ),
                 (
                     "messages",
-                    "Shows a message once on the next page, such as \u201cYou have signed "
-                    "out\u201d.",
+                    gettext(
+                        "Shows a message once on the next page, such as “You have "
+                        "signed out”."
+                    ),
                 ),
             ],
         }

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from whistledesk.notifications.models import AlertKind
 from whistledesk.organisation.models import Organisation
@@ -87,11 +88,14 @@ def compose_digest(lines: Sequence[DigestLine], *, organisation: Organisation) -
     )
 
 
-def compose_source_notice(*, organisation: Organisation) -> Composed:
+def compose_source_notice(*, organisation: Organisation, language: str = "en") -> Composed:
     """A whistleblower's notice (docs/adr/0011): the same words every time, with nothing of
     the case, the office or its subject; the only link is the follow-up inbox's sign-in."""
-    link = public_reverse(organisation, "intake:inbox_sign_in")
+    link = public_reverse(organisation, "intake:inbox_sign_in", language=language)
     return Composed(
-        subject="You have a new message",
-        body=f"You have a new message. Sign in with your receipt at {link}\n",
+        subject=gettext("You have a new message"),
+        body=gettext("You have a new message. Sign in with your receipt at {link}").format(
+            link=link
+        )
+        + "\n",
     )

@@ -10,15 +10,23 @@ several messages: while one is still waiting to go, no second is queued.
 from __future__ import annotations
 
 from whistledesk.casefiles.models import SourceEmail
-from whistledesk.notifications.messages import compose_source_notice
+from whistledesk.core.language import public_language_override
+from whistledesk.notifications.messages import Composed, compose_source_notice
 from whistledesk.notifications.models import SOURCE_NOTICE, EmailStatus, OutboundEmail
 from whistledesk.notifications.outbox import email_queue
+from whistledesk.organisation.models import Organisation
 
 
 def _enqueue_send(email_id: int) -> None:
     from whistledesk.notifications.tasks import email_send
 
     email_send.enqueue(email_id)
+
+
+def _composed_in(organisation: Organisation, language: str) -> Composed:
+    # In the language the whistleblower used, with the sign-in link to that language's page.
+    with public_language_override(language):
+        return compose_source_notice(organisation=organisation, language=language)
 
 
 def source_notice_queue(*, disclosure_id: int) -> OutboundEmail | None:
@@ -40,7 +48,7 @@ def source_notice_queue(*, disclosure_id: int) -> OutboundEmail | None:
         organisation=organisation,
         kind=SOURCE_NOTICE,
         to="",
-        composed=compose_source_notice(organisation=organisation),
+        composed=_composed_in(organisation, address.disclosure.language),
         enqueue=_enqueue_send,
         source_email=address,
     )

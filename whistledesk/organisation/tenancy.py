@@ -230,10 +230,13 @@ def public_url(organisation: Organisation, path: str = "/") -> str:
     return f"{base}/{organisation.slug}{path}"
 
 
-def public_reverse(organisation: Organisation, viewname: str, *args: Any) -> str:
+def public_reverse(
+    organisation: Organisation, viewname: str, *args: Any, language: str = "en"
+) -> str:
     """`public_url` of a named view: reversed as a path inside the organisation, whatever
     the script prefix of the request or task that asks (a staff request at /a/ writing to
-    a whistleblower must not name /a/ twice, nor another organisation's prefix)."""
+    a whistleblower must not name /a/ twice, nor another organisation's prefix). A public
+    page in Welsh (`language="cy"`, core/language.py) is under /cy/ inside the organisation."""
     from django.urls import reverse
 
     old = get_script_prefix()
@@ -242,4 +245,6 @@ def public_reverse(organisation: Organisation, viewname: str, *args: Any) -> str
         path = reverse(viewname, args=args)
     finally:
         set_script_prefix(old)
+    if language == "cy" and "cy" in organisation.language_codes:
+        path = "/cy" + path
     return public_url(organisation, path)

@@ -121,6 +121,11 @@ class Disclosure(TimeStampedModel):
         related_name="+",
     )
     urgent_marked_at = models.DateTimeField(null=True, blank=True)
+    # The language of the public pages the whistleblower used ("en" or "cy"): the emails to
+    # them are written in it (whistledesk/core/language.py).
+    language = models.CharField(
+        max_length=2, default="en", choices=[("en", "English"), ("cy", "Cymraeg")]
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

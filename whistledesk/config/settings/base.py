@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Which organisation the request is for (ADR 0017); takes a /<slug>/ prefix off the path.
     "whistledesk.organisation.tenancy.OrganisationMiddleware",
+    # The public pages' language: a /cy/ prefix (inside the organisation's) means Welsh.
+    "whistledesk.core.language.LanguageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "whistledesk.core.session_vault.SessionVaultMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "whistledesk.organisation.context_processors.branding",
+                "whistledesk.core.language.language_switch",
             ],
         },
     },
@@ -185,6 +188,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# Welsh for the public pages of an organisation that offers it (whistledesk/core/language.py).
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
