@@ -83,17 +83,20 @@ def scope_queryset(
     org = request_organisation(request)
     if lookup == INSTALLATION:
         return queryset if _runs_the_installation(request) else queryset.none()
-    if org is None:
-        return queryset.none()
-    return queryset.filter(**{lookup: org})
+    # No organisation (none configured yet): the rows of none, as sign-in does.
+    return queryset.filter(**{lookup: org.pk if org is not None else None})
 
 
 def _runs_the_installation(request: HttpRequest) -> bool:
     from whistledesk.organisation.tenancy import sole_organisation
 
+    from whistledesk.organisation.models import Organisation
+
     org = request_organisation(request)
+    if org is None:  # nothing configured yet: the first administrator sets it up
+        return not Organisation.objects.exists()
     sole = sole_organisation()
-    return org is not None and sole is not None and sole.pk == org.pk
+    return sole is not None and sole.pk == org.pk
 
 
 def _scope_choices(formfield: FormField | None, request: HttpRequest) -> FormField | None:
