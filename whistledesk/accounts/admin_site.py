@@ -88,9 +88,8 @@ def scope_queryset(
 
 
 def _runs_the_installation(request: HttpRequest) -> bool:
-    from whistledesk.organisation.tenancy import sole_organisation
-
     from whistledesk.organisation.models import Organisation
+    from whistledesk.organisation.tenancy import sole_organisation
 
     org = request_organisation(request)
     if org is None:  # nothing configured yet: the first administrator sets it up
@@ -150,19 +149,32 @@ class OrganisationScopedAdmin(_ScopedChoices, ModelAdmin):  # type: ignore[type-
         return scope_queryset(super().get_queryset(request), request, self._lookup())
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        if self._lookup() == INSTALLATION and not _runs_the_installation(request):
+        if self._shared_and_not_theirs(request):
             return False
         return bool(super().has_module_permission(request))
+
+    def _shared_and_not_theirs(self, request: HttpRequest) -> bool:
+        return self._lookup() == INSTALLATION and not _runs_the_installation(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self._shared_and_not_theirs(request):
+            return False
+        return bool(super().has_view_permission(request, obj))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self._shared_and_not_theirs(request):
+            return False
+        return bool(super().has_change_permission(request, obj))
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         if self._lookup() == "pk":
             return False  # organisations are added by `configure_organisation` (docs/operations)
-        if self._lookup() == INSTALLATION and not _runs_the_installation(request):
+        if self._shared_and_not_theirs(request):
             return False
         return bool(super().has_add_permission(request, *args))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if self._lookup() == "pk":
+        if self._lookup() == "pk" or self._shared_and_not_theirs(request):
             return False
         return bool(super().has_delete_permission(request, obj))
 

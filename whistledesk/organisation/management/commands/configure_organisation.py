@@ -34,8 +34,9 @@ def describe(result: ConfigureResult) -> str:
 class Command(BaseCommand):
     help = (
         "Create or update an organisation, its service categories and outcomes from a TOML "
-        "file: the file's slug names the organisation (a new slug adds one). Re-running updates in place (matched by label); services or outcomes no longer "
-        "in the file are retired (kept for past disclosures), never deleted. A file with any "
+        "file: the file's slug names the organisation (a new slug adds one). Re-running "
+        "updates in place (matched by label); services or outcomes no longer in the file are "
+        "retired (kept for past disclosures), never deleted. A file with any "
         "problem changes nothing."
     )
 

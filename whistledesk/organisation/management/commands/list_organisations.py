@@ -27,8 +27,7 @@ class Command(BaseCommand):
         orgs = list(Organisation.objects.order_by("slug"))
         if not orgs:
             self.stdout.write(
-                "No organisation is configured. Run `whistledesk configure_organisation "
-                "FILE.toml`."
+                "No organisation is configured. Run `whistledesk configure_organisation FILE.toml`."
             )
             return
         only = tenancy.sole_organisation() is not None
