@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import Field as FormField
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -115,16 +116,18 @@ class _ScopedChoices:
     """Foreign-key and many-to-many choices only from the request's organisation."""
 
     def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> FormField | None:
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
-        return _scope_choices(field, request)
+        _scope_choices(field, request)
+        return field  # type: ignore[no-any-return]
 
     def formfield_for_manytomany(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> FormField | None:
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
-        return _scope_choices(field, request)
+        _scope_choices(field, request)
+        return field  # type: ignore[no-any-return]
 
 
 class OrganisationScopedInline(_ScopedChoices, InlineModelAdmin):  # type: ignore[type-arg]
