@@ -221,3 +221,31 @@ def test_commands_name_their_organisation_when_there_are_several(two: tuple[Any,
     assert tenancy.organisation_from_options({"organisation": "beta"}) == two[1]
     with pytest.raises(CommandError, match="No organisation has the slug 'gamma'"):
         tenancy.organisation_from_options({"organisation": "gamma"})
+
+
+def test_an_account_without_organisation_does_not_take_over_a_name_in_use(
+    organisation: Any,
+) -> None:
+    # Given the organisation's own "root", and an account of the same name made outside it
+    own = staff(organisation, "root", [Role.MANAGER])
+    orphan = User.objects.create_user("ROOT", password=OTHER_PASSWORD)
+    # When the orphan's password is tried, it signs in nobody (the name is the organisation's)
+    response = sign_in(Client(), "", "ROOT", OTHER_PASSWORD)
+    assert response.status_code == 200
+    orphan.refresh_from_db()
+    assert orphan.organisation_id is None
+    # and the organisation's own root signs in as before
+    client = Client()
+    assert sign_in(client, "", "root").status_code == 302
+    assert client.session["_auth_user_id"] == str(own.pk)
+
+
+def test_a_natural_key_names_an_account_of_one_organisation_only(two: tuple[Any, Any]) -> None:
+    a, b = two
+    staff(a, "jane", [Role.MANAGER])
+    jane_b = staff(b, "jane", [Role.MANAGER])
+    with tenancy.activate(b):
+        assert User.objects.get_by_natural_key("JANE") == jane_b
+    # Outside any organisation, with several: no organisation's Jane
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get_by_natural_key("jane")

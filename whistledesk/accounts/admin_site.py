@@ -58,7 +58,7 @@ def organisation_lookup_for(model: type[models.Model]) -> str:
         parent = key.related_model
         if parent is organisation_model:
             return key.name
-        if _points_to(parent, "organisation", organisation_model):  # type: ignore[arg-type]
+        if _points_to(parent, "organisation", organisation_model):
             return f"{key.name}__organisation"
     return INSTALLATION
 
@@ -120,24 +120,24 @@ class _ScopedChoices:
     ) -> ModelChoiceField[Any] | None:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
         _scope_choices(field, request)
-        return field  # type: ignore[no-any-return]
+        return field
 
     def formfield_for_manytomany(
         self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> ModelMultipleChoiceField[Any] | None:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
         _scope_choices(field, request)
-        return field  # type: ignore[no-any-return]
+        return field
 
 
-class OrganisationScopedInline(_ScopedChoices, InlineModelAdmin):  # type: ignore[type-arg]
+class OrganisationScopedInline(_ScopedChoices, InlineModelAdmin):
     """An inline's rows come through its (scoped) parent; its choices are scoped here."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return scope_queryset(super().get_queryset(request), request)
 
 
-class OrganisationScopedAdmin(_ScopedChoices, ModelAdmin):  # type: ignore[type-arg]
+class OrganisationScopedAdmin(_ScopedChoices, ModelAdmin):
     """A model admin that sees, offers and saves only the request's organisation's rows.
 
     Another organisation's row answers exactly as a row that does not exist: 404.
@@ -232,7 +232,7 @@ class OrganisationScopedAdmin(_ScopedChoices, ModelAdmin):  # type: ignore[type-
         raise Http404("There is nothing here.")
 
 
-def scoped_admin_class(admin_class: type[ModelAdmin]) -> type[ModelAdmin]:  # type: ignore[type-arg]
+def scoped_admin_class(admin_class: type[ModelAdmin]) -> type[ModelAdmin]:
     if issubclass(admin_class, OrganisationScopedAdmin):
         return admin_class
     return type(f"Scoped{admin_class.__name__}", (OrganisationScopedAdmin, admin_class), {})
