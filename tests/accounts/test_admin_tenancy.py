@@ -237,3 +237,12 @@ def test_every_model_admin_on_the_site_is_organisation_scoped() -> None:
     # Audit events and referral bodies may gain their own organisation column
     assert lookups["audit.AuditEvent"] in ("organisation", "actor__organisation")
     assert lookups["cases.ReferralBody"] in ("organisation", INSTALLATION)
+
+
+def test_the_admins_password_change_is_the_staff_page_of_the_organisation(
+    world: dict[str, Any],
+) -> None:
+    bob = admin_of(world["bob"])
+    response = bob.get("/beta/admin/password_change/")
+    assert response.status_code == 302
+    assert response["Location"] == "/beta/staff/account/password/"

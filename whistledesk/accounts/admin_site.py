@@ -31,7 +31,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms import Field as FormField
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from whistledesk.accounts.decorators import second_factor_redirect
@@ -248,6 +248,11 @@ class StaffAdminSite(AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and second_factor_step(request) is Step.THROUGH
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # The admin's own form would set the password without re-wrapping the private key
+        # (every case key sealed to it would be lost): the staff page does it properly.
+        return HttpResponseRedirect(reverse("accounts:password_change"))
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         # Signed in but short of the second factor: finish it rather than loop on the login.
