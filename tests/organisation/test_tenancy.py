@@ -123,8 +123,9 @@ def test_a_reserved_slug_is_refused(db: Any, slug: str) -> None:
     from django.core.exceptions import ValidationError
 
     org = OrganisationFactory.build(slug=slug, name="Reserved")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         org.full_clean()
+    assert list(caught.value.message_dict) == ["slug"]
 
 
 def test_a_reserved_slug_in_a_configuration_file_is_refused(db: Any, tmp_path: Any) -> None:
