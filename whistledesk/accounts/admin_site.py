@@ -249,7 +249,9 @@ class StaffAdminSite(AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and second_factor_step(request) is Step.THROUGH
 
-    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def password_change(  # type: ignore[override]  # a redirect, not the admin's own page
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
         # The admin's own form would set the password without re-wrapping the private key
         # (every case key sealed to it would be lost): the staff page does it properly.
         return HttpResponseRedirect(reverse("accounts:password_change"))
