@@ -52,6 +52,9 @@ GUIDE = ROOT / "docs" / "operations.md"
 # whistledesk-admin runs APP_DIR/.venv/bin/whistledesk: the checkout's own virtualenv.
 APP_DIR = BIN.parent.parent
 HOST = "127.0.0.1"
+# A second organisation's own host name (docs/operations.md, "Several organisations"): added
+# to ALLOWED_HOSTS, server_name and the certificate as the guide says.
+SECOND_HOST = "localhost"
 CANARY_AGENT = "RehearsalCanaryAgent/9.1"
 
 
@@ -190,7 +193,9 @@ def environment_file(
     for old, new in substitutions:
         assert old in text, f"the guide's environment file no longer has {old!r}"
         text = text.replace(old, new)
-    return text
+    # The guide's step for an organisation at its own host name
+    assert f"ALLOWED_HOSTS={HOST}\n" in text
+    return text.replace(f"ALLOWED_HOSTS={HOST}\n", f"ALLOWED_HOSTS={HOST},{SECOND_HOST}\n")
 
 
 def read_environment_file(path: Path) -> dict[str, str]:
@@ -226,8 +231,12 @@ def render_site_conf(
     substitutions = [
         ("listen [::]:443 ssl http2;\n", ""),
         ("listen [::]:80;\n", ""),
+        ("listen [::]:80 default_server;\n", ""),
         ("listen 443 ssl http2;", f"listen {HOST}:{https_port} ssl http2;"),
         ("listen 80;", f"listen {HOST}:{http_port};"),
+        ("listen 80 default_server;", f"listen {HOST}:{http_port} default_server;"),
+        # The guide's step for an organisation at its own host name: both server blocks
+        ("server_name report.example.org;", f"server_name {HOST} {SECOND_HOST};"),
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
         ("/etc/letsencrypt/live/report.example.org/fullchain.pem", str(certificate)),
         ("/etc/letsencrypt/live/report.example.org/privkey.pem", str(key)),
@@ -284,7 +293,7 @@ def _certificate(directory: Path) -> tuple[Path, Path]:
         [
             "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
             "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
-            "-addext", f"subjectAltName=IP:{HOST}",
+            "-addext", f"subjectAltName=IP:{HOST},DNS:{SECOND_HOST}",
             "-keyout", str(key), "-out", str(cert),
         ],
         check=True,

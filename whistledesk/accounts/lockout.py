@@ -7,7 +7,9 @@ client cannot lock out everyone behind the proxy) under the secret key, written 
 address in fd00::/8 (the column is an IP-address column, so it must look like one). The
 same client always gets the same pseudonym, so locking works, but the table reveals no real
 address. Usernames are pseudonymised the same way (a mistyped password often lands in the
-username box). Axes also keeps the user agent and the submitted form with failed attempts;
+username box), together with the organisation the sign-in was for: "jane" of one
+organisation and "jane" of another are different accounts (ADR 0017), so failures at one
+never lock the other. Axes also keeps the user agent and the submitted form with failed attempts;
 we keep neither.
 """
 
@@ -41,7 +43,10 @@ def _pseudonym(label: bytes, value: str) -> bytes:
 def pseudonymous_username(request: HttpRequest, credentials: dict | None) -> str:
     """AXES_USERNAME_CALLABLE: what axes stores and locks by instead of the typed username."""
     typed = (credentials or {}).get("username") or request.POST.get("username", "")
-    return "u-" + _pseudonym(b"axes-user", str(typed)).hex()[:40]
+    org = getattr(request, "organisation", None)
+    # Sign-in matches usernames whatever their case, so the lock does too ("Jane" is "jane").
+    account = f"{org.pk if org is not None else ''}:{str(typed).casefold()}"
+    return "u-" + _pseudonym(b"axes-user", account).hex()[:40]
 
 
 class PrivateDatabaseHandler(AxesDatabaseHandler):
@@ -70,7 +75,12 @@ def record_lockout(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
     from whistledesk.accounts.models import User
 
     typed = getattr(request, "wd_typed_username", "")
-    user = User.objects.filter(username=typed).only("pk").first() if typed else None
+    org = getattr(request, "organisation", None)
+    user = (
+        User.objects.filter(organisation=org, username__iexact=typed).only("pk").first()
+        if typed
+        else None
+    )
     with transaction.atomic():
         audit_record(
             actor="anonymous",

@@ -32,9 +32,14 @@ def adopt_if_sole(user: object, org: object) -> None:
     if not isinstance(user, User) or user.organisation_id is not None:
         return
     sole = sole_organisation()
-    if sole is not None and sole.pk == getattr(org, "pk", None):
-        User.objects.filter(pk=user.pk, organisation__isnull=True).update(organisation=sole)
-        user.organisation = sole
+    if sole is None or sole.pk != getattr(org, "pk", None):
+        return
+    # The organisation already has an account of that name: this one stays outside it (it
+    # would break the unique name, and it is not that person's account to take over).
+    if User.objects.filter(organisation=sole, username__iexact=user.get_username()).exists():
+        return
+    User.objects.filter(pk=user.pk, organisation__isnull=True).update(organisation=sole)
+    user.organisation = sole
 
 
 class OwnOrganisationOnlyMiddleware:

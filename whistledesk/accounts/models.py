@@ -12,14 +12,16 @@ from whistledesk.accounts.roles import Role
 
 class _UserManager(UserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
-        """The account of that name in the current organisation (or the only one of that name)."""
-        from whistledesk.organisation.tenancy import current
+        """The account of that name in the current organisation, else in the only one, else
+        among accounts of no organisation (`createsuperuser` run with several organisations).
 
-        org = current()
-        qs = self.filter(username=username)
-        if org is not None:
-            qs = qs.filter(organisation=org)
-        return qs.get()
+        Names are matched as sign-in matches them, whatever their case. Never a search across
+        organisations: "jane" of one is not "jane" of another (ADR 0017).
+        """
+        from whistledesk.organisation.tenancy import current, sole_organisation
+
+        org = current() or sole_organisation()
+        return self.get(organisation=org, username__iexact=username)
 
 
 class User(AbstractUser):

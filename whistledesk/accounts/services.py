@@ -34,6 +34,13 @@ def _require_manager(actor: Any, doing: str = "manage staff accounts") -> None:
         raise NotPermitted(f"Only a manager can {doing}.")
 
 
+def _require_same_organisation(actor: Any, user: User) -> None:
+    """A manager changes only their own organisation's accounts (ADR 0017). The pages never
+    offer another's (404); this keeps every other caller to the same rule."""
+    if isinstance(actor, User) and actor.organisation_id != user.organisation_id:
+        raise NotPermitted("Managers change their own organisation's staff only.")
+
+
 def _clean_roles(roles: Iterable[Role | str]) -> list[Role]:
     return sorted({Role(r) for r in roles}, key=list(Role).index)
 
@@ -207,6 +214,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
     signed in on is signed out at its next request.
     """
     _require_manager(actor, "deactivate a member of staff")
+    _require_same_organisation(actor, user)
     if isinstance(actor, User) and actor.pk == user.pk:
         raise DomainError(
             "You cannot deactivate your own account. Another manager can.", field="user"
@@ -237,6 +245,7 @@ def user_case_keys_restore(*, actor: Any, user: User, private_key: bytes) -> int
     from whistledesk.cases.key_custody import case_keys_restore  # cases builds on accounts
 
     _require_manager(actor, "give case keys back")
+    _require_same_organisation(actor, user)
     if not isinstance(actor, User):
         raise NotPermitted("Only a manager, with their own key, can give case keys back.")
     return case_keys_restore(actor=actor, private_key=private_key, user=user)
@@ -248,6 +257,7 @@ def user_reactivate(*, actor: Any, user: User) -> User:
     to them as to anyone in their roles, and a key holder (a manager assigning a case, a
     custodian passing the identity key) seals older cases to them again."""
     _require_manager(actor, "reactivate a member of staff")
+    _require_same_organisation(actor, user)
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.is_active:
         raise DomainError(f"{locked.get_username()} is already active.", field="user")
@@ -267,6 +277,7 @@ def _roles_change(
     *, actor: Any, user: User, roles: Iterable[Role | str], action: str
 ) -> tuple[User, int]:
     _require_manager(actor, "change a member of staff's roles")
+    _require_same_organisation(actor, user)
     wanted = {r.value for r in _clean_roles(roles)}
     locked = User.objects.select_for_update().get(pk=user.pk)
     current = set(locked.groups.values_list("name", flat=True)) & set(Role.values)
@@ -347,6 +358,7 @@ def user_password_reset(*, actor: Any, user: User, new_password: str) -> int:
     from whistledesk.casefiles.models import KeyGrant  # casefiles depends on accounts
 
     _require_manager(actor, "reset a member of staff's password")
+    _require_same_organisation(actor, user)
     if isinstance(actor, User) and actor.pk == user.pk:
         raise DomainError(
             "You cannot reset your own password here: change it on your own "

@@ -37,8 +37,9 @@ from whistledesk.core.exceptions import DomainError
 PAGE_SIZE = 50
 
 
-def _person(pk: int) -> User:
-    person = staff_get(pk)
+def _person(request: HttpRequest, pk: int) -> User:
+    """A member of staff of the manager's own organisation; another's is 404, as none."""
+    person = staff_get(organisation=request.organisation, pk=pk)  # type: ignore[attr-defined]
     if person is None:
         raise Http404("There is no member of staff with that number.")
     return person
@@ -55,7 +56,8 @@ def _error_into(form: Any, exc: DomainError) -> None:
 @never_cache
 @role_required(Role.MANAGER)
 def people_list_view(request: HttpRequest) -> HttpResponse:
-    page = Paginator(staff_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    people = staff_list(organisation=request.organisation)  # type: ignore[attr-defined]
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/people/list.html", {"page": page, "people": page.object_list})
 
 
@@ -100,7 +102,9 @@ def _detail(
         "is_self": person.pk == request.user.pk,
         "is_custodian": Role.CUSTODIAN.value in roles,
         "roles_form": roles_form or RolesForm(initial={"roles": roles}),
-        "handling": Disclosure.objects.filter(handler=person).exclude(status="closed").count(),
+        "handling": Disclosure.objects.filter(organisation=person.organisation, handler=person)
+        .exclude(status="closed")
+        .count(),
         "case_keys": _keys(person.case_keys, "case"),  # type: ignore[attr-defined]
         "identity_keys": _keys(person.identity_keys, "identity"),  # type: ignore[attr-defined]
     }
@@ -110,13 +114,13 @@ def _detail(
 @never_cache
 @role_required(Role.MANAGER)
 def person_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _person(pk))
+    return _detail(request, _person(request, pk))
 
 
 @role_required(Role.MANAGER)
 @require_POST
 def person_roles_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(pk)
+    person = _person(request, pk)
     form = RolesForm(request.POST)
     if form.is_valid():
         try:
@@ -139,7 +143,7 @@ def person_roles_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MANAGER)
 @require_POST
 def person_custodian_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(pk)
+    person = _person(request, pk)
     try:
         if request.POST.get("appointment") == "end":
             revoked = user_custodian_end(actor=request.user, user=person)
@@ -164,7 +168,7 @@ def person_custodian_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MANAGER)
 @require_POST
 def person_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(pk)
+    person = _person(request, pk)
     try:
         user_deactivate(actor=request.user, user=person)
     except DomainError as exc:
@@ -181,7 +185,7 @@ def person_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MANAGER)
 @require_POST
 def person_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(pk)
+    person = _person(request, pk)
     try:
         user_reactivate(actor=request.user, user=person)
     except DomainError as exc:
@@ -199,7 +203,7 @@ def person_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MANAGER)
 @require_http_methods(["GET", "POST"])
 def person_password_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(pk)
+    person = _person(request, pk)
     is_self = person.pk == request.user.pk
     form = PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -230,7 +234,7 @@ def person_password_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MANAGER)
 @require_POST
 def person_keys_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(pk)
+    person = _person(request, pk)
     try:
         restored = user_case_keys_restore(
             actor=request.user, user=person, private_key=staff_private_key(request)

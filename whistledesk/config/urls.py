@@ -1,11 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from whistledesk.accounts.admin_site import StaffAdminSite
-
-# The admin asks for the same second factor as the staff pages.
-admin.site.__class__ = StaffAdminSite
-
+# `admin.site` is a StaffAdminSite (accounts/admin_config.py): the second factor,
+# and every model admin inside the request's organisation.
 urlpatterns = [
     path("", include("whistledesk.intake.urls")),
     path("staff/identity/", include("whistledesk.identity.urls")),

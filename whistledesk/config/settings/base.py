@@ -23,7 +23,7 @@ ALLOWED_HOSTS: list[str] = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "whistledesk.accounts.admin_config.StaffAdminConfig",  # django.contrib.admin, scoped
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from whistledesk.cases.importing import ImportRejected, import_disclosures_csv
 from whistledesk.cases.models import Disclosure
+from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.config_file import ConfigError, read_config
 from whistledesk.organisation.demo.disclosures import demo_csv, demo_references
 from whistledesk.organisation.management.commands.configure_organisation import describe
@@ -80,6 +81,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "The demo disclosures were not loaded: " + "; ".join(str(e) for e in exc.errors[:5])
             ) from None
+        except DomainError as exc:  # e.g. another organisation has the demo's host name
+            raise CommandError(f"The demo was not loaded: {exc.message}") from None
         self.stdout.write(describe(configured))
         self.stdout.write(
             f"Demo disclosures: {result.created} added, {result.skipped_identical} already "
