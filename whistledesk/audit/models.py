@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 
 
 class AuditEvent(models.Model):
@@ -70,6 +71,15 @@ class AuditHead(models.Model):
     )
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            # One head per chain, the installation's (no organisation) included: a plain
+            # unique column lets several NULLs through.
+            models.UniqueConstraint(
+                Coalesce(models.F("organisation"), models.Value(0)), name="audit_one_head_per_chain"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"head #{self.last_seq}"

@@ -9,6 +9,7 @@ identifies the row.
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models.functions import Coalesce
 
 
 def fill_organisation(apps, schema_editor):
@@ -18,22 +19,76 @@ def fill_organisation(apps, schema_editor):
     first = Organisation.objects.order_by("id").first()
     AuditEvent.objects.update(chain_format=1)
     if first is None:
-        return  # no organisation yet: existing events stay installation-level
-    AuditEvent.objects.filter(organisation__isnull=True).update(organisation=first)
-    AuditHead.objects.filter(organisation__isnull=True).update(organisation=first)
+        # No organisation yet: existing events (if any) stay installation-level; an empty
+        # head (made by 0002 on a fresh install) goes, so the first organisation's first
+        # event makes its own.
+        if not AuditEvent.objects.exists():
+            AuditHead.objects.all().delete()
+    else:
+        AuditEvent.objects.filter(organisation__isnull=True).update(organisation=first)
+        AuditHead.objects.filter(organisation__isnull=True).update(organisation=first)
+    # The head's id is now generated: start it after the existing row.
+    from django.core.management.color import no_style
+
+    connection = schema_editor.connection
+    for sql in connection.ops.sequence_reset_sql(no_style(), [AuditHead]):
+        schema_editor.execute(sql)
 
 
-def swap_primary_key(apps, schema_editor):
-    """`seq` (the old primary key) becomes a plain column; `id` (= old seq) the key."""
-    table = "audit_auditevent"
+def _rebuild(schema_editor, target_model, select):
+    """Rebuild audit_auditevent as `target_model` (SQLite cannot drop a primary key)."""
     q = schema_editor.quote_name
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cur:
-            constraints = schema_editor.connection.introspection.get_constraints(cur, table)
-        pk_name = next(n for n, c in constraints.items() if c["primary_key"])
+    table = target_model._meta.db_table
+    old = f"{table}__old"
+    schema_editor.execute(f"ALTER TABLE {q(table)} RENAME TO {q(old)}")
+    schema_editor.create_model(target_model)
+    columns = [f.column for f in target_model._meta.local_concrete_fields]
+    sources = ", ".join(select.get(c, q(c)) for c in columns)
+    schema_editor.execute(
+        f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "
+        f"SELECT {sources} FROM {q(old)}"
+    )
+    schema_editor.execute(f"DROP TABLE {q(old)}")
+
+
+def _pk_name(schema_editor, table):
+    with schema_editor.connection.cursor() as cur:
+        constraints = schema_editor.connection.introspection.get_constraints(cur, table)
+    return next(n for n, c in constraints.items() if c["primary_key"])
+
+
+class SwapEventKey(migrations.operations.base.Operation):
+    """`seq` (the old primary key) becomes a plain column; `id` (= old seq) the key."""
+
+    reversible = True
+    _state_ops = (
+        migrations.AlterField(
+            model_name="auditevent", name="seq", field=models.BigIntegerField()
+        ),
+        migrations.AddField(
+            model_name="auditevent",
+            name="id",
+            field=models.BigAutoField(primary_key=True, serialize=False),
+            preserve_default=False,
+        ),
+    )
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [], {})
+
+    def state_forwards(self, app_label, state):
+        for op in self._state_ops:
+            op.state_forwards(app_label, state)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        table = "audit_auditevent"
+        q = schema_editor.quote_name
+        if schema_editor.connection.vendor != "postgresql":
+            _rebuild(schema_editor, to_state.apps.get_model("audit", "AuditEvent"), {"id": "seq"})
+            return
         for sql in (
             f"ALTER TABLE {q(table)} ALTER COLUMN seq DROP IDENTITY IF EXISTS",
-            f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(pk_name)}",
+            f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(_pk_name(schema_editor, table))}",
             f"ALTER TABLE {q(table)} ADD COLUMN id bigint",
             f"UPDATE {q(table)} SET id = seq",
             f"ALTER TABLE {q(table)} ALTER COLUMN id SET NOT NULL",
@@ -43,24 +98,26 @@ def swap_primary_key(apps, schema_editor):
             f"COALESCE(MAX(id), 0) + 1, false) FROM {q(table)}",
         ):
             schema_editor.execute(sql)
-        return
-    # SQLite (and others): rebuild the table from the new definition and copy the rows.
 
-    new_model = apps.get_model("audit", "AuditEvent")  # the state after this operation
-    old = f"{table}__old"
-    schema_editor.execute(f"ALTER TABLE {q(table)} RENAME TO {q(old)}")
-    schema_editor.create_model(new_model)
-    columns = [f.column for f in new_model._meta.local_concrete_fields if f.column != "id"]
-    cols = ", ".join(q(c) for c in columns)
-    schema_editor.execute(f"INSERT INTO {q(table)} (id, {cols}) SELECT seq, {cols} FROM {q(old)}")
-    schema_editor.execute(f"DROP TABLE {q(old)}")
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        # Only possible while every event is on one chain (seq unique again).
+        table = "audit_auditevent"
+        q = schema_editor.quote_name
+        if schema_editor.connection.vendor != "postgresql":
+            _rebuild(schema_editor, to_state.apps.get_model("audit", "AuditEvent"), {})
+            return
+        for sql in (
+            f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(_pk_name(schema_editor, table))}",
+            f"ALTER TABLE {q(table)} DROP COLUMN id",
+            f"ALTER TABLE {q(table)} ADD PRIMARY KEY (seq)",
+            f"ALTER TABLE {q(table)} ALTER COLUMN seq ADD GENERATED BY DEFAULT AS IDENTITY",
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'seq'), "
+            f"COALESCE(MAX(seq), 0) + 1, false) FROM {q(table)}",
+        ):
+            schema_editor.execute(sql)
 
-
-class SwapPrimaryKey(migrations.RunPython):
-    """RunPython that sees the state *after* the key swap (for the SQLite rebuild)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        self.code(to_state.apps, schema_editor)
+    def describe(self):
+        return "AuditEvent: seq becomes the position on its chain, id the primary key"
 
 
 class Migration(migrations.Migration):
@@ -103,28 +160,19 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_organisation, migrations.RunPython.noop),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="auditevent",
-                    name="seq",
-                    field=models.BigIntegerField(),
-                ),
-                migrations.AddField(
-                    model_name="auditevent",
-                    name="id",
-                    field=models.BigAutoField(primary_key=True, serialize=False),
-                    preserve_default=False,
-                ),
-            ],
-            database_operations=[],
-        ),
-        SwapPrimaryKey(swap_primary_key, migrations.RunPython.noop),
+        SwapEventKey(),
         migrations.AlterModelOptions(name="auditevent", options={"ordering": ["id"]}),
         migrations.AddConstraint(
             model_name="auditevent",
             constraint=models.UniqueConstraint(
                 fields=("organisation", "seq"), name="audit_event_org_seq"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="audithead",
+            constraint=models.UniqueConstraint(
+                Coalesce(models.F("organisation"), models.Value(0)),
+                name="audit_one_head_per_chain",
             ),
         ),
     ]
