@@ -5,6 +5,8 @@ Each organisation has its own chain (ADR 0017): an event goes on the chain of
 2. the organisation of its actor (a staff account), else
 3. the organisation the request, command or task is for (`tenancy.current()`), else
 4. the installation's only organisation.
+A caller that knows better (an account made by a command for a named organisation) passes
+`organisation=` itself.
 With several organisations and none of these, the event concerns no organisation and goes
 on the installation's own chain (`organisation` null). Only that organisation's head row is
 locked while appending, so one organisation's writes never wait on another's chain.
