@@ -12,16 +12,15 @@ import pytest
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.factories import OrganisationFactory
 from whistledesk.audit.models import AuditEvent
 from whistledesk.audit.services import audit_record
 from whistledesk.audit.verify import verify_chain
-from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("audit", "0002_head_row")]
 AFTER = [("audit", "0003_per_organisation_chains")]
-
 
 
 def _old_events() -> list[tuple[int, str, str]]:
@@ -31,9 +30,9 @@ def _old_events() -> list[tuple[int, str, str]]:
     prev = "0" * 64
     for seq, action in ((1, "case.received"), (2, "case.closed")):
         payload = (
-            '{"action":"%s","actor_id":null,"actor_label":"system","actor_roles":"",'
+            f'{{"action":"{action}","actor_id":null,"actor_label":"system","actor_roles":"",'
             '"details":{},"disclosure_id":null,"object_id":"","object_type":"",'
-            '"occurred_at":"2026-11-01T10:00:0%d.000000+00:00","seq":%d}' % (action, seq, seq)
+            f'"occurred_at":"2026-11-01T10:00:0{seq}.000000+00:00","seq":{seq}}}'
         )
         h = hashlib.sha256((prev + "\n" + payload).encode()).hexdigest()
         rows.append((seq, action, h))

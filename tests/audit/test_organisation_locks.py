@@ -15,10 +15,10 @@ import time
 import pytest
 from django.db import OperationalError, close_old_connections, connection, transaction
 
+from tests.factories import OrganisationFactory
 from whistledesk.audit.models import AuditEvent, AuditHead
 from whistledesk.audit.services import audit_record
 from whistledesk.audit.verify import verify_chain
-from tests.factories import OrganisationFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -17,13 +17,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from tests.factories import DisclosureFactory, OrganisationFactory
 from whistledesk.accounts.roles import Role
 from whistledesk.accounts.services import user_create
 from whistledesk.audit.models import AuditEvent
 from whistledesk.audit.services import audit_record
 from whistledesk.audit.verify import verify_chain
 from whistledesk.organisation import tenancy
-from tests.factories import DisclosureFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_an_event_moved_to_another_organisation_breaks_the_chain(two: Any) -> No
 def test_unknown_organisation_is_a_clear_error(two: Any) -> None:
     with pytest.raises(CommandError) as exc:
         _verify("--organisation", "nope")
-    assert "No organisation has the slug 'nope' (there are: alpha, beta)." == str(exc.value)
+    assert str(exc.value) == "No organisation has the slug 'nope' (there are: alpha, beta)."
 
 
 def test_anchors_are_an_organisations(two: Any) -> None:

@@ -12,6 +12,13 @@ from django.db import models
 from django.db.models.functions import Coalesce
 
 
+def on_chain(org_id: int | None) -> models.Q:
+    """Rows of one chain: an organisation's (by id), or the installation's own (None)."""
+    return (
+        models.Q(organisation__isnull=True) if org_id is None else models.Q(organisation_id=org_id)
+    )
+
+
 class AuditEvent(models.Model):
     """One event on its organisation's chain (ADR 0017, section "keys").
 

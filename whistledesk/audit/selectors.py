@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-
 from typing import Any
 
 from django.db.models import QuerySet, Subquery
 
 from whistledesk.audit.chain import GENESIS_HASH
-from whistledesk.audit.models import AuditEvent, AuditHead
+from whistledesk.audit.models import AuditEvent, AuditHead, on_chain
 
 
 @dataclass(frozen=True)
@@ -34,11 +33,11 @@ class HeadAnchor:
 def audit_head(*, organisation: Any) -> HeadAnchor:
     """The head of `organisation`'s chain (None: the installation's own chain)."""
     org_id = None if organisation is None else organisation.pk
-    head = AuditHead.objects.filter(organisation_id=org_id).first()
+    head = AuditHead.objects.filter(on_chain(org_id)).first()
     if head is None or head.last_seq == 0:
         return HeadAnchor(seq=0, hash=GENESIS_HASH, occurred_at=None)
     occurred_at = (
-        AuditEvent.objects.filter(organisation_id=org_id, seq=head.last_seq)
+        AuditEvent.objects.filter(on_chain(org_id), seq=head.last_seq)
         .values_list("occurred_at", flat=True)
         .first()
     )

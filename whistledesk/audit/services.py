@@ -84,8 +84,10 @@ def audit_record(
     )
     # Lock this organisation's head row: its appends are serialised so every event links to
     # exactly one parent; other organisations' heads are not touched.
+    # (organisation_id None is the installation's chain: Django matches it with IS NULL.)
     head, _ = AuditHead.objects.select_for_update().get_or_create(
-        organisation_id=organisation_id, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        organisation_id=organisation_id,  # type: ignore[misc]
+        defaults={"last_seq": 0, "last_hash": GENESIS_HASH},
     )
     occurred_at = datetime.now(UTC)
     event = AuditEvent(

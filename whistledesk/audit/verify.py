@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whistledesk.audit.chain import GENESIS_HASH, PAYLOAD_COLUMNS, canonical_payload, link_hash
-from whistledesk.audit.models import AuditEvent, AuditHead
+from whistledesk.audit.models import AuditEvent, AuditHead, on_chain
 
 CHUNK = 2000
 
@@ -101,8 +101,8 @@ def chains() -> list[tuple[Any, str]]:
         (org, org.slug) for org in Organisation.objects.order_by("slug")
     ]
     if (
-        AuditHead.objects.filter(organisation_id=None).exists()
-        or AuditEvent.objects.filter(organisation_id=None).exists()
+        AuditHead.objects.filter(on_chain(None)).exists()
+        or AuditEvent.objects.filter(on_chain(None)).exists()
     ):
         found.append((None, "(installation: events of no organisation)"))
     return found
@@ -112,8 +112,8 @@ def verify_chain(*, organisation: Any = SOLE, anchors: Iterable[Anchor] = ()) ->
     """Verify one organisation's chain (None: the installation's own; by default the only
     organisation's). Never raises for a broken chain: the result says what broke."""
     org_id = _org_id(organisation)
-    events = AuditEvent.objects.filter(organisation_id=org_id)
-    heads = AuditHead.objects.filter(organisation_id=org_id)
+    events = AuditEvent.objects.filter(on_chain(org_id))
+    heads = AuditHead.objects.filter(on_chain(org_id))
     wanted = {a.seq: a for a in anchors}
     # The head is read first: events appended while we walk lie beyond it and are left for
     # the next run, so a busy system never reports a false truncation.
@@ -257,15 +257,11 @@ def _events_beyond_the_head(org_id: int | None, head_seq: int) -> tuple[int, int
     and the head again afterwards therefore tells a concurrent append (the new head covers
     them: left for the next run) from a head wound back over events that remain.
     """
-    later = AuditEvent.objects.filter(organisation_id=org_id, seq__gt=head_seq)
+    later = AuditEvent.objects.filter(on_chain(org_id), seq__gt=head_seq)
     last = later.order_by("-seq").values_list("seq", flat=True).first()
     if last is None:
         return None
-    now = (
-        AuditHead.objects.filter(organisation_id=org_id)
-        .values_list("last_seq", flat=True)
-        .first()
-    )
+    now = AuditHead.objects.filter(on_chain(org_id)).values_list("last_seq", flat=True).first()
     if now is not None and now >= last:
         return None
     first = later.order_by("seq").values_list("seq", flat=True).first()
@@ -275,7 +271,7 @@ def _events_beyond_the_head(org_id: int | None, head_seq: int) -> tuple[int, int
 def _seq_of_hash(org_id: int | None, hash_value: str) -> int | None:
     """Only called once a link has broken, to tell a reorder from an alteration."""
     return (
-        AuditEvent.objects.filter(organisation_id=org_id, hash=hash_value)
+        AuditEvent.objects.filter(on_chain(org_id), hash=hash_value)
         .values_list("seq", flat=True)
         .first()
     )

@@ -25,13 +25,20 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     org = tenancy.request_organisation(request)
     form = AuditFilterForm(request.GET or None)
     filters = form.to_filters() if form.is_bound else None
-    page = Paginator(audit_event_list(organisation=org, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(audit_event_list(organisation=org, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "audit/log.html",
-        {"form": form, "page": page, "query": query.urlencode(), "head": audit_head(organisation=org)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "head": audit_head(organisation=org),
+        },
     )
 
 
@@ -50,7 +57,8 @@ def audit_export_view(request: HttpRequest) -> StreamingHttpResponse:
         )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = StreamingHttpResponse(
-        csv_lines(audit_export_rows(organisation=org, filters=filters)), content_type="text/csv; charset=utf-8"
+        csv_lines(audit_export_rows(organisation=org, filters=filters)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
     return response

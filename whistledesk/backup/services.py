@@ -283,9 +283,7 @@ def backup_restore(*, actor: Any, in_path: Path, key: bytes) -> RestoreInfo:
             object_type="backup",
             details={"backup_head": manifest.get("audit_head", "")[:80]},
         )
-    return RestoreInfo(
-        objects=manifest.get("objects", 0), files=count, audit="; ".join(summaries)
-    )
+    return RestoreInfo(objects=manifest.get("objects", 0), files=count, audit="; ".join(summaries))
 
 
 def _audit_heads() -> str:

@@ -28,12 +28,12 @@ from whistledesk.casefiles.models import (
     RecoveryKey,
     SealedDocument,
 )
-from whistledesk.cases.models import Disclosure
-from whistledesk.core import crypto
 from whistledesk.casefiles.organisation_checks import (
     OtherOrganisation,
     require_same_organisation,
 )
+from whistledesk.cases.models import Disclosure
+from whistledesk.core import crypto
 from whistledesk.core.exceptions import NotPermitted
 
 

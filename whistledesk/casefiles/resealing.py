@@ -35,7 +35,7 @@ def case_keys_seal_to(
     # Only cases of the person's own organisation (ADR 0017): others are left alone.
     ids = sorted(
         Disclosure.objects.filter(
-            organisation_id=user.organisation_id, pk__in=set(disclosure_ids)
+            organisation=user.organisation, pk__in=set(disclosure_ids)
         ).values_list("pk", flat=True)
     )
     made = 0

@@ -52,7 +52,7 @@ def hand_overs_for(actor: User) -> list[HandOver]:
     One count query per custodian (an office has a handful)."""
     custodians = (
         User.objects.filter(
-            organisation_id=actor.organisation_id,
+            organisation=actor.organisation,
             is_active=True,
             groups__name=Role.CUSTODIAN.value,
         )
@@ -81,7 +81,7 @@ def identity_keys_hand_over(*, actor: User, custodian: User, private_key: bytes)
     ids = list(_missing(actor=actor, custodian=custodian).values_list("disclosure_id", flat=True))
     passed = 0
     for disclosure in (
-        Disclosure.objects.filter(organisation_id=actor.organisation_id, pk__in=ids)
+        Disclosure.objects.filter(organisation=actor.organisation, pk__in=ids)
         .order_by("pk")
         .iterator()
     ):

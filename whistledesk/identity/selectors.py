@@ -47,7 +47,7 @@ def approved_requests(organisation: Any) -> QuerySet[IdentityAccessRequest]:
 def requests_by(user: User) -> QuerySet[IdentityAccessRequest]:
     """A member of staff's own requests, newest first (how they learn the decision)."""
     return IdentityAccessRequest.objects.filter(
-        requester=user, disclosure__organisation_id=user.organisation_id
+        requester=user, disclosure__organisation=user.organisation
     ).select_related(
         "disclosure", "decided_by"
     )[:QUEUE_LIMIT]
