@@ -30,7 +30,9 @@ from whistledesk.casefiles.models import (
 )
 from whistledesk.casefiles.organisation_checks import (
     OtherOrganisation,
+    belongs_to,
     require_same_organisation,
+    staff_of,
 )
 from whistledesk.cases.models import Disclosure
 from whistledesk.core import crypto
@@ -51,7 +53,7 @@ def _custodians(organisation_id: int) -> list[User]:
     """The active identity custodians of one organisation (each has its own, ADR 0017)."""
     return list(
         User.objects.filter(
-            organisation_id=organisation_id,
+            staff_of(organisation_id),
             is_active=True,
             public_key__isnull=False,
             groups__name=Role.CUSTODIAN.value,
@@ -83,7 +85,7 @@ def identity_keypair_create(
     if (
         isinstance(recorder, User)
         and recorder.public_key is not None
-        and recorder.organisation_id == disclosure.organisation_id
+        and belongs_to(recorder, disclosure.organisation_id)
         and recorder not in users
     ):
         users.append(recorder)

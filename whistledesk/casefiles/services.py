@@ -73,7 +73,11 @@ from whistledesk.casefiles.models import (
     SealedDocument,
     SourceAccount,
 )
-from whistledesk.casefiles.organisation_checks import require_same_organisation
+from whistledesk.casefiles.organisation_checks import (
+    belongs_to,
+    require_same_organisation,
+    staff_of,
+)
 from whistledesk.casefiles.selectors import active_recovery_key
 from whistledesk.cases.models import Disclosure
 from whistledesk.cases.permissions import Perm, refusal
@@ -226,7 +230,7 @@ def _staff_recipients(
     roles = [r.value for r in (*ENTITLED_TO_NEW_CASES, *extra_roles)]
     users = list(
         User.objects.filter(
-            organisation_id=organisation_id,
+            staff_of(organisation_id),
             is_active=True,
             public_key__isnull=False,
             groups__name__in=roles,
@@ -236,7 +240,7 @@ def _staff_recipients(
     if (
         isinstance(actor, User)
         and actor.public_key is not None
-        and actor.organisation_id == organisation_id
+        and belongs_to(actor, organisation_id)
         and actor not in users
     ):
         users.append(actor)

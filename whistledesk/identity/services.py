@@ -41,6 +41,7 @@ from whistledesk.casefiles.notes import (
     shared_note_key_open,
     shared_note_seal,
 )
+from whistledesk.casefiles.organisation_checks import belongs_to
 from whistledesk.casefiles.selectors import staff_holds_key
 from whistledesk.cases.models import Disclosure
 from whistledesk.cases.permissions import Perm, is_excluded, refusal
@@ -99,7 +100,7 @@ def _require_pending(request: IdentityAccessRequest) -> None:
 
 
 def _same_organisation(actor: User, disclosure: Disclosure) -> bool:
-    return actor.organisation_id == disclosure.organisation_id
+    return belongs_to(actor, disclosure.organisation_id)
 
 
 def _require_custodian(actor: Any, request: IdentityAccessRequest) -> None:
