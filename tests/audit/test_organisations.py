@@ -100,6 +100,7 @@ def test_b_auditor_sees_only_b_events_on_the_page_and_in_the_csv(client: Any, tw
     page = client.get("/beta/staff/audit/").content.decode()
     assert "beta.own_thing" in page
     assert "alpha." not in page
+    assert "verify_audit --organisation beta" in page
     response = client.get("/beta/staff/audit/export.csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     # B's auditor's own account, B's event and the export itself are on B's record

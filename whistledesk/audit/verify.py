@@ -14,8 +14,8 @@ back over events that remain), and every anchor given (`SEQ:HASH`, published ear
 still be on the chain.
 
 Each organisation has its own chain (ADR 0017): `verify_chain(organisation=org)` walks
-that one only (`seq` is the position on it); `verify_all()` walks every organisation's, one
-by one, and the installation's own chain (events that concern no organisation) if it has any.
+that one only (`seq` is the position on it); `chains()` lists every organisation's, and the
+installation's own chain (events that concern no organisation) if it has any, to walk in turn.
 Within a chain the format never goes back from 2 to 1 (see chain.py).
 """
 
@@ -241,12 +241,6 @@ def verify_chain(*, organisation: Any = SOLE, anchors: Iterable[Anchor] = ()) ->
         head_hash=head_hash,
         anchors_checked=list(wanted.values()),
     )
-
-
-def verify_all() -> list[tuple[str, VerifyResult]]:
-    """Every chain, one by one: (its name, its result). An anchor belongs to one chain, so
-    anchors are checked with `verify_chain(organisation=...)` only."""
-    return [(name, verify_chain(organisation=org)) for org, name in chains()]
 
 
 def _events_beyond_the_head(org_id: int | None, head_seq: int) -> tuple[int, int] | None:

@@ -38,6 +38,7 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "head": audit_head(organisation=org),
+            "organisation": org,
         },
     )
 
