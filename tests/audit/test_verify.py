@@ -12,7 +12,8 @@ from whistledesk.audit.models import AuditEvent, AuditHead
 from whistledesk.audit.services import audit_record
 from whistledesk.audit.verify import Anchor, verify_chain
 
-pytestmark = pytest.mark.django_db
+# Every chain is an organisation's (ADR 0017): these tamper with the only one's.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("organisation")]
 
 
 def _append(n: int, actor: Any = "system") -> list[AuditEvent]:
@@ -117,6 +118,8 @@ def test_rehashed_edit_breaks_the_next_link() -> None:
             object_type=e.object_type,
             object_id=e.object_id,
             details=e.details,
+            organisation_id=e.organisation_id,
+            chain_format=e.chain_format,
         ),
     )
     AuditEvent.objects.filter(seq=2).update(action=e.action, hash=e.hash)
@@ -158,7 +161,7 @@ def test_deleted_last_event_is_named_as_truncation() -> None:
 
 def test_forged_head_is_named() -> None:
     _append(3)
-    AuditHead.objects.filter(id=1).update(last_hash="f" * 64)
+    AuditHead.objects.all().update(last_hash="f" * 64)
     assert "head mismatch" in _verify_fails()
 
 
@@ -188,7 +191,7 @@ def test_history_rewritten_behind_an_anchor_is_named() -> None:
 def test_anchor_beyond_the_end_is_named() -> None:
     events = _append(3)
     AuditEvent.objects.filter(seq=3).delete()
-    AuditHead.objects.filter(id=1).update(last_seq=2, last_hash=events[1].hash)
+    AuditHead.objects.all().update(last_seq=2, last_hash=events[1].hash)
     message = _verify_fails("--anchor", f"3:{events[2].hash}")
     assert "beyond the last event" in message
 
@@ -235,7 +238,7 @@ def test_head_wound_back_over_remaining_events_fails() -> None:
     # Given five events
     events = _append(5)
     # When the head is wound back consistently to seq 3 while events 4 and 5 remain
-    AuditHead.objects.filter(id=1).update(last_seq=3, last_hash=events[2].hash)
+    AuditHead.objects.all().update(last_seq=3, last_hash=events[2].hash)
     # Then verification names the events beyond the head (it used to pass, "3 events")
     message = _verify_fails()
     assert "events beyond the head: the head names seq 3 but events 4-5 exist" in message
@@ -244,7 +247,7 @@ def test_head_wound_back_over_remaining_events_fails() -> None:
 
 def test_head_naming_an_earlier_event_with_a_wrong_hash_fails() -> None:
     events = _append(4)
-    AuditHead.objects.filter(id=1).update(last_seq=4, last_hash=events[2].hash)
+    AuditHead.objects.all().update(last_seq=4, last_hash=events[2].hash)
     assert "head mismatch" in _verify_fails()
 
 
@@ -256,9 +259,9 @@ def test_event_appended_during_a_run_is_not_a_break() -> None:
     _append(3)
     real = verify_module._events_beyond_the_head
 
-    def append_then_check(head_seq: int) -> tuple[int, int] | None:
+    def append_then_check(org_id: int | None, head_seq: int) -> tuple[int, int] | None:
         _append(1)  # commits event 4 and moves the head to 4
-        return real(head_seq)
+        return real(org_id, head_seq)
 
     verify_module._events_beyond_the_head = append_then_check  # type: ignore[assignment]
     try:

@@ -96,10 +96,13 @@ def test_formula_cells_are_neutralised(client: Any, make_staff: Any) -> None:
 
 
 def test_case_history_include_shows_only_that_case() -> None:
-    _event("case.received", disclosure_id=42)
-    _event("case.acknowledged", disclosure_id=42, to="acknowledged")
-    _event("case.received", disclosure_id=43)
-    events = audit_events_for_disclosure(42)
+    from tests.factories import DisclosureFactory
+
+    case, other = DisclosureFactory(), DisclosureFactory()
+    _event("case.received", disclosure_id=case.pk)
+    _event("case.acknowledged", disclosure_id=case.pk, to="acknowledged")
+    _event("case.received", disclosure_id=other.pk)
+    events = audit_events_for_disclosure(case.pk)
     assert [e.action for e in events] == ["case.received", "case.acknowledged"]
     html = render_to_string("audit/_case_history.html", {"events": events})
     # In words, not codes (issue 8): an unlabelled action is spelt out, the status named.

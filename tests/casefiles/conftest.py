@@ -23,8 +23,9 @@ def disclosure(organisation: Any) -> Any:
 
 
 @pytest.fixture
-def recovery_private_key(db: Any) -> bytes:
-    """Runs `create_recovery_key` and returns the private key it printed."""
+def recovery_private_key(organisation: Any) -> bytes:
+    """Runs `create_recovery_key` (for the only organisation) and returns the private key
+    it printed."""
     from whistledesk.casefiles.management.commands.create_recovery_key import (
         decode_private_key,
     )

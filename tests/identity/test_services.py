@@ -65,7 +65,7 @@ def test_custodians_hold_the_identity_key_but_not_the_case(case: Any, custodian:
 def test_whole_flow_request_approve_read(case: Any, handler: Any, custodian: Any) -> None:
     # Given the handler asks with a reason
     request = _ask(handler, case)
-    assert list(pending_requests()) == [request]
+    assert list(pending_requests(case.organisation)) == [request]
     # When a custodian approves with their own key
     services.identity_access_approve(
         actor=custodian, request=request, private_key=private_key_of(custodian)
@@ -77,7 +77,7 @@ def test_whole_flow_request_approve_read(case: Any, handler: Any, custodian: Any
     assert not opened.identity_hidden
     request.refresh_from_db()
     assert request.status == RequestStatus.APPROVED and request.decided_by == custodian
-    assert list(pending_requests()) == []
+    assert list(pending_requests(case.organisation)) == []
     # And both steps are audited with no reason or identity in the log
     events = AuditEvent.objects.filter(action__startswith="identity.").order_by("seq")
     assert [e.action for e in events] == ["identity.access_requested", "identity.access_approved"]
@@ -223,7 +223,7 @@ def test_requests_expire(case: Any, handler: Any, custodian: Any) -> None:
         expires_at=timezone.now() - dt.timedelta(minutes=1)
     )
     request.refresh_from_db()
-    assert list(pending_requests()) == []
+    assert list(pending_requests(case.organisation)) == []
     with pytest.raises(DomainError, match="expired"):
         services.identity_access_approve(
             actor=custodian, request=request, private_key=private_key_of(custodian)

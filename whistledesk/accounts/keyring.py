@@ -67,6 +67,10 @@ def staff_private_key(request: HttpRequest) -> bytes:
     vault = getattr(request, "vault", None)
     if vault is None or not user.is_authenticated or user.public_key is None:  # type: ignore[union-attr]
         raise KeyLocked()
+    # Keys are an organisation's (ADR 0017): an account is never unlocked on another's pages.
+    org = getattr(request, "organisation", None)
+    if org is not None and getattr(user, "organisation_id", None) != org.pk:
+        raise KeyLocked()
     private = vault.get(VAULT_NAME)
     if private is None:
         raise KeyLocked()

@@ -111,6 +111,7 @@ def user_create(
         action="user.created",
         object_type="user",
         object_id=username,
+        organisation=organisation,
         details={"roles": sorted(r.value for r in roles)},
     )
     return user

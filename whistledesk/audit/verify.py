@@ -12,15 +12,21 @@ Finally the head row must exist when there are events, must name the last event 
 tail was cut off or the head forged), no event may lie beyond it (else the head was wound
 back over events that remain), and every anchor given (`SEQ:HASH`, published earlier) must
 still be on the chain.
+
+Each organisation has its own chain (ADR 0017): `verify_chain(organisation=org)` walks
+that one only (`seq` is the position on it); `chains()` lists every organisation's, and the
+installation's own chain (events that concern no organisation) if it has any, to walk in turn.
+Within a chain the format never goes back from 2 to 1 (see chain.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from whistledesk.audit.chain import GENESIS_HASH, PAYLOAD_COLUMNS, canonical_payload, link_hash
-from whistledesk.audit.models import AuditEvent, AuditHead
+from whistledesk.audit.models import AuditEvent, AuditHead, on_chain
 
 CHUNK = 2000
 
@@ -69,19 +75,56 @@ class VerifyResult:
         return f"Audit chain BROKEN: {self.problem}"
 
 
-def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
-    """Verify the whole chain. Never raises for a broken chain: the result says what broke."""
+class _Sole:
+    """Default for `organisation`: the installation's only organisation (or none)."""
+
+
+SOLE: Any = _Sole()
+
+
+def _org_id(organisation: Any) -> int | None:
+    if isinstance(organisation, _Sole):
+        from whistledesk.organisation import tenancy
+        from whistledesk.organisation.models import Organisation
+
+        if Organisation.objects.count() > 1:
+            raise ValueError("Several organisations: name the one whose chain to verify.")
+        organisation = tenancy.sole_organisation()
+    return None if organisation is None else int(organisation.pk)
+
+
+def chains() -> list[tuple[Any, str]]:
+    """Every chain to verify: (organisation or None, its name), organisations by slug."""
+    from whistledesk.organisation.models import Organisation
+
+    found: list[tuple[Any, str]] = [
+        (org, org.slug) for org in Organisation.objects.order_by("slug")
+    ]
+    if (
+        AuditHead.objects.filter(on_chain(None)).exists()
+        or AuditEvent.objects.filter(on_chain(None)).exists()
+    ):
+        found.append((None, "(installation: events of no organisation)"))
+    return found
+
+
+def verify_chain(*, organisation: Any = SOLE, anchors: Iterable[Anchor] = ()) -> VerifyResult:
+    """Verify one organisation's chain (None: the installation's own; by default the only
+    organisation's). Never raises for a broken chain: the result says what broke."""
+    org_id = _org_id(organisation)
+    events = AuditEvent.objects.filter(on_chain(org_id))
+    heads = AuditHead.objects.filter(on_chain(org_id))
     wanted = {a.seq: a for a in anchors}
     # The head is read first: events appended while we walk lie beyond it and are left for
     # the next run, so a busy system never reports a false truncation.
-    head = AuditHead.objects.filter(id=1).values_list("last_seq", "last_hash").first()
-    if head is None and AuditEvent.objects.exists():
+    head = heads.values_list("last_seq", "last_hash").first()
+    if head is None and events.exists():
         # No head is normal only before the first event (which creates it in its own
         # transaction, hence the second look); with events and still no head, it was deleted.
-        head = AuditHead.objects.filter(id=1).values_list("last_seq", "last_hash").first()
-        first = AuditEvent.objects.order_by("seq").values_list("seq", flat=True).first()
+        head = heads.values_list("last_seq", "last_hash").first()
+        first = events.order_by("seq").values_list("seq", flat=True).first()
         if head is None and first is not None:
-            last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+            last = events.order_by("-seq").values_list("seq", flat=True).first()
             return VerifyResult(
                 ok=False,
                 verified=0,
@@ -96,9 +139,9 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
             )
     head_seq, head_hash = head if head else (0, GENESIS_HASH)
 
-    prev_seq, prev_hash, count = 0, GENESIS_HASH, 0
+    prev_seq, prev_hash, count, prev_format = 0, GENESIS_HASH, 0, 1
     rows = (
-        AuditEvent.objects.filter(seq__lte=head_seq)
+        events.filter(seq__lte=head_seq)
         .order_by("seq")
         .values_list(*PAYLOAD_COLUMNS, "prev_hash", "hash")
         .iterator(chunk_size=CHUNK)
@@ -129,7 +172,7 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
                 f"deleted event(s): gap in sequence {prev_seq} -> {seq} ({missing} missing)",
             )
         if stored_prev != prev_hash:
-            later = _seq_of_hash(stored_prev)
+            later = _seq_of_hash(org_id, stored_prev)
             if later is not None and later > seq:
                 return broken(
                     "reordered",
@@ -145,6 +188,13 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
         expected = link_hash(prev_hash, canonical_payload(**values))
         if expected != stored_hash:
             return broken("edited", seq, f"edited event: hash mismatch at seq {seq}")
+        if values["chain_format"] < prev_format:
+            return broken(
+                "edited",
+                seq,
+                f"edited event: seq {seq} is in an older chain format than the event before it",
+            )
+        prev_format = values["chain_format"]
         if seq in wanted and wanted[seq].hash != stored_hash:
             return broken(
                 "anchor",
@@ -168,7 +218,7 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
             f"head mismatch: the head names {head_seq}:{head_hash} but the last event is "
             f"{prev_seq}:{prev_hash}",
         )
-    beyond = _events_beyond_the_head(head_seq)
+    beyond = _events_beyond_the_head(org_id, head_seq)
     if beyond is not None:
         return broken(
             "beyond",
@@ -193,7 +243,7 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
     )
 
 
-def _events_beyond_the_head(head_seq: int) -> tuple[int, int] | None:
+def _events_beyond_the_head(org_id: int | None, head_seq: int) -> tuple[int, int] | None:
     """(first, last) seq of events the head does not cover, or None.
 
     An append writes its event and moves the head in one transaction, so an event that was
@@ -201,17 +251,21 @@ def _events_beyond_the_head(head_seq: int) -> tuple[int, int] | None:
     and the head again afterwards therefore tells a concurrent append (the new head covers
     them: left for the next run) from a head wound back over events that remain.
     """
-    later = AuditEvent.objects.filter(seq__gt=head_seq)
+    later = AuditEvent.objects.filter(on_chain(org_id), seq__gt=head_seq)
     last = later.order_by("-seq").values_list("seq", flat=True).first()
     if last is None:
         return None
-    now = AuditHead.objects.filter(id=1).values_list("last_seq", flat=True).first()
+    now = AuditHead.objects.filter(on_chain(org_id)).values_list("last_seq", flat=True).first()
     if now is not None and now >= last:
         return None
     first = later.order_by("seq").values_list("seq", flat=True).first()
     return (first if first is not None else last), last
 
 
-def _seq_of_hash(hash_value: str) -> int | None:
+def _seq_of_hash(org_id: int | None, hash_value: str) -> int | None:
     """Only called once a link has broken, to tell a reorder from an alteration."""
-    return AuditEvent.objects.filter(hash=hash_value).values_list("seq", flat=True).first()
+    return (
+        AuditEvent.objects.filter(on_chain(org_id), hash=hash_value)
+        .values_list("seq", flat=True)
+        .first()
+    )

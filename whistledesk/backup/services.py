@@ -10,6 +10,14 @@ PostgreSQL, a read snapshot on SQLite), so the copy is consistent while the serv
 Restore wants a clean install of the same version (same migrations); it checks every
 hash before touching anything, replaces the database content in one transaction, writes the
 files back, and then verifies the audit chain.
+
+Several organisations (ADR 0017): a backup is the installation's, so it holds every
+organisation (the database dump is of whole tables, and every file under MEDIA_ROOT); the
+manifest records the head of each organisation's audit chain ("slug seq:hash", one per
+chain, by slug), and a restore verifies every chain one by one, naming the one that fails.
+There is no per-organisation backup or restore. The backup's own events ("backup.started",
+"backup.restored") are installation-level when there are several organisations and none
+was chosen: they go on the installation's chain (audit/services.py).
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from whistledesk.audit.selectors import audit_head
 from whistledesk.audit.services import audit_record
-from whistledesk.audit.verify import verify_chain
+from whistledesk.audit.verify import chains, verify_chain
 from whistledesk.backup.archive import (
     BackupError,
     DecryptingReader,
@@ -158,8 +166,8 @@ def backup_create(*, actor: Any, out_path: Path, key: bytes) -> BackupInfo:
             count, db_hash = _dump_database(f)
         manifest["objects"] = count
         manifest["members"][DATABASE_MEMBER] = db_hash
-        head = audit_head()
-        manifest["audit_head"] = str(head)
+        head = _audit_heads()
+        manifest["audit_head"] = head
         root = Path(settings.MEDIA_ROOT)
         files = _media_files()
         # Private from the first byte (O_EXCL: never over an existing file).
@@ -180,7 +188,7 @@ def backup_create(*, actor: Any, out_path: Path, key: bytes) -> BackupInfo:
                 info.size = len(body)
                 tar.addfile(info, io.BytesIO(body))
             writer.close()
-    return BackupInfo(path=out_path, objects=count, files=len(files), audit_head=str(head))
+    return BackupInfo(path=out_path, objects=count, files=len(files), audit_head=head)
 
 
 @dataclass(frozen=True)
@@ -260,9 +268,14 @@ def backup_restore(*, actor: Any, in_path: Path, key: bytes) -> RestoreInfo:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
                 count += 1
-    result = verify_chain()
-    if not result.ok:
-        raise BackupError(f"Restored, but the audit chain does not verify: {result.problem}")
+    summaries = []
+    for org, name in chains():
+        result = verify_chain(organisation=org)
+        if not result.ok:
+            raise BackupError(
+                f"Restored, but the audit chain of {name} does not verify: {result.problem}"
+            )
+        summaries.append(f"{name}: {result.summary()}")
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -270,4 +283,9 @@ def backup_restore(*, actor: Any, in_path: Path, key: bytes) -> RestoreInfo:
             object_type="backup",
             details={"backup_head": manifest.get("audit_head", "")[:80]},
         )
-    return RestoreInfo(objects=manifest.get("objects", 0), files=count, audit=result.summary())
+    return RestoreInfo(objects=manifest.get("objects", 0), files=count, audit="; ".join(summaries))
+
+
+def _audit_heads() -> str:
+    """The head of every audit chain, "slug seq:hash" by slug, for the manifest."""
+    return ", ".join(f"{name} {audit_head(organisation=org)}" for org, name in chains())

@@ -28,6 +28,12 @@ from whistledesk.casefiles.models import (
     RecoveryKey,
     SealedDocument,
 )
+from whistledesk.casefiles.organisation_checks import (
+    OtherOrganisation,
+    belongs_to,
+    require_same_organisation,
+    staff_of,
+)
 from whistledesk.cases.models import Disclosure
 from whistledesk.core import crypto
 from whistledesk.core.exceptions import NotPermitted
@@ -43,10 +49,14 @@ class IdentityLocked(NotPermitted):
         )
 
 
-def _custodians() -> list[User]:
+def _custodians(organisation_id: int) -> list[User]:
+    """The active identity custodians of one organisation (each has its own, ADR 0017)."""
     return list(
         User.objects.filter(
-            is_active=True, public_key__isnull=False, groups__name=Role.CUSTODIAN.value
+            staff_of(organisation_id),
+            is_active=True,
+            public_key__isnull=False,
+            groups__name=Role.CUSTODIAN.value,
         ).distinct()
     )
 
@@ -60,6 +70,8 @@ def identity_keypair_create(
     custodians, the recorder (a member of staff who typed the details) and the recovery
     key, then forgotten.
     """
+    if recovery is not None and recovery.organisation_id != disclosure.organisation_id:
+        raise OtherOrganisation()
     public, private = crypto.generate_keypair()
     IdentityKey.objects.create(
         disclosure=disclosure,
@@ -69,8 +81,13 @@ def identity_keypair_create(
             crypto.seal_to(bytes(recovery.public_key), private) if recovery is not None else None
         ),
     )
-    users = _custodians()
-    if isinstance(recorder, User) and recorder.public_key is not None and recorder not in users:
+    users = _custodians(disclosure.organisation_id)
+    if (
+        isinstance(recorder, User)
+        and recorder.public_key is not None
+        and belongs_to(recorder, disclosure.organisation_id)
+        and recorder not in users
+    ):
         users.append(recorder)
     grants = [
         KeyGrant(
@@ -165,6 +182,7 @@ def identity_key_share(
     Returns whether a grant was created (False if they already held one). The caller checks
     that `from_user` may share it and audits.
     """
+    require_same_organisation(to_user, disclosure.organisation_id)
     identity_private = identity_private_key(
         disclosure=disclosure, user=from_user, private_key=private_key
     )

@@ -22,8 +22,20 @@ from whistledesk.cases.models import Disclosure
 
 
 class RecoveryKey(models.Model):
-    """The organisation's recovery key. Only the public half is ever on the server."""
+    """An organisation's recovery key. Only the public half is ever on the server.
 
+    Each organisation has its own (ADR 0017): a new case is sealed to its organisation's
+    active key only. `organisation` is null only for a key made before any organisation
+    existed (the migration gives existing keys to the first organisation).
+    """
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     public_key = models.BinaryField()
     fingerprint = models.CharField(max_length=40)
     active = models.BooleanField(default=True)
@@ -33,7 +45,9 @@ class RecoveryKey(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["active"], condition=Q(active=True), name="one_active_recovery_key"
+                fields=["organisation"],
+                condition=Q(active=True),
+                name="one_active_recovery_key_per_organisation",
             )
         ]
 

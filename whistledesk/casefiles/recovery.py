@@ -7,6 +7,7 @@ and contact details through the identity key's recovery copy (casefiles.identity
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -47,8 +48,16 @@ class RecoveredCaseFile:
 
 
 @transaction.atomic
-def recover_casefile(*, reference: str, private_key: bytes) -> RecoveredCaseFile:
-    disclosure = Disclosure.objects.filter(reference=reference).first()
+def recover_casefile(
+    *, reference: str, private_key: bytes, organisation: Any = None
+) -> RecoveredCaseFile:
+    """Open the case `reference` of `organisation` (default: the only one) with its
+    organisation's recovery key."""
+    if organisation is None:
+        from whistledesk.organisation import tenancy
+
+        organisation = tenancy.current() or tenancy.sole_organisation()
+    disclosure = Disclosure.objects.filter(organisation=organisation, reference=reference).first()
     if disclosure is None:
         raise RecoveryFailed("No disclosure has that reference.")
     data_key = None

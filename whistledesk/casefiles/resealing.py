@@ -16,6 +16,7 @@ from django.db import transaction
 from whistledesk.accounts.models import User
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.models import KeyGrant, KeyScope, RecipientKind
+from whistledesk.cases.models import Disclosure
 from whistledesk.core import crypto
 from whistledesk.core.exceptions import DomainError
 
@@ -31,7 +32,12 @@ def case_keys_seal_to(
         raise DomainError(
             f"{user.get_username()} cannot be given keys yet: they must sign in once first."
         )
-    ids = sorted(set(disclosure_ids))
+    # Only cases of the person's own organisation (ADR 0017): others are left alone.
+    ids = sorted(
+        Disclosure.objects.filter(
+            organisation=user.organisation, pk__in=set(disclosure_ids)
+        ).values_list("pk", flat=True)
+    )
     made = 0
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from whistledesk.accounts.models import User
@@ -15,8 +17,11 @@ from whistledesk.casefiles.models import (
 from whistledesk.cases.models import Disclosure
 
 
-def active_recovery_key() -> RecoveryKey | None:
-    return RecoveryKey.objects.filter(active=True).first()
+def active_recovery_key(organisation: Any) -> RecoveryKey | None:
+    """`organisation`'s active recovery key (each organisation has its own)."""
+    if organisation is None:
+        return None
+    return RecoveryKey.objects.filter(organisation=organisation, active=True).first()
 
 
 def staff_holds_key(*, user: User, disclosure: Disclosure) -> bool:

@@ -74,6 +74,11 @@ from whistledesk.casefiles.models import (
     SealedDocument,
     SourceAccount,
 )
+from whistledesk.casefiles.organisation_checks import (
+    belongs_to,
+    require_same_organisation,
+    staff_of,
+)
 from whistledesk.casefiles.selectors import active_recovery_key
 from whistledesk.cases.models import Disclosure
 from whistledesk.cases.permissions import Perm, refusal
@@ -221,15 +226,26 @@ def _check_documents(documents: Mapping[str, str]) -> None:
         _check_text(text, MAX_DOCUMENT_CHARS, DocumentKind(kind).label.lower())
 
 
-def _staff_recipients(actor: Any, extra_roles: Sequence[Role] = ()) -> list[User]:
+def _staff_recipients(
+    actor: Any, organisation_id: int, extra_roles: Sequence[Role] = ()
+) -> list[User]:
+    """The staff of the case's organisation who get a new case's key (ADR 0017)."""
     roles = [r.value for r in (*ENTITLED_TO_NEW_CASES, *extra_roles)]
     users = list(
         User.objects.filter(
-            is_active=True, public_key__isnull=False, groups__name__in=roles
+            staff_of(organisation_id),
+            is_active=True,
+            public_key__isnull=False,
+            groups__name__in=roles,
         ).distinct()
     )
     # Staff recording a letter or a call can read back what they typed.
-    if isinstance(actor, User) and actor.public_key is not None and actor not in users:
+    if (
+        isinstance(actor, User)
+        and actor.public_key is not None
+        and belongs_to(actor, organisation_id)
+        and actor not in users
+    ):
         users.append(actor)
     return users
 
@@ -419,7 +435,8 @@ def casefile_create(
     with transaction.atomic():
         if KeyGrant.objects.filter(disclosure=disclosure).exists():
             raise DomainError("This disclosure already has a case file.")
-        recovery = active_recovery_key()
+        # Only the case's own organisation's staff and recovery key (ADR 0017).
+        recovery = active_recovery_key(disclosure.organisation)
         if recovery is None:
             if getattr(settings, "WHISTLEDESK_REQUIRE_RECOVERY_KEY", False):
                 raise RecoveryKeyMissing()
@@ -432,7 +449,7 @@ def casefile_create(
                 user=user,
                 sealed_key=crypto.seal_to(bytes(user.public_key or b""), data_key),
             )
-            for user in _staff_recipients(actor, extra_roles)
+            for user in _staff_recipients(actor, disclosure.organisation_id, extra_roles)
         ]
         if recovery is not None:
             grants.append(
@@ -516,7 +533,10 @@ def _casefile_add_store(
 
 @transaction.atomic
 def casefile_grant(*, actor: User, disclosure: Disclosure, user: User, private_key: bytes) -> None:
-    """Give `user` the case's key, unsealed with the actor's own key. Idempotent."""
+    """Give `user` the case's key, unsealed with the actor's own key. Idempotent.
+
+    Only to staff of the case's organisation (OtherOrganisation otherwise)."""
+    require_same_organisation(user, disclosure.organisation_id)
     data_key = _staff_data_key(disclosure, actor, private_key)
     if not user.is_active or user.public_key is None:
         raise DomainError(

@@ -19,6 +19,7 @@ from whistledesk.accounts.models import User
 from whistledesk.accounts.roles import Role
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.models import KeyGrant, KeyScope, RecipientKind
+from whistledesk.casefiles.organisation_checks import OtherOrganisation
 from whistledesk.cases.models import ConflictOfInterest, Disclosure
 from whistledesk.core.exceptions import DomainError, NotPermitted
 from whistledesk.identity.services import identity_custodian_add
@@ -50,7 +51,11 @@ def hand_overs_for(actor: User) -> list[HandOver]:
     """The other active custodians, with how many of the actor's identity keys they lack.
     One count query per custodian (an office has a handful)."""
     custodians = (
-        User.objects.filter(is_active=True, groups__name=Role.CUSTODIAN.value)
+        User.objects.filter(
+            organisation=actor.organisation,
+            is_active=True,
+            groups__name=Role.CUSTODIAN.value,
+        )
         .exclude(pk=actor.pk)
         .order_by("username")
         .distinct()
@@ -65,6 +70,8 @@ def identity_keys_hand_over(*, actor: User, custodian: User, private_key: bytes)
         raise NotPermitted("Only an identity custodian can pass on identity keys.")
     if custodian.pk == actor.pk:
         raise DomainError("Choose another custodian: you already hold your own keys.")
+    if custodian.organisation_id != actor.organisation_id:
+        raise OtherOrganisation()
     if not custodian.is_active or not custodian.has_role(Role.CUSTODIAN):
         raise DomainError(f"{custodian.get_username()} is not an identity custodian.")
     if custodian.public_key is None:
@@ -73,7 +80,11 @@ def identity_keys_hand_over(*, actor: User, custodian: User, private_key: bytes)
         )
     ids = list(_missing(actor=actor, custodian=custodian).values_list("disclosure_id", flat=True))
     passed = 0
-    for disclosure in Disclosure.objects.filter(pk__in=ids).order_by("pk").iterator():
+    for disclosure in (
+        Disclosure.objects.filter(organisation=actor.organisation, pk__in=ids)
+        .order_by("pk")
+        .iterator()
+    ):
         passed += identity_custodian_add(
             actor=actor, disclosure=disclosure, custodian=custodian, private_key=private_key
         )

@@ -23,27 +23,32 @@ from whistledesk.identity.models import IdentityAccessRequest, RequestStatus, We
 QUEUE_LIMIT = 200
 
 
-def pending_requests() -> QuerySet[IdentityAccessRequest]:
-    """The custodians' queue: pending and not yet expired, oldest first."""
+def pending_requests(organisation: Any) -> QuerySet[IdentityAccessRequest]:
+    """`organisation`'s custodians' queue: pending and not yet expired, oldest first. Each
+    organisation's custodians see only its own cases' requests (ADR 0017)."""
     return (
         IdentityAccessRequest.objects.filter(
-            status=RequestStatus.PENDING, expires_at__gt=timezone.now()
+            disclosure__organisation=organisation,
+            status=RequestStatus.PENDING,
+            expires_at__gt=timezone.now(),
         )
         .select_related("disclosure", "requester")
         .order_by("created_at", "id")[:QUEUE_LIMIT]
     )
 
 
-def approved_requests() -> QuerySet[IdentityAccessRequest]:
-    """Access custodians have granted and may revoke, newest first."""
-    return IdentityAccessRequest.objects.filter(status=RequestStatus.APPROVED).select_related(
-        "disclosure", "requester", "decided_by"
-    )[:QUEUE_LIMIT]
+def approved_requests(organisation: Any) -> QuerySet[IdentityAccessRequest]:
+    """Access `organisation`'s custodians have granted and may revoke, newest first."""
+    return IdentityAccessRequest.objects.filter(
+        disclosure__organisation=organisation, status=RequestStatus.APPROVED
+    ).select_related("disclosure", "requester", "decided_by")[:QUEUE_LIMIT]
 
 
 def requests_by(user: User) -> QuerySet[IdentityAccessRequest]:
     """A member of staff's own requests, newest first (how they learn the decision)."""
-    return IdentityAccessRequest.objects.filter(requester=user).select_related(
+    return IdentityAccessRequest.objects.filter(
+        requester=user, disclosure__organisation=user.organisation
+    ).select_related(
         "disclosure", "decided_by"
     )[:QUEUE_LIMIT]
 

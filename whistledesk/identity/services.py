@@ -41,6 +41,7 @@ from whistledesk.casefiles.notes import (
     shared_note_key_open,
     shared_note_seal,
 )
+from whistledesk.casefiles.organisation_checks import belongs_to
 from whistledesk.casefiles.selectors import staff_holds_key
 from whistledesk.cases.models import Disclosure
 from whistledesk.cases.permissions import Perm, is_excluded, refusal
@@ -98,9 +99,16 @@ def _require_pending(request: IdentityAccessRequest) -> None:
         raise DomainError(f"This request is already {request.get_status_display().lower()}.")
 
 
+def _same_organisation(actor: User, disclosure: Disclosure) -> bool:
+    return belongs_to(actor, disclosure.organisation_id)
+
+
 def _require_custodian(actor: Any, request: IdentityAccessRequest) -> None:
     if not isinstance(actor, User) or not actor.is_active or not actor.has_role(Role.CUSTODIAN):
         raise NotPermitted("Only an identity custodian can decide identity requests.")
+    # Each organisation's custodians decide its own cases' requests only (ADR 0017).
+    if not _same_organisation(actor, request.disclosure):
+        raise NotPermitted("Only an identity custodian of the case's organisation can decide.")
     if actor.pk == request.requester_id:
         raise NotPermitted("You cannot decide your own request: another custodian must.")
     if is_excluded(actor, request.disclosure):
@@ -248,6 +256,8 @@ def identity_access_revoke(
     locked = _lock(request)
     if not isinstance(actor, User) or not actor.is_active or not actor.has_role(Role.CUSTODIAN):
         raise NotPermitted("Only an identity custodian can revoke identity access.")
+    if not _same_organisation(actor, locked.disclosure):
+        raise NotPermitted("Only an identity custodian of the case's organisation can revoke.")
     if locked.status != RequestStatus.APPROVED:
         raise DomainError("Only approved access can be revoked.")
     sealed = _seal_for(locked, actor, private_key, _reason(reason, what="for revoking access"))
@@ -291,6 +301,8 @@ def identity_custodian_add(
     """
     if not isinstance(actor, User) or not actor.is_active or not actor.has_role(Role.CUSTODIAN):
         raise NotPermitted("Only an identity custodian can pass on the identity key.")
+    if not _same_organisation(actor, disclosure):
+        raise NotPermitted("Only an identity custodian of the case's organisation can.")
     if not custodian.is_active or not custodian.has_role(Role.CUSTODIAN):
         raise DomainError("The identity key can only be passed to another custodian this way.")
     if is_excluded(custodian, disclosure):

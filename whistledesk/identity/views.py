@@ -27,6 +27,7 @@ from whistledesk.core.exceptions import DomainError
 from whistledesk.identity import selectors, services
 from whistledesk.identity.forms import AskForm, DecisionForm
 from whistledesk.identity.models import IdentityAccessRequest, RequestStatus
+from whistledesk.organisation import tenancy
 
 
 def _staff(request: HttpRequest) -> User:
@@ -53,8 +54,9 @@ def _sign_in_again(request: HttpRequest, message: str) -> HttpResponse:
 def queue_view(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     custodian = _is_custodian(user)
-    pending = list(selectors.pending_requests()) if custodian else []
-    approved = list(selectors.approved_requests()) if custodian else []
+    org = tenancy.request_organisation(request)
+    pending = list(selectors.pending_requests(org)) if custodian else []
+    approved = list(selectors.approved_requests(org)) if custodian else []
     mine = list(selectors.requests_by(user))
     selectors.requests_open_notes(
         [*pending, *approved, *mine], user=user, private_key=_key_or_none(request)
@@ -99,9 +101,11 @@ def _decide(request: HttpRequest, access: IdentityAccessRequest, action: str, re
 @staff_required
 def request_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff(request)
+    # Another organisation's request answers as one that does not exist (ADR 0017).
     access = get_object_or_404(
         IdentityAccessRequest.objects.select_related("disclosure", "requester", "decided_by"),
         pk=pk,
+        disclosure__organisation=tenancy.request_organisation(request),
     )
     # Custodians and the requester only; others learn nothing, not even that it exists.
     if not _is_custodian(user) and access.requester_id != user.pk:
@@ -146,7 +150,9 @@ def request_view(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def ask_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = _staff(request)
-    disclosure = get_object_or_404(Disclosure, reference=reference)
+    disclosure = get_object_or_404(
+        Disclosure, organisation=tenancy.request_organisation(request), reference=reference
+    )
     problem = services.may_request_problem(user, disclosure)
     if problem:
         return refused(request, problem)
@@ -178,7 +184,9 @@ def ask_view(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_required
 def ledger_view(request: HttpRequest, reference: str) -> HttpResponse:
     user = _staff(request)
-    disclosure = get_object_or_404(Disclosure, reference=reference)
+    disclosure = get_object_or_404(
+        Disclosure, organisation=tenancy.request_organisation(request), reference=reference
+    )
     if not (can_act_on(user, Perm.VIEW_CASE, disclosure) or _is_custodian(user)):
         return refused(request, "Your role does not allow you to see this case's consent ledger.")
     key = _key_or_none(request)

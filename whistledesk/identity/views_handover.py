@@ -25,7 +25,11 @@ from whistledesk.identity.handover import hand_overs_for, identity_keys_hand_ove
 def hand_over_view(request: HttpRequest) -> HttpResponse:
     actor = cast(User, request.user)
     if request.method == "POST":
-        custodian = get_object_or_404(User, pk=request.POST.get("custodian") or 0)
+        # Another organisation's account answers as one that does not exist (ADR 0017).
+        wanted = request.POST.get("custodian", "")
+        custodian = get_object_or_404(
+            User, organisation_id=actor.organisation_id, pk=int(wanted) if wanted.isdigit() else 0
+        )
         try:
             passed = identity_keys_hand_over(
                 actor=actor, custodian=custodian, private_key=staff_private_key(request)

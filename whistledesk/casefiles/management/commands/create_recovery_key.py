@@ -1,4 +1,8 @@
-"""Create the organisation's recovery key: store the public half, print the private half once."""
+"""Create an organisation's recovery key: store the public half, print the private half once.
+
+Each organisation has its own (ADR 0017): name it with `--organisation SLUG` when the
+installation has several.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.utils import timezone
 from whistledesk.audit.services import audit_record
 from whistledesk.casefiles.models import RecoveryKey
 from whistledesk.core import crypto
+from whistledesk.organisation import tenancy
 
 PREFIX = "WDRK1-"
 
@@ -35,29 +40,40 @@ class Command(BaseCommand):
             action="store_true",
             help="Replace the active recovery key. Cases sealed before keep the old one.",
         )
+        tenancy.add_organisation_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        organisation = tenancy.organisation_from_options(options)
         public, private = crypto.generate_keypair()
         fingerprint = crypto.key_fingerprint(public)
         with transaction.atomic():
-            current = RecoveryKey.objects.select_for_update().filter(active=True).first()
+            current = (
+                RecoveryKey.objects.select_for_update()
+                .filter(organisation=organisation, active=True)
+                .first()
+            )
             if current is not None:
                 if not options["rotate"]:
                     raise CommandError(
-                        f"A recovery key already exists (fingerprint {current.fingerprint}). "
+                        f"{organisation.slug} already has a recovery key (fingerprint "
+                        f"{current.fingerprint}). "
                         "Use --rotate to replace it; cases sealed to it keep needing it."
                     )
                 current.active = False
                 current.retired_at = timezone.now()
                 current.save(update_fields=["active", "retired_at"])
-            RecoveryKey.objects.create(public_key=public, fingerprint=fingerprint)
+            RecoveryKey.objects.create(
+                organisation=organisation, public_key=public, fingerprint=fingerprint
+            )
             audit_record(
+                organisation=organisation,
                 actor="create_recovery_key",
                 action="recovery_key.rotated" if current else "recovery_key.created",
                 object_type="recovery_key",
                 object_id=fingerprint,
                 details={"replaced": current.fingerprint if current else None},
             )
+        self.stdout.write(f"Organisation: {organisation.slug} ({organisation.name})")
         self.stdout.write(INSTRUCTIONS)
         self.stdout.write(f"Fingerprint: {fingerprint}")
         self.stdout.write(f"Recovery key: {encode_private_key(private)}\n")

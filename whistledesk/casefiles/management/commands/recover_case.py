@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from whistledesk.casefiles.management.commands.create_recovery_key import decode_private_key
 from whistledesk.casefiles.recovery import RecoveryFailed, recover_casefile
+from whistledesk.organisation import tenancy
 
 
 class Command(BaseCommand):
@@ -21,16 +22,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("reference", help="the disclosure's reference")
+        tenancy.add_organisation_argument(parser)
         parser.add_argument(
             "--attachments", type=Path, help="a new, private directory to write files into"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        organisation = tenancy.organisation_from_options(options)
         if sys.stdin.isatty():
             self.stderr.write("Type or paste the recovery key, then press Enter:")
         private = decode_private_key(sys.stdin.readline()[:200])
         try:
-            recovered = recover_casefile(reference=options["reference"], private_key=private)
+            with tenancy.activate(organisation):
+                recovered = recover_casefile(
+                    reference=options["reference"], private_key=private, organisation=organisation
+                )
         except RecoveryFailed as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"Case {options['reference']}")
