@@ -140,13 +140,19 @@ def organisation_configure(
         setattr(org, f"wording_{key}", template)
     for kind, template in config.followup.items():
         setattr(org, f"followup_{kind}", template)
+    org.translations = config.translations
     org.save()
 
     s_created, s_updated, s_deactivated = _sync_ordered(
         ServiceCategory,
         organisation=org,
         wanted=[
-            {"label": s.label, "report_phrase": s.phrase, "report_description": s.description}
+            {
+                "label": s.label,
+                "report_phrase": s.phrase,
+                "report_description": s.description,
+                "translations": s.translations,
+            }
             for s in config.services
         ],
     )
@@ -158,6 +164,7 @@ def organisation_configure(
                 "label": o.label,
                 "further_action": o.further_action,
                 "whistleblower_text": o.whistleblower_text,
+                "translations": o.translations,
             }
             for o in config.outcomes
         ],
@@ -171,12 +178,17 @@ def organisation_configure(
                 "impact_text": y.impact,
                 "further_action_example": y.further_action_example,
                 "no_further_action_example": y.no_further_action_example,
+                "translations": y.translations,
             },
         )
 
     if config.questionnaire is not None:
         questionnaire_publish(
-            actor=actor, organisation=org, document=config.questionnaire, source="configuration"
+            actor=actor,
+            organisation=org,
+            document=config.questionnaire,
+            source="configuration",
+            languages=org.language_codes,
         )
 
     result = ConfigureResult(
