@@ -23,7 +23,7 @@ from whistledesk.organisation.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
-CCO_TOML = Path(__file__).resolve().parents[2] / "whistledesk/organisation/demo/cco.toml"
+CCO_TOML = Path(__file__).resolve().parents[2] / "whistledesk/organisation/configs/childrens_commissioner.toml"
 
 CONFIGURED = """
 [organisation]

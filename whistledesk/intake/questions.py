@@ -22,6 +22,7 @@ from whistledesk.organisation.questionnaire_services import (
     questionnaire_current,
     questionnaire_version,
 )
+from whistledesk.organisation.texts import active_language, localised
 
 NOT_SURE_LABEL = "I'm not sure"
 
@@ -32,11 +33,15 @@ def draft_flow(draft: Draft, *, organisation: Organisation) -> Flow:
     The draft remembers the number, so publishing a new version never changes the pages
     under someone half-way through.
     """
+    # The pages in the active language (organisation/texts.py); submitting reads the English.
+    language = active_language()
     if draft.questionnaire < 0:
-        current = questionnaire_current(organisation=organisation)
+        current = questionnaire_current(organisation=organisation, language=language)
         draft.questionnaire = current.number
     else:
-        current = questionnaire_version(organisation=organisation, number=draft.questionnaire)
+        current = questionnaire_version(
+            organisation=organisation, number=draft.questionnaire, language=language
+        )
     return Flow(current.questionnaire, services=service_labels(organisation))
 
 
@@ -130,7 +135,10 @@ def _field(question: Question, services: list[ServiceCategory]) -> forms.Field:
             question=question, label=question.label, help_text=hint, required=question.required
         )
     if kind == "service":
-        choices = [(str(s.pk), s.label) for s in services] + [(NOT_SURE, NOT_SURE_LABEL)]
+        org = services[0].organisation if services else None
+        choices = [(str(s.pk), localised(s, "label", organisation=org)) for s in services] + [
+            (NOT_SURE, NOT_SURE_LABEL)
+        ]
     else:
         choices = [(o.value, o.label) for o in question.options]
     message = question.error or f"Select {question.row_label.lower()}"

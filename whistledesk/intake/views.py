@@ -27,6 +27,7 @@ from whistledesk.intake.services import submission_receipt_shown, submission_sen
 from whistledesk.intake.throttle import SUBMISSIONS, throttle_hit, throttle_refund
 from whistledesk.organisation.questionnaire_services import questionnaire_current
 from whistledesk.organisation.selectors import NotConfigured, organisation_get, service_list
+from whistledesk.organisation.texts import active_language
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def start(request: HttpRequest) -> HttpResponse:
         organisation = organisation_get()
     except NotConfigured:
         return _not_available(request)
-    current = questionnaire_current(organisation=organisation)
+    current = questionnaire_current(organisation=organisation, language=active_language())
     flow = Flow(current.questionnaire, services={})
     return render(
         request,
@@ -227,7 +228,9 @@ def receipt(request: HttpRequest) -> HttpResponse:
     if sent:
         submission_receipt_shown(send_token=sent.decode())
     try:
-        q = questionnaire_current(organisation=organisation_get()).questionnaire
+        q = questionnaire_current(
+            organisation=organisation_get(), language=active_language()
+        ).questionnaire
     except NotConfigured:
         return _not_available(request)
     return render(

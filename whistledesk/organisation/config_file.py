@@ -4,7 +4,7 @@ The whole file is checked first and refused whole: a typo in one key must not le
 organisation half configured. Every message names the key (and the TOML line when the
 parser gives one), so the person can find it in their file.
 
-Format (see whistledesk/organisation/demo/cco.toml for a complete example):
+Format (see whistledesk/organisation/configs/childrens_commissioner.toml for a complete example):
 
     [organisation]            name (required), slug (its path in a shared installation,
                               e.g. "cco"), host (its own host name), languages (["en"] or

@@ -185,7 +185,7 @@ DEFAULT_TEXTS_CY: dict[str, str] = {
     "y Cyhoedd (Personau Rhagnodedig) 2014",
     "law_protects": (
         "Mae Deddf Datgelu er Budd y Cyhoedd 1998 yn diogelu gweithwyr sy'n rhoi gwybod am "
-        "gamwedd er budd y cyhoedd. Gelwir hyn yn \"datgeliad gwarchodedig\". Os ydych yn "
+        'gamwedd er budd y cyhoedd. Gelwir hyn yn "datgeliad gwarchodedig". Os ydych yn '
         "weithiwr, ni ddylech gael eich diswyddo na'ch trin yn wael am i chi wneud un."
     ),
     "law_advice": (
@@ -248,6 +248,7 @@ class Questionnaire:
 
 
 # --- checking ------------------------------------------------------------------------------
+
 
 def _with_translations(keys: set[str], texts: tuple[str, ...]) -> set[str]:
     return keys | {f"{key}_{lang}" for key in texts for lang in OTHER_LANGUAGES}

@@ -104,7 +104,9 @@ def shown_language(organisation: Any, language: str | None = None) -> str:
     return lang if lang in organisation.language_codes else "en"
 
 
-def localised(obj: Any, field: str, language: str | None = None, *, organisation: Any = None) -> str:
+def localised(
+    obj: Any, field: str, language: str | None = None, *, organisation: Any = None
+) -> str:
     """The text of `obj.field` in `language` (default: the active language).
 
     `organisation`: the row's organisation when the caller has it (saves a query per row).
@@ -225,9 +227,9 @@ def questionnaire_missing(document: Any, language: str) -> list[str]:
     def check(table: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
         for key in keys:
             value = table.get(key)
-            if isinstance(value, str) and value.strip():
-                if not str(table.get(key + suffix) or "").strip():
-                    missing.append(f"{where}.{key}{suffix}")
+            written = isinstance(value, str) and value.strip()
+            if written and not str(table.get(key + suffix) or "").strip():
+                missing.append(f"{where}.{key}{suffix}")
 
     for i, page in enumerate(document.get("pages") or [], start=1):
         if not isinstance(page, dict):
