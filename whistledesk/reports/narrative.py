@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from whistledesk.organisation import wording
 from whistledesk.reports.report import AnnualReport, ServiceRow, year_label
 
+
 # The law requires these sections; an empty one is shown so staff notice before publishing.
 def not_written(what: str) -> str:
     return _("[Not yet written: %(what)s must be added before this report is published.]") % {
@@ -170,12 +171,16 @@ def _statutory(report: AnnualReport) -> str:
     else:
         which = _("%(count)s of them were qualifying disclosures") % {"count": f"{q:,}"}
     if fa == 0:
-        action = _("and took no further action on it") if one else _(
-            "and took no further action on any of them"
+        action = (
+            _("and took no further action on it")
+            if one
+            else _("and took no further action on any of them")
         )
     elif fa == q:
-        action = _("and took further action on it") if one else _(
-            "and took further action on all of them"
+        action = (
+            _("and took further action on it")
+            if one
+            else _("and took further action on all of them")
         )
     else:
         action = _("and took further action on %(count)s of them") % {"count": f"{fa:,}"}
@@ -190,9 +195,9 @@ def _statutory(report: AnnualReport) -> str:
                 "count": n
             }
         else:
-            sentence += " " + _(
-                "At the end of the period %(count)s were awaiting a decision."
-            ) % {"count": n}
+            sentence += " " + _("At the end of the period %(count)s were awaiting a decision.") % {
+                "count": n
+            }
     return sentence
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import io
 import re
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, RGBColor
-from django.utils.translation import gettext as _
 
 from whistledesk.core.markup import blocks
 from whistledesk.reports import narrative
@@ -137,9 +137,7 @@ def render_docx(report: AnnualReport) -> bytes:
         report.service_table,
         report.qualifying,
     )
-    _table(
-        document, _("Disclosures by action taken"), OUTCOME_HEADING, report.outcome_table, None
-    )
+    _table(document, _("Disclosures by action taken"), OUTCOME_HEADING, report.outcome_table, None)
     _table(
         document,
         _("Disclosures received by reporting year"),

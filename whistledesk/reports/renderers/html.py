@@ -11,8 +11,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.html import escape
-from django.utils.translation import gettext as _
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from whistledesk.core.markup import block_html, blocks, inline_html
 from whistledesk.reports import narrative

@@ -50,9 +50,7 @@ def report_in_language(
         return localised(obj, field, language, organisation=organisation)
 
     # Rows are matched by their English label, which is unique within the organisation.
-    services = {
-        s.label: s for s in ServiceCategory.objects.filter(organisation=organisation)
-    }
+    services = {s.label: s for s in ServiceCategory.objects.filter(organisation=organisation)}
     outcomes = {o.label: o for o in Outcome.objects.filter(organisation=organisation)}
     year = ReportYear.objects.filter(organisation=organisation, year=report.year).first()
 
