@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from tests.factories import OrganisationFactory
 
@@ -123,3 +124,58 @@ def test_welsh_is_refused_for_an_organisation_that_does_not_enable_it(db: Any) -
         "Example Regulator does not offer its report in Welsh (its languages: en). Add 'cy' "
         "to languages in its configuration, with every text in that language, to produce it."
     )
+
+
+def test_the_staff_page_offers_the_welsh_report_and_publishing_stores_both(
+    demo: None, make_staff: Any
+) -> None:
+    from whistledesk.accounts.roles import Role
+    from whistledesk.organisation.models import Organisation
+    from whistledesk.reports.models import PublishedReportFile
+
+    # Disclosure control off, so the demo's small cells publish without decisions
+    Organisation.objects.filter(slug="cco").update(small_cell_threshold=1)
+    manager = make_staff("manager", roles=[Role.MANAGER])
+    client = Client()
+    client.force_login(manager)
+    page = client.get("/staff/reports/", {"year": "2022"}).content.decode()
+    assert 'href="/staff/reports/2022.md?language=cy"' in page
+    welsh = client.get("/staff/reports/2022.md?language=cy").content.decode()
+    assert welsh.startswith("# Datgeliadau Chwythu'r Chwiban\n")
+    call_command("publish_report", "--year", "2022", stdout=StringIO(), stderr=StringIO())
+    assert sorted(
+        PublishedReportFile.objects.filter(report__year=2022).values_list("fmt", flat=True)
+    ) == [
+        "csv",
+        "csv-cy",
+        "docx",
+        "docx-cy",
+        "html",
+        "html-cy",
+        "json",
+        "json-cy",
+        "md",
+        "md-cy",
+        "pdf",
+        "pdf-cy",
+    ]
+    published = client.get("/staff/reports/2022/published/v1.html?language=cy")
+    assert published.status_code == 200
+    assert '<html lang="cy">' in published.content.decode()
+    assert "<h2>Cyflwyniad</h2>" in published.content.decode()
+    assert report("--published", "--format", "md", "--language", "cy").startswith(
+        "# Datgeliadau Chwythu'r Chwiban\n"
+    )
+    assert report("--published", "--format", "md").startswith("# Whistleblowing Disclosures\n")
+
+
+def test_another_organisation_without_welsh_gets_no_welsh_report(db: Any, make_staff: Any) -> None:
+    from whistledesk.accounts.roles import Role
+
+    OrganisationFactory(languages="en")
+    manager = make_staff("manager", roles=[Role.MANAGER])
+    client = Client()
+    client.force_login(manager)
+    page = client.get("/staff/reports/", {"year": "2022"}).content.decode()
+    assert "?language=cy" not in page
+    assert client.get("/staff/reports/2022.md?language=cy").status_code == 404

@@ -29,6 +29,20 @@ Format (see whistledesk/organisation/configs/childrens_commissioner.toml for a c
                               whistleblower_text (the outcome in plain words for them)
     [[years]]                 year (required), impact, further_action_example,
                               no_further_action_example
+    [questionnaire]           the public form (organisation/questionnaire.py)
+
+Welsh (docs/adr/00xx-texts.md): with `languages = ["en", "cy"]`, every text written in
+English must be written in Welsh too, under the same key with `_cy` added, in the same
+table: `public_guidance_cy`, `functions_cy`, `name_cy` in [organisation]; `lawful_basis_cy`
+in [privacy]; `problems_cy` in [accessibility]; `no_further_action_cy` in [wording] and
+`outcome_cy` in [followup] (placeholders checked like the English); `label_cy`,
+`phrase_cy`, `description_cy` in [[services]]; `label_cy`, `whistleblower_text_cy` in
+[[outcomes]]; `impact_cy`, ... in [[years]]; and in the questionnaire `label_cy`, `hint_cy`,
+`error_cy`, `summary_cy`, `too_long_cy` on questions, `label_cy`/`hint_cy` on options,
+`title_cy`, `warning_cy`, `body_cy`, `button_cy`, `summary_cy` on pages and `start_title_cy`
+... in its texts. A file that enables Welsh with one missing is refused, naming each key.
+A report template or follow-up message left to its English default takes the shipped Welsh
+default. Texts given in Welsh while only English is enabled are kept for later.
 """
 
 from __future__ import annotations

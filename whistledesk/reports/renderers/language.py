@@ -38,6 +38,12 @@ def check_language(organisation: Organisation, language: str) -> str:
     return language
 
 
+def published_key(fmt: str, language: str) -> str:
+    """How a published file is stored (PublishedReportFile.fmt): "md" for English, "md-cy"
+    for Welsh."""
+    return fmt if language == "en" else f"{fmt}-{language}"
+
+
 def report_in_language(
     report: AnnualReport, *, organisation: Organisation, language: str
 ) -> AnnualReport:

@@ -29,7 +29,11 @@ from whistledesk.reports.renderers import (
     render_bytes,
     render_chunks,
 )
-from whistledesk.reports.renderers.language import report_in_language
+from whistledesk.reports.renderers.language import (
+    check_language,
+    published_key,
+    report_in_language,
+)
 from whistledesk.reports.selectors import ReportError
 
 
@@ -93,11 +97,12 @@ class Command(BaseCommand):
         try:
             organisation = organisation_get()
             latest = published_latest(organisation=organisation, year=options["year"])
+            language = check_language(organisation, options["language"])
             content = published_file(
                 organisation=organisation,
                 year=latest.year,
                 version=latest.version,
-                fmt=options["format"],
+                fmt=published_key(options["format"], language),
             )
         except (NotConfigured, ReportError) as exc:
             raise CommandError(str(exc)) from exc
