@@ -197,3 +197,87 @@ def test_the_start_and_policy_pages_in_welsh(cco: Organisation) -> None:
     assert "Os ydych yn gweithio gyda phlant ac yn poeni bod eu hawliau" in start
     assert "Swyddfa&#x27;r Comisiynydd Plant" in start
     assert "Rydym yn cydnabod pob datgeliad o fewn 7 diwrnod" in policy
+
+
+# --- the staff pages that write texts ---------------------------------------------------------
+
+
+def manager_of(make_staff: Any) -> Client:
+    from whistledesk.accounts.roles import Role
+
+    client = Client()
+    client.force_login(make_staff("maya", roles=[Role.MANAGER]))
+    return client
+
+
+def test_the_public_form_page_refuses_a_questionnaire_without_its_welsh(
+    cco: Organisation, make_staff: Any
+) -> None:
+    import json
+
+    from whistledesk.organisation.models import QuestionnaireVersion
+
+    manager = manager_of(make_staff)
+    doc = json.loads(json.dumps(QuestionnaireVersion.objects.get(organisation=cco).document))
+    doc["pages"][0]["questions"][0]["hint"] = "A new hint."
+    del doc["pages"][0]["questions"][0]["hint_cy"]
+    response = manager.post(
+        "/staff/public-form/", {"document": json.dumps(doc), "action": "publish"}
+    )
+    assert response.status_code == 400
+    assert (
+        "questionnaire.pages[1].questions[1].hint_cy is missing: every text needs its Welsh "
+        "when Welsh is enabled"
+    ) in response.content.decode()
+    assert QuestionnaireVersion.objects.filter(organisation=cco).count() == 1
+    # With its Welsh it is published, and the Welsh page shows it
+    doc["pages"][0]["questions"][0]["hint_cy"] = "Awgrym newydd."
+    response = manager.post(
+        "/staff/public-form/", {"document": json.dumps(doc), "action": "publish"}
+    )
+    assert response.status_code == 302
+    with translation.override("cy"):
+        assert "Awgrym newydd." in Client().get("/report/risk/").content.decode()
+
+
+def test_the_follow_up_wording_page_asks_for_each_message_in_welsh(
+    cco: Organisation, make_staff: Any
+) -> None:
+    manager = manager_of(make_staff)
+    english = {
+        "acknowledgement": "We got {reference}.",
+        "feedback": "Update on {reference}.",
+        "outcome": "Done: {outcome}.",
+    }
+    refused = manager.post("/staff/follow-up-wording/", english).content.decode()
+    assert "Write the acknowledgement message in Welsh: Welsh is enabled" in refused
+    bad = manager.post(
+        "/staff/follow-up-wording/",
+        english
+        | {
+            "acknowledgement_cy": "Cawsom {cyfeirnod}.",
+            "feedback_cy": "Diweddariad ar {reference}.",
+            "outcome_cy": "Wedi gorffen: {outcome}.",
+        },
+    ).content.decode()
+    assert "unknown placeholder {cyfeirnod}" in bad
+    saved = manager.post(
+        "/staff/follow-up-wording/",
+        english
+        | {
+            "acknowledgement_cy": "Cawsom {reference}.",
+            "feedback_cy": "Diweddariad ar {reference}.",
+            "outcome_cy": "Wedi gorffen: {outcome}.",
+        },
+    )
+    assert saved.status_code == 302
+    cco.refresh_from_db()
+    assert cco.followup_acknowledgement == "We got {reference}."
+    assert localised(cco, "followup_acknowledgement", "cy") == "Cawsom {reference}."
+
+
+def test_an_english_only_organisation_is_not_asked_for_welsh(
+    organisation: Organisation, make_staff: Any
+) -> None:
+    page = manager_of(make_staff).get("/staff/follow-up-wording/").content.decode()
+    assert "in Welsh" not in page
