@@ -281,3 +281,15 @@ def test_an_english_only_organisation_is_not_asked_for_welsh(
 ) -> None:
     page = manager_of(make_staff).get("/staff/follow-up-wording/").content.decode()
     assert "in Welsh" not in page
+
+
+def test_the_default_questionnaire_is_in_welsh_too(db: Any) -> None:
+    from whistledesk.organisation.models import QuestionnaireVersion
+
+    org = OrganisationFactory(languages="en,cy")
+    QuestionnaireVersion.objects.filter(organisation=org).delete()
+    client = Client()
+    with translation.override("cy"):
+        page = client.get(f"/{org.slug}/report/risk/").content.decode()
+    assert "A oes unrhyw un mewn perygl o niwed uniongyrchol?" in page
+    assert "Is anyone at risk" in client.get(f"/{org.slug}/report/risk/").content.decode()
