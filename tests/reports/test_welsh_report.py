@@ -92,6 +92,7 @@ def test_the_welsh_pdf_reads_in_welsh(demo: None, tmp_path: Path) -> None:
     assert "Cyfanswm 26" in flat
     assert "Yn ystod 2022/23 cafodd Swyddfa'r Comisiynydd Plant 26 o bryderon" in flat
     assert "Tudalen 1 o" in flat
+    assert "Datgeliadau cymwys yn ôl gwasanaeth, 2022/23" in flat
 
 
 def test_the_welsh_word_document(demo: None, tmp_path: Path) -> None:
