@@ -293,3 +293,18 @@ def test_the_default_questionnaire_is_in_welsh_too(db: Any) -> None:
         page = client.get(f"/{org.slug}/report/risk/").content.decode()
     assert "A oes unrhyw un mewn perygl o niwed uniongyrchol?" in page
     assert "Is anyone at risk" in client.get(f"/{org.slug}/report/risk/").content.decode()
+
+
+def test_check_your_answers_in_welsh_shows_the_welsh_words(cco: Organisation) -> None:
+    from tests.intake.conftest import answers_for
+
+    client = Client()
+    with translation.override("cy"):
+        for slug, data in answers_for(cco):
+            assert client.post(f"/report/{slug}/", data).status_code == 302, slug
+        assert client.post("/report/files/", {"action": "continue"}).status_code == 302
+        page = client.get("/report/check/").content.decode()
+    assert "Mae&#x27;r pryder am" in page
+    assert "Cartrefi Plant" in page
+    assert "Gweithiwr asiantaeth" in page
+    assert "Children&#x27;s Homes" not in page

@@ -42,7 +42,14 @@ def draft_flow(draft: Draft, *, organisation: Organisation) -> Flow:
         current = questionnaire_version(
             organisation=organisation, number=draft.questionnaire, language=language
         )
-    return Flow(current.questionnaire, services=service_labels(organisation))
+    services = service_labels(organisation)
+    words = services
+    if language != "en" and language in organisation.language_codes:
+        words = {
+            str(s.pk): localised(s, "label", language, organisation=organisation)
+            for s in ServiceCategory.objects.filter(organisation=organisation)
+        }
+    return Flow(current.questionnaire, services=services, service_words=words)
 
 
 def service_labels(organisation: Organisation) -> dict[str, str]:
