@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -77,11 +78,11 @@ def _repeat_header(row: object) -> None:
 def _table(
     document: object,
     caption: str,
-    heading: str,
+    heading: str | Promise,
     rows: tuple[Row, ...],
     total: int | None,
     *,
-    count_heading: str = COUNT_HEADING,
+    count_heading: str | Promise = COUNT_HEADING,
 ) -> None:
     document.add_paragraph(caption, style="Caption")  # type: ignore[attr-defined]
     body = [(r.label, r.display) for r in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +29,7 @@ def paragraph(parts: Paragraph) -> str:
     return " ".join(_part(p) for p in parts)
 
 
-def table(heading: str, rows: tuple[Row, ...], *, total: int | None = None) -> str:
+def table(heading: str | Promise, rows: tuple[Row, ...], *, total: int | None = None) -> str:
     lines = [f"| {heading} | {COUNT_HEADING} |", "| --- | ---: |"]
     lines += [f"| {md_escape(r.label)} | {md_escape(r.display)} |" for r in rows]
     if total is not None:
