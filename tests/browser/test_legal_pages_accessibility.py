@@ -12,7 +12,10 @@ from tests.browser.test_public_accessibility import Checker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CCO_TOML = Path(__file__).resolve().parents[2] / "whistledesk/organisation/demo/cco.toml"
+CCO_TOML = (
+    Path(__file__).resolve().parents[2]
+    / "whistledesk/organisation/configs/childrens_commissioner.toml"
+)
 LINKS = ["Privacy", "Accessibility", "Cookies", "Whistleblowing policy"]
 
 

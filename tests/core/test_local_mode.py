@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 WHISTLEDESK = str(Path(sys.executable).parent / "whistledesk")
-CCO_TOML = Path(__file__).resolve().parents[2] / "whistledesk/organisation/demo/cco.toml"
+CCO_TOML = (
+    Path(__file__).resolve().parents[2]
+    / "whistledesk/organisation/configs/childrens_commissioner.toml"
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 

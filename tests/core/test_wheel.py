@@ -54,7 +54,7 @@ def test_the_wheel_holds_the_front_end_build_and_templates(wheel: Path) -> None:
         "whistledesk/frontend/js/whistledesk.js",
         "whistledesk/core/templates/whistledesk/base.html",
         "whistledesk/intake/templates/intake/legal/privacy.html",
-        "whistledesk/organisation/demo/cco.toml",
+        "whistledesk/organisation/configs/childrens_commissioner.toml",
     ]:
         assert needed in names, needed
 

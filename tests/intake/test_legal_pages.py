@@ -23,7 +23,10 @@ from whistledesk.organisation.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
-CCO_TOML = Path(__file__).resolve().parents[2] / "whistledesk/organisation/demo/cco.toml"
+CCO_TOML = (
+    Path(__file__).resolve().parents[2]
+    / "whistledesk/organisation/configs/childrens_commissioner.toml"
+)
 
 CONFIGURED = """
 [organisation]
@@ -111,7 +114,7 @@ def test_privacy_notice_defaults(client: Client, organisation: Organisation) -> 
     for expected in [
         "Example Regulator is the controller",
         # Article 13: purposes, lawful basis, recipients, retention, rights, complaint
-        "to consider your concern as a \"prescribed person\" under the Public Interest "
+        'to consider your concern as a "prescribed person" under the Public Interest '
         "Disclosure Act 1998",
         "UK GDPR Article 6(1)(e)",
         "Article 9(2)(g)",
@@ -197,7 +200,7 @@ def test_cookies_page_explains_why_there_is_no_banner(
 def test_policy_page_from_configuration(client: Client, configured: Organisation) -> None:
     html = page(client, "/whistleblowing-policy/")
     assert "We read every disclosure within <strong>two working days</strong>." in html
-    assert '<li>We never ask who you are.</li>' in html
+    assert "<li>We never ask who you are.</li>" in html
     assert '<a class="govuk-link" href="https://northshire.example/guidance">' in html
     assert 'href="https://northshire.example/whistleblowing"' in html
     assert "We acknowledge every disclosure within 7 days." not in html
@@ -340,8 +343,11 @@ def test_the_shipped_configuration_has_the_commissioners_legal_details() -> None
         ("[organisation]", 'contact_email = "x@"', "organisation.contact_email must be an email"),
         ("[accessibility]", 'status = "mostly"', "accessibility.status 'mostly' must be one of"),
         ("[accessibility]", 'enforcement = "ico"', "accessibility.enforcement 'ico' must be one"),
-        ("[accessibility]", 'prepared_on = "14/03/2025"', "accessibility.prepared_on must be a "
-         "date, written 2026-11-30"),
+        (
+            "[accessibility]",
+            'prepared_on = "14/03/2025"',
+            "accessibility.prepared_on must be a date, written 2026-11-30",
+        ),
         ("[privacy]", 'dpo = "x"', "privacy: unknown key 'dpo'"),
     ],
 )

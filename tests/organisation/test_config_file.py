@@ -258,7 +258,7 @@ def test_the_shipped_configuration_carries_the_seed_wording() -> None:
 
     import whistledesk.organisation
 
-    cco = Path(whistledesk.organisation.__file__).parent / "demo" / "cco.toml"
+    cco = Path(whistledesk.organisation.__file__).parent / "configs" / "childrens_commissioner.toml"
     config = read_config(cco)[0]
     assert config.name_in_sentence == "the Children's Commissioner's Office"
     assert config.wording["no_further_action"] == (

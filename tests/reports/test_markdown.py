@@ -16,7 +16,10 @@ from whistledesk.reports.selectors import annual_report_get
 
 pytestmark = pytest.mark.django_db
 
-CCO_TOML = Path(__file__).resolve().parents[2] / "whistledesk/organisation/demo/cco.toml"
+CCO_TOML = (
+    Path(__file__).resolve().parents[2]
+    / "whistledesk/organisation/configs/childrens_commissioner.toml"
+)
 
 
 def md(org: Organisation, year: int = 2022) -> str:

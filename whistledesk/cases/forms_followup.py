@@ -43,7 +43,7 @@ class FollowupSendForm(forms.Form):
 
 
 class FollowupWordingForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, languages: tuple[str, ...] = ("en",), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for t in followup_wording.TEMPLATES:
             self.fields[t.kind] = forms.CharField(
@@ -54,3 +54,16 @@ class FollowupWordingForm(forms.Form):
                 validators=[followup_wording.FollowupTemplateValidator(t.kind)],
                 error_messages={"required": f"Write the {t.label.lower()} message."},
             )
+            # Welsh enabled: each message in Welsh too (organisation/texts.py), checked alike.
+            if "cy" in languages:
+                self.fields[f"{t.kind}_cy"] = forms.CharField(
+                    label=f"{t.label} message in Welsh",
+                    max_length=followup_wording.MAX_LENGTH,
+                    widget=forms.Textarea(attrs=_AREA | {"lang": "cy"}),
+                    help_text="The same placeholders, in braces as they are.",
+                    validators=[followup_wording.FollowupTemplateValidator(t.kind)],
+                    error_messages={
+                        "required": f"Write the {t.label.lower()} message in Welsh: Welsh is "
+                        "enabled, so every message needs its Welsh."
+                    },
+                )

@@ -39,6 +39,7 @@ from whistledesk.cases.views_permissions import locked, perm_required, refused
 from whistledesk.core.exceptions import DomainError, NotPermitted
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
 from whistledesk.organisation.services import organisation_followup_wording_set
+from whistledesk.organisation.texts import localised
 
 # The receipt waits in the browser-keyed vault between the POST and the one page showing it.
 RECEIPT_VAULT = "issued_receipt"
@@ -219,7 +220,14 @@ def followup_wording_view(request: HttpRequest) -> HttpResponse:
     except NotConfigured as exc:
         return render(request, "cases/not_configured.html", {"message": str(exc)})
     initial = {k: getattr(organisation, f"followup_{k}") for k in FollowupKind.values}
-    form = FollowupWordingForm(request.POST if request.method == "POST" else None, initial=initial)
+    initial |= {
+        f"{k}_cy": localised(organisation, f"followup_{k}", "cy") for k in FollowupKind.values
+    }
+    form = FollowupWordingForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        languages=tuple(organisation.language_codes),
+    )
     if request.method == "POST" and form.is_valid():
         organisation_followup_wording_set(
             actor=request.user, organisation=organisation, texts=form.cleaned_data

@@ -87,7 +87,7 @@ def _page_row(step: Step, answers: dict[str, Any], services: Mapping[str, str]) 
 def answer_rows(flow: Flow, answers: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(label, words, slug) for every page of questions that applies, in order."""
     answers = flow.prune(answers)
-    services = flow.services
+    services = flow.service_words
     rows = []
     for step in flow.applicable(answers):
         if step.kind == "questions":

@@ -97,11 +97,20 @@ def _matches(value: Any, wanted: tuple[str, ...]) -> bool:
 class Flow:
     """The pages of one questionnaire version. `services` maps a service answer to its label."""
 
-    def __init__(self, questionnaire: Questionnaire, *, services: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        questionnaire: Questionnaire,
+        *,
+        services: Mapping[str, str],
+        service_words: Mapping[str, str] | None = None,
+    ) -> None:
         self.questionnaire = questionnaire
         self.steps = _steps(questionnaire)
         self.by_slug = {s.slug: s for s in self.steps}
         self.services = services
+        # The labels shown for a service answer in the page's language (`services` stays
+        # English: pages shown for some services name them in English).
+        self.service_words = service_words if service_words is not None else services
         service = questionnaire.service
         self._service_id = service.id if service else ""
 

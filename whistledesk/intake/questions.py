@@ -23,6 +23,7 @@ from whistledesk.organisation.questionnaire_services import (
     questionnaire_current,
     questionnaire_version,
 )
+from whistledesk.organisation.texts import active_language, localised
 
 NOT_SURE_LABEL = gettext_noop("I'm not sure")
 
@@ -33,12 +34,23 @@ def draft_flow(draft: Draft, *, organisation: Organisation) -> Flow:
     The draft remembers the number, so publishing a new version never changes the pages
     under someone half-way through.
     """
+    # The pages in the active language (organisation/texts.py); submitting reads the English.
+    language = active_language()
     if draft.questionnaire < 0:
-        current = questionnaire_current(organisation=organisation)
+        current = questionnaire_current(organisation=organisation, language=language)
         draft.questionnaire = current.number
     else:
-        current = questionnaire_version(organisation=organisation, number=draft.questionnaire)
-    return Flow(current.questionnaire, services=service_labels(organisation))
+        current = questionnaire_version(
+            organisation=organisation, number=draft.questionnaire, language=language
+        )
+    services = service_labels(organisation)
+    words = services
+    if language != "en" and language in organisation.language_codes:
+        words = {
+            str(s.pk): localised(s, "label", language, organisation=organisation)
+            for s in ServiceCategory.objects.filter(organisation=organisation)
+        }
+    return Flow(current.questionnaire, services=services, service_words=words)
 
 
 def service_labels(organisation: Organisation) -> dict[str, str]:
@@ -141,7 +153,10 @@ def _field(question: Question, services: list[ServiceCategory]) -> forms.Field:
             question=question, label=question.label, help_text=hint, required=question.required
         )
     if kind == "service":
-        choices = [(str(s.pk), s.label) for s in services] + [(NOT_SURE, gettext(NOT_SURE_LABEL))]
+        org = services[0].organisation if services else None
+        choices = [(str(s.pk), localised(s, "label", organisation=org)) for s in services] + [
+            (NOT_SURE, gettext(NOT_SURE_LABEL))
+        ]
     else:
         choices = [(o.value, o.label) for o in question.options]
     message = question.error or gettext("Select {label}").format(label=question.row_label.lower())

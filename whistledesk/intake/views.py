@@ -28,6 +28,7 @@ from whistledesk.intake.services import submission_receipt_shown, submission_sen
 from whistledesk.intake.throttle import SUBMISSIONS, throttle_hit, throttle_refund
 from whistledesk.organisation.questionnaire_services import questionnaire_current
 from whistledesk.organisation.selectors import NotConfigured, organisation_get, service_list
+from whistledesk.organisation.texts import active_language
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def start(request: HttpRequest) -> HttpResponse:
         organisation = organisation_get()
     except NotConfigured:
         return _not_available(request)
-    current = questionnaire_current(organisation=organisation)
+    current = questionnaire_current(organisation=organisation, language=active_language())
     flow = Flow(current.questionnaire, services={})
     return render(
         request,
@@ -235,7 +236,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
         vault.delete(name)
     if sent:
         submission_receipt_shown(organisation=organisation, send_token=sent.decode())
-    q = questionnaire_current(organisation=organisation).questionnaire
+    q = questionnaire_current(organisation=organisation, language=active_language()).questionnaire
     return render(
         request,
         "intake/receipt.html",

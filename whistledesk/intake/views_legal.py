@@ -21,6 +21,7 @@ from whistledesk.core.markup import markdown_html
 from whistledesk.core.session_vault import COOKIE_NAME as VAULT_COOKIE
 from whistledesk.organisation.models import Organisation
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
+from whistledesk.organisation.texts import localised
 from whistledesk.retention.policy import Policies
 
 ICO_COMPLAINTS_URL = "https://ico.org.uk/make-a-complaint/"
@@ -39,7 +40,7 @@ def _page(
 def _markdown(organisation: Organisation, *names: str) -> dict[str, Any]:
     """Each named field as HTML (None when blank, so the template shows its default)."""
     return {
-        f"{name}_html": markdown_html(value) if (value := getattr(organisation, name)) else None
+        f"{name}_html": markdown_html(value) if (value := localised(organisation, name)) else None
         for name in names
     }
 

@@ -4,7 +4,7 @@ The whole file is checked first and refused whole: a typo in one key must not le
 organisation half configured. Every message names the key (and the TOML line when the
 parser gives one), so the person can find it in their file.
 
-Format (see whistledesk/organisation/demo/cco.toml for a complete example):
+Format (see whistledesk/organisation/configs/childrens_commissioner.toml for a complete example):
 
     [organisation]            name (required), slug (its path in a shared installation,
                               e.g. "cco"), host (its own host name), languages (["en"] or
@@ -29,6 +29,20 @@ Format (see whistledesk/organisation/demo/cco.toml for a complete example):
                               whistleblower_text (the outcome in plain words for them)
     [[years]]                 year (required), impact, further_action_example,
                               no_further_action_example
+    [questionnaire]           the public form (organisation/questionnaire.py)
+
+Welsh (docs/adr/00xx-texts.md): with `languages = ["en", "cy"]`, every text written in
+English must be written in Welsh too, under the same key with `_cy` added, in the same
+table: `public_guidance_cy`, `functions_cy`, `name_cy` in [organisation]; `lawful_basis_cy`
+in [privacy]; `problems_cy` in [accessibility]; `no_further_action_cy` in [wording] and
+`outcome_cy` in [followup] (placeholders checked like the English); `label_cy`,
+`phrase_cy`, `description_cy` in [[services]]; `label_cy`, `whistleblower_text_cy` in
+[[outcomes]]; `impact_cy`, ... in [[years]]; and in the questionnaire `label_cy`, `hint_cy`,
+`error_cy`, `summary_cy`, `too_long_cy` on questions, `label_cy`/`hint_cy` on options,
+`title_cy`, `warning_cy`, `body_cy`, `button_cy`, `summary_cy` on pages and `start_title_cy`
+... in its texts. A file that enables Welsh with one missing is refused, naming each key.
+A report template or follow-up message left to its English default takes the shipped Welsh
+default. Texts given in Welsh while only English is enabled are kept for later.
 """
 
 from __future__ import annotations
@@ -53,6 +67,7 @@ from whistledesk.organisation.models import (
     validate_year_start,
 )
 from whistledesk.organisation.questionnaire import QuestionnaireError, questionnaire_parse
+from whistledesk.organisation.texts import questionnaire_missing
 
 
 class ConfigError(DomainError):
@@ -63,11 +78,17 @@ class ConfigError(DomainError):
         super().__init__("; ".join(problems))
 
 
+# Texts in the organisation's other languages, by language and then model field:
+# {"cy": {"label": "Cartrefi Plant"}} (organisation/texts.py).
+Translations = dict[str, dict[str, str]]
+
+
 @dataclass(frozen=True)
 class ServiceConfig:
     label: str
     phrase: str = ""
     description: str = ""
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,6 +96,7 @@ class OutcomeConfig:
     label: str
     further_action: bool
     whistleblower_text: str = ""
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,6 +105,7 @@ class YearConfig:
     impact: str = ""
     further_action_example: str = ""
     no_further_action_example: str = ""
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -136,6 +159,8 @@ class OrganisationConfig:
     questionnaire: dict[str, Any] | None = None
     # Every follow-up message template, the file's or the default.
     followup: dict[str, str] = field(default_factory=lambda: dict(followup_wording.DEFAULTS))
+    # The organisation's own texts in its other languages (wording_*, followup_*, ...).
+    translations: Translations = field(default_factory=dict)
 
 
 # key -> (type, required, maximum length or None). Lengths mirror the model fields.
@@ -196,6 +221,85 @@ _WORDING_KEYS: dict[str, tuple[type, bool, int | None]] = {
 _FOLLOWUP_KEYS: dict[str, tuple[type, bool, int | None]] = {
     kind: (str, False, followup_wording.MAX_LENGTH) for kind in followup_wording.DEFAULTS
 }
+# The texts of each table written in every language, config key -> model field.
+_ORG_TEXTS = {
+    "name": "name",
+    "name_in_sentence": "name_in_sentence",
+    "short_name": "short_name",
+    "disclosure_noun": "disclosure_noun",
+    "report_title": "report_title",
+    "functions": "functions_text",
+    "public_guidance": "public_guidance",
+    "policy_text": "policy_text",
+}
+_PRIVACY_TEXTS = {
+    "lawful_basis": "privacy_lawful_basis",
+    "recipients": "privacy_recipients",
+    "retention": "privacy_retention",
+    "more": "privacy_more",
+}
+_ACCESSIBILITY_TEXTS = {"problems": "accessibility_problems", "method": "accessibility_method"}
+_WORDING_TEXTS = {key: f"wording_{key}" for key in wording.DEFAULTS}
+_FOLLOWUP_TEXTS = {kind: f"followup_{kind}" for kind in followup_wording.DEFAULTS}
+_SERVICE_TEXTS = {"label": "label", "phrase": "report_phrase", "description": "report_description"}
+_OUTCOME_TEXTS = {"label": "label", "whistleblower_text": "whistleblower_text"}
+_YEAR_TEXTS = {
+    "impact": "impact_text",
+    "further_action_example": "further_action_example",
+    "no_further_action_example": "no_further_action_example",
+}
+OTHER_LANGUAGES = ("cy",)
+_LANGUAGE_NAMES = {"cy": "Welsh"}
+
+
+def _translatable(
+    keys: dict[str, tuple[type, bool, int | None]], texts: dict[str, str]
+) -> dict[str, tuple[type, bool, int | None]]:
+    """`keys` and, for each text, `<key>_cy` (same type and length, never required)."""
+    extra = {
+        f"{key}_{lang}": (keys[key][0], False, keys[key][2])
+        for key in texts
+        for lang in OTHER_LANGUAGES
+    }
+    return keys | extra
+
+
+_ORG_KEYS = _translatable(_ORG_KEYS, _ORG_TEXTS)
+_PRIVACY_KEYS = _translatable(_PRIVACY_KEYS, _PRIVACY_TEXTS)
+_ACCESSIBILITY_KEYS = _translatable(_ACCESSIBILITY_KEYS, _ACCESSIBILITY_TEXTS)
+_WORDING_KEYS = _translatable(_WORDING_KEYS, _WORDING_TEXTS)
+_FOLLOWUP_KEYS = _translatable(_FOLLOWUP_KEYS, _FOLLOWUP_TEXTS)
+_SERVICE_KEYS = _translatable(_SERVICE_KEYS, _SERVICE_TEXTS)
+_OUTCOME_KEYS = _translatable(_OUTCOME_KEYS, _OUTCOME_TEXTS)
+_YEAR_KEYS = _translatable(_YEAR_KEYS, _YEAR_TEXTS)
+
+
+def _translations(
+    table: dict[str, Any],
+    texts: dict[str, str],
+    languages: list[str],
+    where: str,
+    problems: list[str],
+) -> Translations:
+    """The table's texts in each other language; a problem for each text written in English
+    and not in a language the organisation enables."""
+    out: Translations = {}
+    for lang in OTHER_LANGUAGES:
+        found: dict[str, str] = {}
+        for key, model_field in texts.items():
+            other = table.get(f"{key}_{lang}", "")
+            if other:
+                found[model_field] = other
+            elif lang in languages and str(table.get(key, "")).strip():
+                problems.append(
+                    f"{where}.{key}_{lang} is missing: {_LANGUAGE_NAMES[lang]} is enabled "
+                    f"(languages), so {where}.{key} needs its {_LANGUAGE_NAMES[lang]} text too"
+                )
+        if found:
+            out[lang] = found
+    return out
+
+
 _TOP_KEYS = {
     "followup",
     "organisation",
@@ -295,11 +399,18 @@ def _year_start(value: str, problems: list[str]) -> tuple[int, int]:
     return month, day
 
 
+def _base_key(key: str) -> str:
+    for lang in OTHER_LANGUAGES:
+        if key.endswith(f"_{lang}"):
+            return key[: -len(lang) - 1]
+    return key
+
+
 def _check_wording(table: Any, problems: list[str]) -> dict[str, str]:
     """Every template: the file's when given and sound, else the default."""
     given = _check_table(table, _WORDING_KEYS, "wording", problems)
     for key, text in given.items():
-        for problem in wording.template_problems(key, text):
+        for problem in wording.template_problems(_base_key(key), text):
             problems.append(f"wording.{key}: {problem}")
     # An empty value means "the default", like a key left out.
     return {key: given.get(key) or default for key, default in wording.DEFAULTS.items()}
@@ -310,7 +421,7 @@ def _check_followup(table: Any, problems: list[str]) -> dict[str, str]:
     given = _check_table(table, _FOLLOWUP_KEYS, "followup", problems)
     for kind, text in given.items():
         if text:
-            for problem in followup_wording.template_problems(kind, text):
+            for problem in followup_wording.template_problems(_base_key(kind), text):
                 problems.append(f"followup.{kind}: {problem}")
     return {k: given.get(k) or default for k, default in followup_wording.DEFAULTS.items()}
 
@@ -363,6 +474,14 @@ def _check_legal(org: dict[str, Any], data: dict[str, Any], problems: list[str])
         accessibility_enforcement=access.get("enforcement")
         or LegalConfig.accessibility_enforcement,
     )
+
+
+def _merge(*parts: Translations) -> Translations:
+    out: Translations = {}
+    for part in parts:
+        for lang, texts in part.items():
+            out.setdefault(lang, {}).update(texts)
+    return out
 
 
 def parse_config(text: str) -> OrganisationConfig:
@@ -448,12 +567,46 @@ def parse_config(text: str) -> OrganisationConfig:
         if y["year"] in seen_years:
             problems.append(f"years[{i}].year {y['year']} appears twice")
         seen_years.add(y["year"])
+    codes = [str(x) for x in languages] if isinstance(languages, list) else ["en"]
+
+    def raw_table(name: str) -> dict[str, Any]:
+        table = data.get(name, {})
+        return table if isinstance(table, dict) else {}
+
+    org_translations = _merge(
+        _translations(org, _ORG_TEXTS, codes, "organisation", problems),
+        _translations(raw_table("privacy"), _PRIVACY_TEXTS, codes, "privacy", problems),
+        _translations(
+            raw_table("accessibility"), _ACCESSIBILITY_TEXTS, codes, "accessibility", problems
+        ),
+        # A template left to its default takes the shipped default in each language.
+        _translations(raw_table("wording"), _WORDING_TEXTS, codes, "wording", problems),
+        _translations(raw_table("followup"), _FOLLOWUP_TEXTS, codes, "followup", problems),
+    )
+    service_translations = [
+        _translations(s, _SERVICE_TEXTS, codes, f"services[{i}]", problems)
+        for i, s in enumerate(services, start=1)
+    ]
+    outcome_translations = [
+        _translations(o, _OUTCOME_TEXTS, codes, f"outcomes[{i}]", problems)
+        for i, o in enumerate(outcomes, start=1)
+    ]
+    year_translations = [
+        _translations(y, _YEAR_TEXTS, codes, f"years[{i}]", problems)
+        for i, y in enumerate(years, start=1)
+    ]
     questionnaire = data.get("questionnaire")
     if questionnaire is not None and not problems:
         try:
             questionnaire_parse(questionnaire, services=[s["label"] for s in services])
         except QuestionnaireError as exc:
             problems.extend(f"questionnaire: {p}" for p in exc.problems)
+        for lang in codes[1:]:
+            problems.extend(
+                f"{key} is missing: {_LANGUAGE_NAMES[lang]} is enabled (languages), so every "
+                f"text of the questionnaire needs its {_LANGUAGE_NAMES[lang]} text too"
+                for key in questionnaire_missing(questionnaire, lang)
+            )
     if problems:
         raise ConfigError(problems)
 
@@ -476,17 +629,21 @@ def parse_config(text: str) -> OrganisationConfig:
         legal=legal,
         services=[
             ServiceConfig(
-                label=s["label"], phrase=s.get("phrase", ""), description=s.get("description", "")
+                label=s["label"],
+                phrase=s.get("phrase", ""),
+                description=s.get("description", ""),
+                translations=t,
             )
-            for s in services
+            for s, t in zip(services, service_translations, strict=True)
         ],
         outcomes=[
             OutcomeConfig(
                 label=o["label"],
                 further_action=o["further_action"],
                 whistleblower_text=o.get("whistleblower_text", ""),
+                translations=t,
             )
-            for o in outcomes
+            for o, t in zip(outcomes, outcome_translations, strict=True)
         ],
         years=[
             YearConfig(
@@ -494,12 +651,14 @@ def parse_config(text: str) -> OrganisationConfig:
                 impact=y.get("impact", ""),
                 further_action_example=y.get("further_action_example", ""),
                 no_further_action_example=y.get("no_further_action_example", ""),
+                translations=t,
             )
-            for y in years
+            for y, t in zip(years, year_translations, strict=True)
         ],
         wording=templates,
         questionnaire=questionnaire,
         followup=followup,
+        translations=org_translations,
     )
 
 

@@ -106,18 +106,57 @@ def _day(value: dt.date | None, missing: str) -> str:
     return f"{value.day} {value:%B %Y}" if value else missing
 
 
-def fill(kind: str, template: str, *, organisation: str, disclosure: Any) -> str:
+_MONTHS_CY = (
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+)
+
+
+def _day_in(language: str, value: dt.date | None, missing: str) -> str:
+    if language == "cy" and value:
+        return f"{value.day} {_MONTHS_CY[value.month - 1]} {value.year}"
+    return _day(value, missing)
+
+
+def fill(
+    kind: str,
+    template: str,
+    *,
+    organisation: str,
+    disclosure: Any,
+    language: str = "en",
+    outcome_text: str | None = None,
+) -> str:
     """The message for `disclosure`. A template that is broken (written straight into the
     database) falls back to the default rather than failing the page."""
     if not template or template_problems(kind, template):
         template = DEFAULTS[kind]
     outcome = getattr(disclosure, "outcome", None)
+    if outcome_text is None:
+        outcome_text = (outcome.whistleblower_text or outcome.label) if outcome else ""
+    welsh = language == "cy"
     values = {
         "organisation": organisation,
         "reference": disclosure.reference,
-        "received_on": _day(disclosure.received_on, "the day you told us"),
-        "feedback_due": _day(disclosure.feedback_due_on, "soon"),
-        "outcome": (outcome.whistleblower_text or outcome.label) if outcome else "",
+        "received_on": _day_in(
+            language,
+            disclosure.received_on,
+            "y diwrnod y dywedoch wrthym" if welsh else "the day you told us",
+        ),
+        "feedback_due": _day_in(
+            language, disclosure.feedback_due_on, "cyn bo hir" if welsh else "soon"
+        ),
+        "outcome": outcome_text,
     }
     out: list[str] = []
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
@@ -127,11 +166,38 @@ def fill(kind: str, template: str, *, organisation: str, disclosure: Any) -> str
     return "".join(out)
 
 
-def followup_message(organisation: Any, kind: str, disclosure: Any) -> str:
-    """The organisation's `kind` message for `disclosure`, filled in."""
+def followup_message(organisation: Any, kind: str, disclosure: Any, language: str = "en") -> str:
+    """The organisation's `kind` message for `disclosure`, filled in, in `language` (Welsh
+    when asked and the organisation enables it: organisation/texts.py)."""
+    from whistledesk.organisation.texts import localised, shown_language
+
+    language = shown_language(organisation, language)
+    if language == "en":
+        return fill(
+            kind,
+            getattr(organisation, f"followup_{kind}", ""),
+            organisation=organisation.sentence_name,
+            disclosure=disclosure,
+        )
+    outcome = getattr(disclosure, "outcome", None)
+    outcome_text = ""
+    if outcome is not None:
+        outcome_text = localised(
+            outcome, "whistleblower_text", language, organisation=organisation
+        ) or localised(outcome, "label", language, organisation=organisation)
+    name = localised(organisation, "name_in_sentence", language) or localised(
+        organisation, "name", language
+    )
+    template = localised(organisation, f"followup_{kind}", language)
+    if not template or template_problems(kind, template):
+        from whistledesk.organisation.texts import FOLLOWUP_DEFAULTS_CY
+
+        template = FOLLOWUP_DEFAULTS_CY[kind]
     return fill(
         kind,
-        getattr(organisation, f"followup_{kind}", ""),
-        organisation=organisation.sentence_name,
+        template,
+        organisation=name,
         disclosure=disclosure,
+        language=language,
+        outcome_text=outcome_text,
     )

@@ -229,6 +229,9 @@ class Organisation(TimeStampedModel):
     followup_acknowledgement = _followup_field("acknowledgement")
     followup_feedback = _followup_field("feedback")
     followup_outcome = _followup_field("outcome")
+    # Its configured texts in the organisation's other languages: {"cy": {"field": "text"}}
+    # (organisation/texts.py reads them; English is in the fields themselves).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -287,6 +290,9 @@ class ServiceCategory(models.Model):
         blank=True, help_text="Said after the category when it is among the largest."
     )
     active = models.BooleanField(default=True, help_text="Inactive: kept for past years only.")
+    # Its configured texts in the organisation's other languages: {"cy": {"field": "text"}}
+    # (organisation/texts.py reads them; English is in the fields themselves).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -318,6 +324,9 @@ class Outcome(models.Model):
         help_text="The outcome in plain words for the whistleblower's outcome message "
         "(blank: the label).",
     )
+    # Its configured texts in the organisation's other languages: {"cy": {"field": "text"}}
+    # (organisation/texts.py reads them; English is in the fields themselves).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -341,6 +350,9 @@ class ReportYear(TimeStampedModel):
     )
     further_action_example = models.TextField(blank=True)
     no_further_action_example = models.TextField(blank=True)
+    # Its configured texts in the organisation's other languages: {"cy": {"field": "text"}}
+    # (organisation/texts.py reads them; English is in the fields themselves).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-year"]

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from whistledesk.core.exceptions import DomainError
+from whistledesk.organisation.texts import questionnaire_localised
 
 TEXT_MAX = 10_000
 SHORT_DEFAULT_MAX = 200
@@ -170,16 +171,56 @@ DEFAULT_TEXTS: dict[str, str] = {
     ),
     "receipt_more": "",
 }
+# The same in Welsh, for a Welsh page whose questionnaire leaves a text out.
+DEFAULT_TEXTS_CY: dict[str, str] = {
+    "start_title": "Dweud wrthym am bryder yn y gwaith (chwythu'r chwiban)",
+    "start_warning": "Os oes rhywun mewn perygl uniongyrchol, ffoniwch [999](tel:999) nawr.",
+    "start_intro": (
+        "Defnyddiwch y gwasanaeth hwn os ydych yn poeni am gamwedd yn y gwaith yr ydym yn "
+        "delio ag ef.\n\n"
+        "Gallwch ei ddefnyddio ar unrhyw adeg. Mae'n cymryd tua 15 munud. Gallwch ddweud "
+        "wrthym pwy ydych chi, neu aros yn ddienw."
+    ),
+    "prescribed_matters": "y materion a restrir ar ein cyfer yng Ngorchymyn Datgelu er Budd "
+    "y Cyhoedd (Personau Rhagnodedig) 2014",
+    "law_protects": (
+        "Mae Deddf Datgelu er Budd y Cyhoedd 1998 yn diogelu gweithwyr sy'n rhoi gwybod am "
+        'gamwedd er budd y cyhoedd. Gelwir hyn yn "datgeliad gwarchodedig". Os ydych yn '
+        "weithiwr, ni ddylech gael eich diswyddo na'ch trin yn wael am i chi wneud un."
+    ),
+    "law_advice": (
+        "Ni allwn roi cyngor cyfreithiol i chi na gweithredu ar eich rhan mewn anghydfod "
+        "cyflogaeth. Mae Protect, yr elusen chwythu'r chwiban, yn rhoi cyngor cyfrinachol am "
+        "ddim."
+    ),
+    "what_happens_next": (
+        "Byddwn yn cydnabod eich datgeliad o fewn 7 diwrnod ac yn anelu at ddweud wrthych "
+        "beth rydym yn ei wneud o fewn 3 mis. Efallai y byddwn yn trosglwyddo'ch pryder i'r "
+        "corff a all weithredu arno."
+    ),
+    "receipt_next": (
+        "Byddwn yn darllen eich datgeliad ac yn ei gydnabod o fewn 7 diwrnod. Defnyddiwch "
+        "eich derbynneb i [fewngofnodi i'ch blwch dilynol](/cy/follow-up/): gallwch weld pan "
+        "fyddwn wedi'i ddarllen, ateb ein cwestiynau ac ychwanegu gwybodaeth neu ffeiliau."
+    ),
+    "receipt_more": "",
+}
+DEFAULT_TEXTS_BY_LANGUAGE: dict[str, dict[str, str]] = {"en": DEFAULT_TEXTS, "cy": DEFAULT_TEXTS_CY}
+# Languages a questionnaire's texts may be written in beside English (`label_cy`, ...).
+OTHER_LANGUAGES = ("cy",)
 
 
 @dataclass(frozen=True)
 class Questionnaire:
     pages: tuple[Page, ...]
     texts: dict[str, str] = field(default_factory=dict)
+    # The language its texts are in (organisation/texts.py localises the document).
+    language: str = "en"
 
     def all_texts(self) -> dict[str, str]:
         """Every configured text, defaults for those left out ("" stays empty on purpose)."""
-        return {key: self.texts.get(key, default) for key, default in DEFAULT_TEXTS.items()}
+        defaults = DEFAULT_TEXTS_BY_LANGUAGE.get(self.language, DEFAULT_TEXTS)
+        return {key: self.texts.get(key, default) for key, default in defaults.items()}
 
     def questions(self) -> list[Question]:
         return [q for p in self.pages for q in p.questions]
@@ -208,6 +249,11 @@ class Questionnaire:
 
 # --- checking ------------------------------------------------------------------------------
 
+
+def _with_translations(keys: set[str], texts: tuple[str, ...]) -> set[str]:
+    return keys | {f"{key}_{lang}" for key in texts for lang in OTHER_LANGUAGES}
+
+
 _Q_KEYS = {
     "id",
     "kind",
@@ -223,6 +269,7 @@ _Q_KEYS = {
     "summary",
     "too_long",
 }
+_Q_KEYS = _with_translations(_Q_KEYS, ("label", "hint", "error", "summary", "too_long"))
 _P_KEYS = {
     "slug",
     "kind",
@@ -235,6 +282,8 @@ _P_KEYS = {
     "button",
     "summary",
 }
+_P_KEYS = _with_translations(_P_KEYS, ("title", "warning", "body", "button", "summary"))
+_O_KEYS = _with_translations({"value", "label", "hint"}, ("label", "hint"))
 
 
 def _str(value: Any, where: str, problems: list[str], *, required: bool = False) -> str:
@@ -269,7 +318,7 @@ def _options(raw: Any, where: str, problems: list[str]) -> tuple[Option, ...]:
         if not isinstance(o, dict):
             problems.append(f"{at} must be a table with value and label")
             continue
-        _unknown(o, {"value", "label", "hint"}, at, problems)
+        _unknown(o, _O_KEYS, at, problems)
         value = _str(o.get("value"), f"{at}.value", problems, required=True)
         if value and (not _VALUE.match(value) or value == NOT_SURE):
             problems.append(
@@ -526,21 +575,33 @@ def _check_whole(q: Questionnaire, services: list[str] | None, problems: list[st
         problems.append(f"a questionnaire has at most {MAX_PAGES} pages")
 
 
-def questionnaire_parse(data: Any, *, services: list[str] | None = None) -> Questionnaire:
+def questionnaire_parse(
+    data: Any, *, services: list[str] | None = None, language: str = "en"
+) -> Questionnaire:
     """Check a questionnaire document. Raises QuestionnaireError listing every problem.
 
     `services`: the organisation's service labels, to check the pages shown only for some.
+    `language`: the language to read its texts in (`label_cy` for "cy"; English where the
+    document has none: organisation/texts.py checks that an enabled language has them all).
     """
     problems: list[str] = []
     if not isinstance(data, dict):
         raise QuestionnaireError(["the questionnaire must be a table with pages and texts"])
+    if language not in DEFAULT_TEXTS_BY_LANGUAGE:
+        language = "en"
+    data = questionnaire_localised(data, language)
     _unknown(data, {"pages", "texts"}, "questionnaire", problems)
     texts_raw = data.get("texts", {})
     texts: dict[str, str] = {}
     if not isinstance(texts_raw, dict):
         problems.append("questionnaire.texts must be a table")
     else:
-        _unknown(texts_raw, set(DEFAULT_TEXTS), "questionnaire.texts", problems)
+        _unknown(
+            texts_raw,
+            _with_translations(set(DEFAULT_TEXTS), tuple(DEFAULT_TEXTS)),
+            "questionnaire.texts",
+            problems,
+        )
         for key in DEFAULT_TEXTS:
             if key in texts_raw:
                 texts[key] = _str(texts_raw[key], f"questionnaire.texts.{key}", problems)
@@ -553,7 +614,7 @@ def questionnaire_parse(data: Any, *, services: list[str] | None = None) -> Ques
         for i, raw in enumerate(raw_pages, start=1)
         if (p := _page(raw, f"pages[{i}]", problems)) is not None
     ]
-    questionnaire = Questionnaire(pages=tuple(pages), texts=texts)
+    questionnaire = Questionnaire(pages=tuple(pages), texts=texts, language=language)
     if not problems:
         _check_whole(questionnaire, services, problems)
     if problems:

@@ -16,12 +16,12 @@ from django.db import transaction
 from whistledesk.audit.services import audit_record
 from whistledesk.organisation.models import Organisation, QuestionnaireVersion, ServiceCategory
 from whistledesk.organisation.questionnaire import (
-    DEFAULT,
     DEFAULT_DOCUMENT,
     Questionnaire,
     QuestionnaireError,
     questionnaire_parse,
 )
+from whistledesk.organisation.texts import questionnaire_missing, shown_language
 
 MAX_SOURCE_CHARS = 200_000
 
@@ -42,21 +42,30 @@ def _service_labels(organisation: Organisation) -> list[str]:
     )
 
 
-def questionnaire_current(*, organisation: Organisation) -> Current:
+def _parsed(document: dict[str, Any], organisation: Organisation, language: str) -> Questionnaire:
+    # English unless asked: the sealed answers and the staff pages read the English words.
+    return questionnaire_parse(document, language=shown_language(organisation, language))
+
+
+def questionnaire_current(*, organisation: Organisation, language: str = "en") -> Current:
+    """The current version, its texts in `language` when the organisation enables it
+    (organisation/texts.py; the public pages pass the active language)."""
     row = QuestionnaireVersion.objects.filter(organisation=organisation).first()
     if row is None:
-        return Current(0, DEFAULT)
-    return Current(row.number, questionnaire_parse(row.document))
+        return Current(0, _parsed(DEFAULT_DOCUMENT, organisation, language))
+    return Current(row.number, _parsed(row.document, organisation, language))
 
 
-def questionnaire_version(*, organisation: Organisation, number: int) -> Current:
+def questionnaire_version(
+    *, organisation: Organisation, number: int, language: str = "en"
+) -> Current:
     """A stored version (the one a draft or a disclosure answered); the current if unknown."""
     if number == 0:
-        return Current(0, DEFAULT)
+        return Current(0, _parsed(DEFAULT_DOCUMENT, organisation, language))
     row = QuestionnaireVersion.objects.filter(organisation=organisation, number=number).first()
     if row is None:
-        return questionnaire_current(organisation=organisation)
-    return Current(row.number, questionnaire_parse(row.document))
+        return questionnaire_current(organisation=organisation, language=language)
+    return Current(row.number, _parsed(row.document, organisation, language))
 
 
 def questionnaire_document(*, organisation: Organisation) -> dict[str, Any]:
@@ -90,15 +99,33 @@ def questionnaire_read_text(text: str) -> dict[str, Any]:
     return data
 
 
-def questionnaire_check(*, organisation: Organisation, document: Any) -> Questionnaire:
-    return questionnaire_parse(document, services=_service_labels(organisation))
+def questionnaire_check(
+    *, organisation: Organisation, document: Any, languages: list[str] | None = None
+) -> Questionnaire:
+    """The checked questionnaire; refused when a language the organisation enables (or
+    `languages`, for a configuration about to be stored) lacks one of its texts."""
+    questionnaire = questionnaire_parse(document, services=_service_labels(organisation))
+    problems = [
+        f"{key} is missing: every text needs its Welsh when Welsh is enabled"
+        for lang in (languages or organisation.language_codes)
+        if lang != "en"
+        for key in questionnaire_missing(document, lang)
+    ]
+    if problems:
+        raise QuestionnaireError(problems)
+    return questionnaire
 
 
 def questionnaire_publish(
-    *, actor: Any, organisation: Organisation, document: dict[str, Any], source: str
+    *,
+    actor: Any,
+    organisation: Organisation,
+    document: dict[str, Any],
+    source: str,
+    languages: list[str] | None = None,
 ) -> QuestionnaireVersion | None:
     """Check and store `document` as the next version. None: it equals the current one."""
-    questionnaire_check(organisation=organisation, document=document)
+    questionnaire_check(organisation=organisation, document=document, languages=languages)
     with transaction.atomic():
         # Lock the organisation row: two publishers never take the same number.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()

@@ -140,13 +140,19 @@ def organisation_configure(
         setattr(org, f"wording_{key}", template)
     for kind, template in config.followup.items():
         setattr(org, f"followup_{kind}", template)
+    org.translations = config.translations
     org.save()
 
     s_created, s_updated, s_deactivated = _sync_ordered(
         ServiceCategory,
         organisation=org,
         wanted=[
-            {"label": s.label, "report_phrase": s.phrase, "report_description": s.description}
+            {
+                "label": s.label,
+                "report_phrase": s.phrase,
+                "report_description": s.description,
+                "translations": s.translations,
+            }
             for s in config.services
         ],
     )
@@ -158,6 +164,7 @@ def organisation_configure(
                 "label": o.label,
                 "further_action": o.further_action,
                 "whistleblower_text": o.whistleblower_text,
+                "translations": o.translations,
             }
             for o in config.outcomes
         ],
@@ -171,12 +178,17 @@ def organisation_configure(
                 "impact_text": y.impact,
                 "further_action_example": y.further_action_example,
                 "no_further_action_example": y.no_further_action_example,
+                "translations": y.translations,
             },
         )
 
     if config.questionnaire is not None:
         questionnaire_publish(
-            actor=actor, organisation=org, document=config.questionnaire, source="configuration"
+            actor=actor,
+            organisation=org,
+            document=config.questionnaire,
+            source="configuration",
+            languages=org.language_codes,
         )
 
     result = ConfigureResult(
@@ -212,22 +224,33 @@ def organisation_configure(
 def organisation_followup_wording_set(
     *, actor: Any, organisation: Organisation, texts: dict[str, str]
 ) -> Organisation:
-    """Save the follow-up message templates (checked by the caller's form or config).
+    """Save the follow-up message templates (checked by the caller's form or config);
+    `texts["<kind>_cy"]` is the Welsh of one (organisation/texts.py).
 
     Audited with the kinds changed, never the text.
     """
     from whistledesk.organisation.followup_wording import DEFAULTS, template_problems
+    from whistledesk.organisation.texts import set_translation
 
     changed = []
+    fields = []
     for kind in DEFAULTS:
         text = texts.get(kind, "").strip()
-        if not text or template_problems(kind, text):
-            continue
-        if getattr(organisation, f"followup_{kind}") != text:
+        sound = bool(text) and not template_problems(kind, text)
+        if sound and getattr(organisation, f"followup_{kind}") != text:
             setattr(organisation, f"followup_{kind}", text)
             changed.append(kind)
+            fields.append(f"followup_{kind}")
+        welsh = texts.get(f"{kind}_cy", "").strip()
+        if welsh and not template_problems(kind, welsh):
+            current = ((organisation.translations or {}).get("cy") or {}).get(f"followup_{kind}")
+            if current != welsh:
+                set_translation(organisation, "cy", f"followup_{kind}", welsh)
+                changed.append(f"{kind}_cy")
+                if "translations" not in fields:
+                    fields.append("translations")
     if changed:
-        organisation.save(update_fields=[f"followup_{k}" for k in changed] + ["updated_at"])
+        organisation.save(update_fields=[*fields, "updated_at"])
         audit_record(
             actor=actor,
             action="organisation.followup_wording_changed",

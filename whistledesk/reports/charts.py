@@ -11,6 +11,8 @@ import io
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from whistledesk.reports.report import SUPPRESSED_NOTE, AnnualReport, Row
 
 BRAND = "#3d2a6b"  # frontend/scss/whistledesk.scss, the organisation's brand colour
@@ -31,23 +33,24 @@ class Chart:
     def alt(self) -> str:
         """The text alternative: what the chart shows, every bar with its value."""
         values = "; ".join(f"{r.label}: {r.display}" for r in self.rows)
-        note = f" {SUPPRESSED_NOTE}" if any(r.suppressed for r in self.rows) else ""
-        return f"Bar chart, {self.title}. {values}.{note}"
+        note = f" {_(SUPPRESSED_NOTE)}" if any(r.suppressed for r in self.rows) else ""
+        sentence = _("Bar chart, %(title)s. %(values)s.") % {"title": self.title, "values": values}
+        return sentence + note
 
 
 def report_charts(report: AnnualReport) -> list[Chart]:
     return [
         Chart(
             "service",
-            f"qualifying disclosures by service, {report.year_label}",
+            _("qualifying disclosures by service, %(year)s") % {"year": report.year_label},
             report.service_table,
         ),
         Chart(
             "action",
-            f"qualifying disclosures by action taken, {report.year_label}",
+            _("qualifying disclosures by action taken, %(year)s") % {"year": report.year_label},
             report.outcome_table,
         ),
-        Chart("years", "disclosures received by reporting year", report.received_by_year),
+        Chart("years", _("disclosures received by reporting year"), report.received_by_year),
     ]
 
 
@@ -68,7 +71,7 @@ def _figure(chart: Chart) -> object:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    rows = chart.rows or (Row("No disclosures", 0),)
+    rows = chart.rows or (Row(_("No disclosures"), 0),)
     horizontal = chart.key != "years"
     lines = sum(_wrap(r.label).count("\n") + 1 for r in rows)
     height = 1.2 + 0.32 * lines if horizontal else 3.2
@@ -78,10 +81,10 @@ def _figure(chart: Chart) -> object:
     counts = [r.count for r in rows]
     if horizontal:
         bars = axes.barh(labels[::-1], counts[::-1], color=BRAND)
-        axes.set_xlabel("Number of disclosures", color=TEXT)
+        axes.set_xlabel(_("Number of disclosures"), color=TEXT)
     else:
         bars = axes.bar(labels, counts, color=BRAND)
-        axes.set_ylabel("Disclosures received", color=TEXT)
+        axes.set_ylabel(_("Disclosures received"), color=TEXT)
     shown = [r.display for r in rows]
     axes.bar_label(bars, labels=shown[::-1] if horizontal else shown)
     axes.spines[["top", "right"]].set_visible(False)

@@ -6,6 +6,10 @@ the largest categories, the disclosures taken no further) come from the organisa
 templates (organisation/wording.py); the statutory sentence keeps the Regulations' terms.
 A paragraph is a sequence of parts: generated plain text, which renderers escape, and
 staff-written Markdown (examples, impact, functions), which they keep or render safely.
+
+Every fixed sentence is marked for translation, whole (named placeholders, no sentence built
+from fragments a translator cannot see): a renderer runs under the report's language
+(`AnnualReport.language`), and the Welsh is in reports/locale/cy (docs/adr/00xx-texts.md).
 """
 
 from __future__ import annotations
@@ -13,11 +17,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from whistledesk.organisation import wording
 from whistledesk.reports.report import AnnualReport, ServiceRow, year_label
 
+
 # The law requires these sections; an empty one is shown so staff notice before publishing.
-NOT_WRITTEN = "[Not yet written: {what} must be added before this report is published.]"
+def not_written(what: str) -> str:
+    return _("[Not yet written: %(what)s must be added before this report is published.]") % {
+        "what": what
+    }
 
 
 # Spelt out rather than strftime("%B"), which follows the process locale.
@@ -35,6 +46,24 @@ _MONTHS = [
     "November",
     "December",
 ]
+_MONTHS_CY = [
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+]
+
+
+def _welsh() -> bool:
+    return (translation.get_language() or "").startswith("cy")
 
 
 @dataclass(frozen=True)
@@ -67,32 +96,39 @@ def capitalised(text: str) -> str:
 
 
 def long_date(day: dt.date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    months = _MONTHS_CY if _welsh() else _MONTHS
+    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 def period_text(report: AnnualReport) -> str:
-    return f"{long_date(report.period_start)} to {long_date(report.period_end)}"
+    return _("%(start)s to %(end)s") % {
+        "start": long_date(report.period_start),
+        "end": long_date(report.period_end),
+    }
 
 
 def breakdown_heading(report: AnnualReport) -> str:
-    return f"Breakdown of disclosures received from {period_text(report)}"
+    return _("Breakdown of disclosures received from %(period)s") % {"period": period_text(report)}
 
 
 def activity_heading(report: AnnualReport) -> str:
-    return f"Activity in {report.year_label}"
+    return _("Activity in %(year)s") % {"year": report.year_label}
 
 
 def _count(n: int, noun: str) -> str:
     """'26 whistle-blowing concerns', '1 whistle-blowing concern', 'no ...'."""
     if n == 0:
-        return f"no {noun}"
-    if n == 1 and noun.endswith("s"):
+        return _("no %(noun)s") % {"noun": noun}
+    # English drops the plural's s; a Welsh noun ("o bryderon ...") reads the same for 1.
+    if n == 1 and noun.endswith("s") and not _welsh():
         return f"1 {noun[:-1]}"
     return f"{n:,} {noun}"
 
 
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    if len(items) == 1:
+        return items[0]
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _comparison(report: AnnualReport) -> str:
@@ -109,7 +145,7 @@ def _comparison(report: AnnualReport) -> str:
         report,
         key,
         count=f"{now:,}",
-        previous_count=f"{before:,}" if before else "none",
+        previous_count=f"{before:,}" if before else _("none"),
         previous_year=year_label(report.year - 1, period_start=report.period_start),
     )
 
@@ -119,35 +155,49 @@ def _statutory(report: AnnualReport) -> str:
     q, fa = report.qualifying, report.further_action
     org = capitalised(sentence_name(report))
     if q == 0:
-        return (
-            f"{org} does not believe that any of them were qualifying disclosures within "
-            "the matters for which it is prescribed."
-        )
+        return _(
+            "%(organisation)s does not believe that any of them were qualifying disclosures "
+            "within the matters for which it is prescribed."
+        ) % {"organisation": org}
     one = q == 1
     if q == report.received:
         which = (
-            "it was a qualifying disclosure" if one else "all of them were qualifying disclosures"
+            _("it was a qualifying disclosure")
+            if one
+            else _("all of them were qualifying disclosures")
         )
+    elif one:
+        which = _("%(count)s of them was a qualifying disclosure") % {"count": f"{q:,}"}
     else:
-        which = f"{q:,} of them " + (
-            "was a qualifying disclosure" if one else "were qualifying disclosures"
-        )
-    them = "it" if one else "all of them"
+        which = _("%(count)s of them were qualifying disclosures") % {"count": f"{q:,}"}
     if fa == 0:
-        action = "took no further action on " + ("it" if one else "any of them")
-    elif fa == q:
-        action = f"took further action on {them}"
-    else:
-        action = f"took further action on {fa:,} of them"
-    sentence = (
-        f"{org} reasonably believes that {which} within the matters for which it is "
-        f"prescribed, and {action}."
-    )
-    if report.awaiting_decision:
-        verb = "was" if report.awaiting_decision == 1 else "were"
-        sentence += (
-            f" At the end of the period {report.awaiting_decision:,} {verb} awaiting a decision."
+        action = (
+            _("and took no further action on it")
+            if one
+            else _("and took no further action on any of them")
         )
+    elif fa == q:
+        action = (
+            _("and took further action on it")
+            if one
+            else _("and took further action on all of them")
+        )
+    else:
+        action = _("and took further action on %(count)s of them") % {"count": f"{fa:,}"}
+    sentence = _(
+        "%(organisation)s reasonably believes that %(which)s within the matters for which "
+        "it is prescribed, %(action)s."
+    ) % {"organisation": org, "which": which, "action": action}
+    if report.awaiting_decision:
+        n = f"{report.awaiting_decision:,}"
+        if report.awaiting_decision == 1:
+            sentence += " " + _("At the end of the period %(count)s was awaiting a decision.") % {
+                "count": n
+            }
+        else:
+            sentence += " " + _("At the end of the period %(count)s were awaiting a decision.") % {
+                "count": n
+            }
     return sentence
 
 
@@ -194,8 +244,13 @@ def activity_paragraphs(report: AnnualReport) -> list[Paragraph]:
     paragraphs: list[Paragraph] = [
         (
             Part(
-                f"During {report.year_label} {org} received "
-                f"{_count(report.received, report.disclosure_noun)}; {_comparison(report)}."
+                _("During %(year)s %(organisation)s received %(count)s; %(comparison)s.")
+                % {
+                    "year": report.year_label,
+                    "organisation": org,
+                    "count": _count(report.received, report.disclosure_noun),
+                    "comparison": _comparison(report),
+                }
             ),
         )
     ]
@@ -225,17 +280,16 @@ def functions_part(report: AnnualReport) -> Part:
             report.functions_text.replace(YEAR_PLACEHOLDER, report.year_label), markdown=True
         )
     # Our own text, kept unescaped so the Markdown reads "[Not yet written: ...]".
-    return Part(
-        NOT_WRITTEN.format(what="an explanation of the organisation's functions"), markdown=True
-    )
+    return Part(not_written(_("an explanation of the organisation's functions")), markdown=True)
 
 
 def impact_part(report: AnnualReport) -> Part:
     if report.impact_text.strip():
         return Part(report.impact_text, markdown=True)
     return Part(
-        NOT_WRITTEN.format(
-            what=f"how the {report.year_label} disclosures affected the organisation's functions"
+        not_written(
+            _("how the %(year)s disclosures affected the organisation's functions")
+            % {"year": report.year_label}
         ),
         markdown=True,
     )

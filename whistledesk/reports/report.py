@@ -10,13 +10,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 # Rows shown only when they hold disclosures, so every table adds up to `qualifying`.
-NOT_CATEGORISED_LABEL = "Not yet categorised"
-AWAITING_DECISION_LABEL = "Awaiting decision"
+# Marked for translation, translated when a table is read (in the report's language).
+NOT_CATEGORISED_LABEL = gettext_noop("Not yet categorised")
+AWAITING_DECISION_LABEL = gettext_noop("Awaiting decision")
 # Shown instead of a suppressed count (disclosure control): the Government Statistical
 # Service's symbol for "confidential", explained under every table that uses it.
 SUPPRESSED = "[c]"
-SUPPRESSED_NOTE = "[c]: not shown, so that no one can be identified from a small number."
+SUPPRESSED_NOTE = gettext_noop(
+    "[c]: not shown, so that no one can be identified from a small number."
+)
 
 
 def year_label(year: int, *, period_start: dt.date) -> str:
@@ -79,6 +84,9 @@ class AnnualReport:
     # Every disclosure received, by reporting year, oldest first, up to this one (the
     # year-on-year chart); years before the register's first disclosure are left out.
     received_by_year: tuple[Row, ...] = ()
+    # The language it is written in: "en", or "cy" for the Welsh report of an organisation
+    # that enables Welsh (reports/renderers/language.py; every renderer runs in it).
+    language: str = "en"
 
     @property
     def year_label(self) -> str:
@@ -89,14 +97,14 @@ class AnnualReport:
         """The published table by service (Total row excluded)."""
         rows: tuple[Row, ...] = self.by_service
         if self.not_categorised:
-            rows = (*rows, Row(NOT_CATEGORISED_LABEL, self.not_categorised))
+            rows = (*rows, Row(gettext(NOT_CATEGORISED_LABEL), self.not_categorised))
         return rows
 
     @property
     def outcome_table(self) -> tuple[Row, ...]:
         rows = self.by_outcome
         if self.awaiting_decision:
-            rows = (*rows, Row(AWAITING_DECISION_LABEL, self.awaiting_decision))
+            rows = (*rows, Row(gettext(AWAITING_DECISION_LABEL), self.awaiting_decision))
         return rows
 
     def as_dict(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from whistledesk.organisation.models import Organisation
 from whistledesk.reports.disclosure_check import disclosure_check_get
 from whistledesk.reports.models import PublishedReport, PublishedReportFile
 from whistledesk.reports.renderers import PUBLISHED_FORMATS, render_bytes
+from whistledesk.reports.renderers.language import published_key, report_in_language
 from whistledesk.reports.selectors import ReportError
 
 MAX_REASON = 2000
@@ -72,12 +73,16 @@ def report_publish(
             disclosure_control=check.as_record(),
         )
         hashes: dict[str, str] = {}
-        for fmt in PUBLISHED_FORMATS:
-            content = render_bytes(report, fmt)
-            hashes[fmt] = hashlib.sha256(content).hexdigest()
-            PublishedReportFile.objects.create(
-                report=published, fmt=fmt, content=content, sha256=hashes[fmt]
-            )
+        # Every language the organisation enables: the Welsh files as "md-cy", ...
+        for language in organisation.language_codes:
+            edition = report_in_language(report, organisation=organisation, language=language)
+            for fmt in PUBLISHED_FORMATS:
+                key = published_key(fmt, language)
+                content = render_bytes(edition, fmt)
+                hashes[key] = hashlib.sha256(content).hexdigest()
+                PublishedReportFile.objects.create(
+                    report=published, fmt=key, content=content, sha256=hashes[key]
+                )
         audit_record(
             actor=actor,
             action="report.published",

@@ -33,6 +33,12 @@ from whistledesk.reports.renderers import (
     render_text,
 )
 from whistledesk.reports.renderers.html import context as report_context
+from whistledesk.reports.renderers.language import (
+    LanguageNotEnabled,
+    check_language,
+    published_key,
+    report_in_language,
+)
 from whistledesk.reports.report import AnnualReport, year_label
 from whistledesk.reports.selectors import (
     DEFINITIONS,
@@ -86,6 +92,12 @@ def _report_page_context(
         {"url": reverse("reports:download", args=[report.year, fmt]), "label": label}
         for fmt, label in DOWNLOAD_LABELS.items()
     ]
+    # The Welsh report, for an organisation that enables Welsh (renderers/language.py).
+    context["welsh_downloads"] = [
+        {"url": f"{link['url']}?language=cy", "label": link["label"]}
+        for link in context["downloads"]
+        if "cy" in organisation.language_codes
+    ]
     context |= _published_context(request, organisation, report, form)
     context["assessment"] = report_assessment_get(organisation=organisation, report=report)
     context["charts"] = [
@@ -130,6 +142,15 @@ def _published_context(
                         "label": DOWNLOAD_LABELS.get(fmt, fmt),
                     }
                     for fmt in PUBLISHED_FORMATS
+                ],
+                "welsh_downloads": [
+                    {
+                        "url": reverse("reports:published", args=[report.year, v.version, fmt])
+                        + "?language=cy",
+                        "label": DOWNLOAD_LABELS.get(fmt, fmt),
+                    }
+                    for fmt in PUBLISHED_FORMATS
+                    if "cy" in organisation.language_codes
                 ],
             }
             for v in versions
@@ -185,8 +206,10 @@ def published_download(request: HttpRequest, year: int, version: int, fmt: str) 
         raise Http404("No such format")
     try:
         organisation = organisation_get()
-        content = published_file(organisation=organisation, year=year, version=version, fmt=fmt)
-    except (NotConfigured, NotPublished) as exc:
+        # ?language=cy: the Welsh files published beside the English (renderers/language.py)
+        key = published_key(fmt, check_language(organisation, request.GET.get("language", "en")))
+        content = published_file(organisation=organisation, year=year, version=version, fmt=key)
+    except (NotConfigured, NotPublished, LanguageNotEnabled) as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponse(content, content_type=content_type(fmt))
     if fmt == "html":
@@ -209,6 +232,10 @@ def annual_report_download(request: HttpRequest, year: int, fmt: str) -> HttpRes
     try:
         organisation = organisation_get()
         report = report_for_publication(organisation=organisation, year=year)
+        # ?language=cy: the Welsh report (renderers/language.py refuses a language not enabled)
+        report = report_in_language(
+            report, organisation=organisation, language=request.GET.get("language", "en")
+        )
     except (NotConfigured, ReportError) as exc:
         raise Http404(str(exc)) from exc
     response: HttpResponse | StreamingHttpResponse

@@ -1,4 +1,4 @@
-"""Demo disclosures for the Children's Commissioner configuration (cco.toml), as CSV.
+"""Demo disclosures for the Children's Commissioner (configs/childrens_commissioner.toml), as CSV.
 
 - 2022/23: 26 disclosures with exactly the breakdown by service and by action of the
   Commissioner's published report for 1 April 2022 to 31 March 2023; none anonymous; by

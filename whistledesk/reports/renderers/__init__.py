@@ -1,12 +1,19 @@
 """Renderers for the annual report: Markdown, a standalone HTML document, JSON and CSV
 (text, yielded in chunks so large outputs can be streamed), and a tagged PDF and a Word
 document (files, rendered whole: `render_bytes`).
+
+Each renders in the report's language (`AnnualReport.language`: the fixed sentences through
+gettext, the organisation's texts already in it, renderers/language.py). JSON keys, CSV
+column names and the CSV's table and summary names are identifiers and stay English in
+every language; the labels in their rows are the report's own (Welsh in the Welsh report).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from django.utils import translation
 
 from whistledesk.reports.renderers import csv, html, json, markdown
 from whistledesk.reports.report import AnnualReport
@@ -27,7 +34,14 @@ FORMATS: dict[str, Format] = {
 
 
 def render_chunks(report: AnnualReport, fmt: str) -> Iterator[str]:
-    return FORMATS[fmt].render(report)
+    # Streamed: the language is switched around each chunk's making, not around the call.
+    chunks = FORMATS[fmt].render(report)
+    while True:
+        with translation.override(report.language):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 def render_text(report: AnnualReport, fmt: str) -> str:
@@ -71,5 +85,6 @@ def content_type(fmt: str) -> str:
 def render_bytes(report: AnnualReport, fmt: str) -> bytes:
     """The file for `fmt`, exactly as a download or `annual_report --output` writes it."""
     if fmt in DOCUMENT_FORMATS:
-        return DOCUMENT_FORMATS[fmt].render(report)
+        with translation.override(report.language):
+            return DOCUMENT_FORMATS[fmt].render(report)
     return render_text(report, fmt).encode("utf-8")

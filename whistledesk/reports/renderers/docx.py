@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import re
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -76,20 +78,20 @@ def _repeat_header(row: object) -> None:
 def _table(
     document: object,
     caption: str,
-    heading: str,
+    heading: str | Promise,
     rows: tuple[Row, ...],
     total: int | None,
     *,
-    count_heading: str = COUNT_HEADING,
+    count_heading: str | Promise = COUNT_HEADING,
 ) -> None:
     document.add_paragraph(caption, style="Caption")  # type: ignore[attr-defined]
     body = [(r.label, r.display) for r in rows]
     if total is not None:
-        body.append(("Total", f"{total:,}"))
+        body.append((_("Total"), f"{total:,}"))
     table = document.add_table(rows=1 + len(body), cols=2)  # type: ignore[attr-defined]
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, (heading, count_heading), strict=True):
-        cell.text = text
+        cell.text = str(text)
         cell.paragraphs[0].runs[0].bold = True
     _repeat_header(table.rows[0])
     for row, (label, count) in zip(table.rows[1:], body, strict=True):
@@ -101,7 +103,7 @@ def _table(
         for cell in table.rows[-1].cells:
             cell.paragraphs[0].runs[0].bold = True
     if any(r.suppressed for r in rows):
-        document.add_paragraph(SUPPRESSED_NOTE)  # type: ignore[attr-defined]
+        document.add_paragraph(_(SUPPRESSED_NOTE))  # type: ignore[attr-defined]
 
 
 def render_docx(report: AnnualReport) -> bytes:
@@ -114,32 +116,39 @@ def render_docx(report: AnnualReport) -> bytes:
     document.add_paragraph(report.organisation, style="Subtitle")
     document.add_heading(report.title, level=0)
     document.add_paragraph(narrative.period_text(report))
-    document.add_heading("Introduction", level=1)
+    document.add_heading(_("Introduction"), level=1)
     _write(document, (narrative.functions_part(report),))
     document.add_heading(narrative.activity_heading(report), level=1)
     for paragraph in narrative.activity_paragraphs(report):
         _write(document, paragraph)
-    document.add_heading("Impact on our functions", level=1)
+    document.add_heading(_("Impact on our functions"), level=1)
     _write(document, (narrative.impact_part(report),))
     document.add_heading(narrative.breakdown_heading(report), level=1)
     document.add_paragraph(
-        "The tables by service and by action count qualifying disclosures only: "
-        f"{report.qualifying:,} of the {report.received:,} received."
+        _(
+            "The tables by service and by action count qualifying disclosures only: "
+            "%(qualifying)s of the %(received)s received."
+        )
+        % {"qualifying": f"{report.qualifying:,}", "received": f"{report.received:,}"}
     )
-    _table(
-        document, "Disclosures by service", SERVICE_HEADING, report.service_table, report.qualifying
-    )
-    _table(document, "Disclosures by action taken", OUTCOME_HEADING, report.outcome_table, None)
     _table(
         document,
-        "Disclosures received by reporting year",
-        "Reporting year",
+        _("Disclosures by service"),
+        SERVICE_HEADING,
+        report.service_table,
+        report.qualifying,
+    )
+    _table(document, _("Disclosures by action taken"), OUTCOME_HEADING, report.outcome_table, None)
+    _table(
+        document,
+        _("Disclosures received by reporting year"),
+        _("Reporting year"),
         report.received_by_year,
         None,
-        count_heading="Disclosures received, qualifying or not",
+        count_heading=_("Disclosures received, qualifying or not"),
     )
-    document.add_heading("Charts", level=1)
-    document.add_paragraph("Each chart shows the figures in the table of the same name above.")
+    document.add_heading(_("Charts"), level=1)
+    document.add_paragraph(_("Each chart shows the figures in the table of the same name above."))
     for chart in report_charts(report):
         document.add_picture(io.BytesIO(chart_png(chart)), width=Cm(16))
         # The picture's alternative text (Word's "Alt Text"), read out by screen readers.

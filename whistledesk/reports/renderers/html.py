@@ -12,6 +12,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from whistledesk.core.markup import block_html, blocks, inline_html
 from whistledesk.reports import narrative
@@ -60,7 +61,7 @@ def context(report: AnnualReport) -> dict[str, Any]:
         "service_heading": SERVICE_HEADING,
         "outcome_heading": OUTCOME_HEADING,
         "count_heading": COUNT_HEADING,
-        "suppressed_note": SUPPRESSED_NOTE,
+        "suppressed_note": _(SUPPRESSED_NOTE),
         "tables_suppressed": any(r.suppressed for r in (*report.service_table, *report.by_outcome)),
     }
 

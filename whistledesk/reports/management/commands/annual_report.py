@@ -1,4 +1,7 @@
-"""`whistledesk annual_report --year YYYY [--format FORMAT] [--output PATH] [--published]`.
+"""`whistledesk annual_report --year YYYY [--format FORMAT] [--output PATH] [--published]
+[--language cy]`.
+
+With --language cy, the report in Welsh (only for an organisation that enables Welsh).
 
 With --published, the newest published version of the report, byte for byte as stored,
 instead of the live figures.
@@ -26,6 +29,11 @@ from whistledesk.reports.renderers import (
     render_bytes,
     render_chunks,
 )
+from whistledesk.reports.renderers.language import (
+    check_language,
+    published_key,
+    report_in_language,
+)
 from whistledesk.reports.selectors import ReportError
 
 
@@ -46,6 +54,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Give the newest published version instead of the live figures.",
         )
+        parser.add_argument(
+            "--language",
+            choices=["en", "cy"],
+            default="en",
+            help="The report's language: en (English) or cy (Welsh, for an organisation "
+            "that enables it).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["format"] in DOCUMENT_FORMATS and options["output"] is None:
@@ -59,6 +74,9 @@ class Command(BaseCommand):
         try:
             organisation = organisation_get()
             report = report_for_publication(organisation=organisation, year=options["year"])
+            report = report_in_language(
+                report, organisation=organisation, language=options["language"]
+            )
         except (NotConfigured, ReportError) as exc:
             raise CommandError(str(exc)) from exc
         output: Path | None = options["output"]
@@ -79,11 +97,12 @@ class Command(BaseCommand):
         try:
             organisation = organisation_get()
             latest = published_latest(organisation=organisation, year=options["year"])
+            language = check_language(organisation, options["language"])
             content = published_file(
                 organisation=organisation,
                 year=latest.year,
                 version=latest.version,
-                fmt=options["format"],
+                fmt=published_key(options["format"], language),
             )
         except (NotConfigured, ReportError) as exc:
             raise CommandError(str(exc)) from exc
