@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 ALPHA = """
 [organisation]
 name = "Alpha Regulator"
+name_cy = "Rheoleiddiwr Alffa"
 slug = "alpha"
 host = "alpha.example.org"
 languages = ["en", "cy"]
@@ -23,9 +24,11 @@ year_start = "04-01"
 
 [[services]]
 label = "Schools"
+label_cy = "Ysgolion"
 
 [[outcomes]]
 label = "Referred"
+label_cy = "Wedi'i atgyfeirio"
 further_action = true
 """
 

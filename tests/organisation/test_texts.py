@@ -177,9 +177,9 @@ def test_the_question_page_in_welsh_shows_the_welsh_label(cco: Organisation) -> 
     english = client.get("/report/risk/").content.decode()
     assert "Is a child at risk of immediate harm?" in english
     with translation.override("cy"):
-        page = client.get("/report/risk/").content.decode()
-        assert client.post("/report/risk/", {"risk": "no"}).status_code == 302
-        service = client.get("/report/service/").content.decode()
+        page = client.get("/cy/report/risk/").content.decode()
+        assert client.post("/cy/report/risk/", {"risk": "no"}).status_code == 302
+        service = client.get("/cy/report/service/").content.decode()
     assert "A yw plentyn mewn perygl o niwed uniongyrchol?" in page
     assert "Er enghraifft, mae plentyn mewn perygl nawr neu bydd yn yr ychydig oriau nesaf." in (
         page
@@ -192,8 +192,8 @@ def test_the_question_page_in_welsh_shows_the_welsh_label(cco: Organisation) -> 
 def test_the_start_and_policy_pages_in_welsh(cco: Organisation) -> None:
     client = Client()
     with translation.override("cy"):
-        start = client.get("/").content.decode()
-        policy = client.get("/whistleblowing-policy/").content.decode()
+        start = client.get("/cy/").content.decode()
+        policy = client.get("/cy/whistleblowing-policy/").content.decode()
     assert "Os ydych yn gweithio gyda phlant ac yn poeni bod eu hawliau" in start
     assert "Swyddfa&#x27;r Comisiynydd Plant" in start
     assert "Rydym yn cydnabod pob datgeliad o fewn 7 diwrnod" in policy
@@ -237,7 +237,7 @@ def test_the_public_form_page_refuses_a_questionnaire_without_its_welsh(
     )
     assert response.status_code == 302
     with translation.override("cy"):
-        assert "Awgrym newydd." in Client().get("/report/risk/").content.decode()
+        assert "Awgrym newydd." in Client().get("/cy/report/risk/").content.decode()
 
 
 def test_the_follow_up_wording_page_asks_for_each_message_in_welsh(
@@ -290,7 +290,7 @@ def test_the_default_questionnaire_is_in_welsh_too(db: Any) -> None:
     QuestionnaireVersion.objects.filter(organisation=org).delete()
     client = Client()
     with translation.override("cy"):
-        page = client.get(f"/{org.slug}/report/risk/").content.decode()
+        page = client.get(f"/{org.slug}/cy/report/risk/").content.decode()
     assert "A oes unrhyw un mewn perygl o niwed uniongyrchol?" in page
     assert "Is anyone at risk" in client.get(f"/{org.slug}/report/risk/").content.decode()
 
@@ -301,9 +301,9 @@ def test_check_your_answers_in_welsh_shows_the_welsh_words(cco: Organisation) ->
     client = Client()
     with translation.override("cy"):
         for slug, data in answers_for(cco):
-            assert client.post(f"/report/{slug}/", data).status_code == 302, slug
-        assert client.post("/report/files/", {"action": "continue"}).status_code == 302
-        page = client.get("/report/check/").content.decode()
+            assert client.post(f"/cy/report/{slug}/", data).status_code == 302, slug
+        assert client.post("/cy/report/files/", {"action": "continue"}).status_code == 302
+        page = client.get("/cy/report/check/").content.decode()
     assert "Mae&#x27;r pryder am" in page
     assert "Cartrefi Plant" in page
     assert "Gweithiwr asiantaeth" in page
