@@ -3,9 +3,9 @@ Children's Commissioner configuration, "Cymraeg" on the start page, every page t
 receipt, then the follow-up inbox signed in to in Welsh; axe (WCAG 2.2 AA) on every page,
 <html lang="cy">, and none of the fixed English words left.
 
-The questionnaire's own questions are configured texts (another piece of work translates
-them): they are clicked by their configured labels here, and only the fixed strings are
-checked."""
+The questionnaire's own questions are configured texts, held in Welsh in the shipped
+configuration (`label_cy`, ...): they are clicked by their Welsh labels, and their English
+wording must not show either."""
 
 from __future__ import annotations
 
@@ -64,6 +64,16 @@ ENGLISH = [
     "You can enter up to",
     "Select all that apply",
     "Warning",
+    # The configured texts (organisation/configs/childrens_commissioner.toml) in English
+    "Is a child at risk of immediate harm?",
+    "Continue to tell us about your concern",
+    "Name of the organisation or setting",
+    "What happened?",
+    "Have you raised this concern before?",
+    "Children's Homes",
+    "Agency worker",
+    ">Yes<",
+    ">No<",
 ]
 
 
@@ -130,26 +140,26 @@ def test_the_whole_journey_in_welsh_without_javascript(
     _parhau(page)
     expect(page.locator(".govuk-error-summary__title")).to_have_text("Mae problem")
     check("first question with error")
-    page.get_by_label("Yes", exact=True).check()
+    page.get_by_label("Ie", exact=True).check()
     _parhau(page)
     check("emergency")
-    page.get_by_role("button", name="Continue to tell us about your concern").click()
+    page.get_by_role("button", name="Parhau i ddweud wrthym am eich pryder").click()
     check("service")
-    page.get_by_label("School", exact=True).check()
+    page.get_by_label("Ysgol", exact=True).check()
     _parhau(page)
     check("setting")
-    page.get_by_label("Name of the organisation or setting", exact=True).fill("Larkspur Lodge")
+    page.get_by_label("Enw'r sefydliad neu'r lleoliad", exact=True).fill("Larkspur Lodge")
     _parhau(page)
     check("what happened")
-    page.get_by_label("What happened?", exact=True).fill(
+    page.get_by_label("Beth ddigwyddodd?", exact=True).fill(
         "Mae plant yn cael eu gadael ar eu pen eu hunain."
     )
     _parhau(page)
     check("raised before")
-    page.get_by_label("No", exact=True).check()
+    page.get_by_label("Na", exact=True).check()
     _parhau(page)
     check("role")
-    page.get_by_label("Employee", exact=True).check()
+    page.get_by_label("Cyflogai", exact=True).check()
     _parhau(page)
     expect(page.locator("h1")).to_have_text("Ydych chi eisiau dweud wrthym pwy ydych chi?")
     _parhau(page)

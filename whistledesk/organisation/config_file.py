@@ -31,7 +31,7 @@ Format (see whistledesk/organisation/configs/childrens_commissioner.toml for a c
                               no_further_action_example
     [questionnaire]           the public form (organisation/questionnaire.py)
 
-Welsh (docs/adr/00xx-texts.md): with `languages = ["en", "cy"]`, every text written in
+Welsh (docs/adr/0018-texts.md): with `languages = ["en", "cy"]`, every text written in
 English must be written in Welsh too, under the same key with `_cy` added, in the same
 table: `public_guidance_cy`, `functions_cy`, `name_cy` in [organisation]; `lawful_basis_cy`
 in [privacy]; `problems_cy` in [accessibility]; `no_further_action_cy` in [wording] and

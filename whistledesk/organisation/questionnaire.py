@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,8 @@ RESERVED_IDS = {"identity", "name", "email", "phone", "contact_how", "files_done
 RESERVED_SLUGS = {"contact", "sent"}
 NOT_SURE = "not_sure"
 YES_NO = (("yes", "Yes"), ("no", "No"))
+# The fixed answers of a yes/no question in each language a questionnaire is read in.
+YES_NO_BY_LANGUAGE = {"en": YES_NO, "cy": (("yes", "Ie"), ("no", "Na"))}
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
@@ -575,6 +577,14 @@ def _check_whole(q: Questionnaire, services: list[str] | None, problems: list[st
         problems.append(f"a questionnaire has at most {MAX_PAGES} pages")
 
 
+def _yes_no_in(page: Page, language: str) -> Page:
+    answers = tuple(Option(v, label) for v, label in YES_NO_BY_LANGUAGE[language])
+    questions = tuple(
+        replace(q, options=answers) if q.kind == "yes_no" else q for q in page.questions
+    )
+    return replace(page, questions=questions)
+
+
 def questionnaire_parse(
     data: Any, *, services: list[str] | None = None, language: str = "en"
 ) -> Questionnaire:
@@ -614,6 +624,8 @@ def questionnaire_parse(
         for i, raw in enumerate(raw_pages, start=1)
         if (p := _page(raw, f"pages[{i}]", problems)) is not None
     ]
+    if language != "en":
+        pages = [_yes_no_in(page, language) for page in pages]
     questionnaire = Questionnaire(pages=tuple(pages), texts=texts, language=language)
     if not problems:
         _check_whole(questionnaire, services, problems)

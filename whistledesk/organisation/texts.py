@@ -1,5 +1,5 @@
 """An organisation's configured texts in each of its languages: the one place that decides
-which text a person is shown (docs/adr/00xx-texts.md).
+which text a person is shown (docs/adr/0018-texts.md).
 
 English is stored in the model fields themselves; every other language in the row's
 `translations` JSON field, `{"cy": {"field": "text"}}`. The questionnaire document carries
