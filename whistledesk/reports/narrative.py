@@ -9,7 +9,8 @@ staff-written Markdown (examples, impact, functions), which they keep or render 
 
 Every fixed sentence is marked for translation, whole (named placeholders, no sentence built
 from fragments a translator cannot see): a renderer runs under the report's language
-(`AnnualReport.language`), and the Welsh is in the catalogue whistledesk/locale/cy (docs/adr/0018-texts.md).
+(`AnnualReport.language`), and the Welsh is in the catalogue whistledesk/locale/cy
+(docs/adr/0018-texts.md).
 """
 
 from __future__ import annotations
