@@ -85,7 +85,7 @@ def test_an_unknown_choice_is_refused_with_a_message(make_staff: Any, client: Cl
     assert "There is a problem" in response.content.decode()
 
 
-def test_the_page_needs_sign_in(client: Client) -> None:
+def test_the_page_needs_sign_in(client: Client, db: Any) -> None:
     assert client.get(URL)["Location"].startswith("/staff/account/sign-in/")
 
 

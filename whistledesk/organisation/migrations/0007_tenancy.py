@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="organisation",
             name="slug",
-            field=models.SlugField(max_length=40, null=True),
+            field=models.CharField(max_length=40, null=True),
         ),
         migrations.RunPython(fill_slugs, migrations.RunPython.noop),
         migrations.AlterField(
