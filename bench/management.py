@@ -81,14 +81,23 @@ def insert_disclosures(org: Any, n: int, year: int, prefix: str) -> float:
             row[idx["qualifying"]] = True
             row[idx["outcome_id"]] = outcome
             status = "received"
+            # The deadlines as cases/deadlines.py settles them (the sweep has run: every
+            # date here is long past).
+            row[idx["acknowledgement_timeliness"]] = "missed"
             if rnd.random() < 0.95:
                 ack = received + dt.timedelta(days=rnd.randrange(10))
+                due = ack + dt.timedelta(91)
                 row[idx["acknowledged_at"]] = at(ack, 10)
-                row[idx["feedback_due_on"]] = ops.adapt_datefield_value(ack + dt.timedelta(91))
+                row[idx["acknowledgement_timeliness"]] = (
+                    "met" if (ack - received).days <= 7 else "late"
+                )
+                row[idx["feedback_due_on"]] = ops.adapt_datefield_value(due)
+                row[idx["feedback_timeliness"]] = "missed"
                 status = "action"
                 if rnd.random() < 0.67:
                     given = ack + dt.timedelta(days=rnd.randrange(120))
                     row[idx["feedback_given_on"]] = ops.adapt_datefield_value(given)
+                    row[idx["feedback_timeliness"]] = "met" if given <= due else "late"
                 if outcome is not None and rnd.random() < 0.67:
                     status = "closed"
                     closed = received + dt.timedelta(days=rnd.randrange(200))

@@ -1,4 +1,4 @@
-"""API fixtures: staff per role (from the casework tests), tokens, and a client that sends one."""
+"""API fixtures: staff per role, tokens, and a client that sends one."""
 
 from __future__ import annotations
 
@@ -9,13 +9,22 @@ import pytest
 from django.test import Client
 
 from tests.cases import conftest as casework
+from whistledesk.accounts.roles import Role
 from whistledesk.api.services import api_token_create
 
-# One member of staff per role, a case maker and a workflow walker: shared with casework.
-users = casework.users
 new_case = casework.new_case
 walk = casework.walk
 referral_directory = casework.referral_directory
+
+
+@pytest.fixture
+def users(organisation: Any, make_staff: Any) -> dict[str, Any]:
+    """One member of staff per role (as the casework tests), made inside the organisation:
+    a token works only where its owner's account belongs (ADR 0017)."""
+    out = {role.value: make_staff(username=role.value, roles=[role]) for role in Role}
+    out["caseworker2"] = make_staff(username="caseworker2", roles=[Role.CASEWORKER])
+    out["nobody"] = make_staff(username="nobody", roles=[])
+    return out
 
 
 @pytest.fixture

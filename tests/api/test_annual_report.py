@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from tests.api.conftest import Api
+from whistledesk.accounts.roles import Role
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,9 +22,10 @@ def command_json(year: int) -> Any:
 
 
 @pytest.mark.parametrize("year", [2022, 2021, 2030])
-def test_the_api_report_is_the_commands_report(api_as: Any, users: Any, year: int) -> None:
+def test_the_api_report_is_the_commands_report(make_staff: Any, token_for: Any, year: int) -> None:
     call_command("load_demo", stdout=StringIO(), stderr=StringIO())
-    response = api_as("auditor").get(f"/reports/annual/{year}")
+    # Made after the demo organisation, so the account (and its token) is that organisation's.
+    response = Api(token_for(make_staff("auditor", [Role.AUDITOR]))).get(f"/reports/annual/{year}")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     body = response.json()
@@ -39,7 +43,8 @@ def test_a_year_out_of_range_is_a_clear_422(api_as: Any, organisation: Any) -> N
     assert api_as("manager").get("/reports/annual/twenty").status_code == 422
 
 
-def test_before_configuration_the_api_says_what_to_do(api_as: Any, users: Any) -> None:
-    response = api_as("manager").get("/reports/annual/2022")
+def test_before_configuration_the_api_says_what_to_do(make_staff: Any, token_for: Any) -> None:
+    # An account made before any organisation exists, as `createsuperuser` makes one.
+    response = Api(token_for(make_staff("manager", [Role.MANAGER]))).get("/reports/annual/2022")
     assert response.status_code == 409
     assert "configure_organisation" in response.json()["detail"]

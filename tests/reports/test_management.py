@@ -19,6 +19,11 @@ from django.urls import reverse
 
 from whistledesk.accounts.roles import Role
 from whistledesk.audit.models import AuditEvent
+from whistledesk.cases.deadlines import (
+    deadline_acknowledged,
+    deadline_feedback_given,
+    deadlines_mark_missed,
+)
 from whistledesk.cases.models import (
     ActionKind,
     BodyKind,
@@ -215,8 +220,6 @@ def register(organisation: Organisation, make_staff: Any) -> dict[str, Disclosur
             received_on=D.fromisoformat(c["received"]),
             acknowledged_at=at(c["ack"]) if "ack" in c else None,
             feedback_due_on=D.fromisoformat(c["due"]) if "due" in c else None,
-            # The register keeps the latest feedback date; the figures use the first.
-            feedback_given_on=D.fromisoformat(feedback[-1]) if feedback else None,
             status=(
                 Status.CLOSED if "closed" in c else Status.ACTION if "ack" in c else Status.RECEIVED
             ),
@@ -228,6 +231,7 @@ def register(organisation: Organisation, make_staff: Any) -> dict[str, Disclosur
         )
         if "created" in c:
             Disclosure.objects.filter(pk=d.pk).update(created_at=c["created"])
+        _settle_deadlines(d, ack=c.get("ack"), due=c.get("due"), feedback=feedback)
         for day in feedback:
             CaseAction.objects.create(
                 disclosure=d,
@@ -241,6 +245,9 @@ def register(organisation: Organisation, make_staff: Any) -> dict[str, Disclosur
             SafeguardingConcern.objects.create(disclosure=d)
         cases[ref] = d
 
+    # The deadlines whose date passed with nothing done are marked missed by the worker's
+    # sweep (cases/deadlines.py), as in production.
+    deadlines_mark_missed()
     ofsted, _ = ReferralBody.objects.get_or_create(
         name="Ofsted", defaults={"kind": BodyKind.OFSTED}
     )
@@ -263,6 +270,22 @@ def register(organisation: Organisation, make_staff: Any) -> dict[str, Disclosur
             recorded_by=clerk,
         )
     return cases
+
+
+def _settle_deadlines(
+    d: Disclosure, *, ack: str | None, due: str | None, feedback: list[str]
+) -> None:
+    """Record the deadlines through cases/deadlines.py, the one authority on met or late:
+    acknowledged (which starts the feedback clock), the due date as typed (an extension
+    where it differs), then each feedback in the order given."""
+    if ack is None:
+        return
+    fields = deadline_acknowledged(d, D.fromisoformat(ack))
+    d.feedback_due_on = D.fromisoformat(due) if due else d.feedback_due_on
+    d.feedback_given_on = None
+    d.save(update_fields=fields)
+    for day in feedback:
+        deadline_feedback_given(d, D.fromisoformat(day))
 
 
 def _client(client: Any, make_staff: Any, roles: list[Role], name: str = "mi") -> Any:
@@ -399,9 +422,11 @@ def test_a_case_inside_its_seven_days_is_not_counted_yet(
 
     today = timezone.localdate()
     DisclosureFactory(organisation=organisation, received_on=today)  # not acknowledged
-    DisclosureFactory(  # acknowledged today: counted, on time
+    acknowledged = DisclosureFactory(  # acknowledged today: counted, on time
         organisation=organisation, received_on=today, acknowledged_at=timezone.now()
     )
+    _settle_deadlines(acknowledged, ack=today.isoformat(), due=None, feedback=[])
+    deadlines_mark_missed()
     client = _client(client, make_staff, [Role.MANAGER])
     html = client.get(reverse("reports:management")).content.decode()  # the current year
     assert "2 received" in _text(html, "timeliness-summary")
@@ -500,7 +525,8 @@ def test_csv_export_carries_the_clear_fields_of_the_rows_one_may_see(
         "no",
         "2022-04-08 13:00:00",
         "2022-07-08",
-        "2022-09-01",
+        # The first feedback: cases/deadlines.py keeps the first, which settles the deadline.
+        "2022-06-01",
         "2022-04-16 13:00:00",
     ]
     assert "St Example" not in text and "Named person" not in text

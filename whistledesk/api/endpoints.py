@@ -46,7 +46,8 @@ NO_KEY_FOR_ACKNOWLEDGEMENT = (
 
 def _load(request: HttpRequest, reference: str) -> Disclosure:
     disclosure = disclosure_get(reference=reference)
-    if disclosure is None:
+    # Another organisation's case is answered exactly as a reference that does not exist.
+    if disclosure is None or disclosure.organisation_id != organisation_get().pk:
         raise Http404
     require(request.user, Perm.VIEW_CASE, disclosure)
     return disclosure
@@ -63,8 +64,9 @@ def _detail(request: HttpRequest, disclosure: Disclosure) -> dict[str, Any]:
 def list_disclosures(request: HttpRequest, q: Query[DisclosureQuery]) -> dict[str, Any]:
     """The register, newest first, with the staff list's filters."""
     require(request.user, Perm.VIEW_REGISTER)
+    organisation = organisation_get()
     qs = disclosure_list(
-        organisation=organisation_get(),
+        organisation=organisation,
         user=request.user,
         filters=DisclosureFilters(
             year=q.year,
@@ -76,7 +78,9 @@ def list_disclosures(request: HttpRequest, q: Query[DisclosureQuery]) -> dict[st
     count = qs.count()
     # Ids first, then the rows: a deep offset walks the index, not the table.
     ids = list(qs.values_list("pk", flat=True)[q.offset : q.offset + q.limit])
-    rows = Disclosure.objects.filter(pk__in=ids).select_related("service", "outcome")
+    rows = Disclosure.objects.filter(organisation=organisation, pk__in=ids).select_related(
+        "service", "outcome"
+    )
     by_id = {d.pk: d for d in rows}
     end = q.offset + q.limit
     return {

@@ -8,11 +8,17 @@ from django.utils import timezone
 from whistledesk.accounts.models import User
 from whistledesk.api.models import ApiToken
 from whistledesk.core import crypto
+from whistledesk.organisation.models import Organisation
 
 
-def api_token_find(*, token: str) -> ApiToken | None:
-    """The usable token row for a presented token (not revoked, not expired), else None.
+def api_token_find(*, token: str, organisation: Organisation | None) -> ApiToken | None:
+    """The usable token row for a presented token (not revoked, not expired) whose owner
+    belongs to `organisation` (the request's: organisation/tenancy.py), else None.
 
+    A token of another organisation is not found, exactly as an unknown one: a token is
+    its owner's, and an account works only inside its own organisation (ADR 0017). With
+    no organisation configured yet, neither has one (the endpoints then say how to
+    configure, as the staff pages do).
     The lookup is by digest, so the database never sees the token, and timing reveals
     nothing an attacker could use (they cannot choose digests).
     """
@@ -22,6 +28,7 @@ def api_token_find(*, token: str) -> ApiToken | None:
         ApiToken.objects.select_related("user")
         .filter(
             token_hash=crypto.api_token_digest(token),
+            user__organisation=organisation,
             revoked_at__isnull=True,
             expires_at__gt=timezone.now(),
         )
@@ -37,6 +44,10 @@ def api_token_get(*, user: User, token_id: int) -> ApiToken | None:
     return ApiToken.objects.filter(user=user, pk=token_id).first()
 
 
-def api_token_by_id(*, token_id: int) -> ApiToken | None:
-    """For the operator's command, which may revoke anyone's token."""
-    return ApiToken.objects.select_related("user").filter(pk=token_id).first()
+def api_token_by_id(*, organisation: Organisation, token_id: int) -> ApiToken | None:
+    """For the operator's command, which may revoke anyone's token in the organisation."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(user__organisation=organisation, pk=token_id)
+        .first()
+    )

@@ -197,7 +197,8 @@ def text_findings(
     ]
     staff = [
         (pk, f"{first.strip()} {last.strip()}")
-        for pk, first, last in User.objects.exclude(first_name="")
+        for pk, first, last in User.objects.filter(organisation=organisation)
+        .exclude(first_name="")
         .exclude(last_name="")
         .order_by("pk")
         .values_list("pk", "first_name", "last_name")

@@ -12,18 +12,21 @@ Timeliness, for the whole period, by channel and by service (a disclosure with n
 yet is "Not yet categorised"):
 
 - ``received``: disclosures received in the period.
-- ``ack_due``: those whose acknowledgement was due: acknowledged (at any time), or not
-  acknowledged and their 7 days (``received_on + 7``) ended before today. A disclosure
-  still inside its 7 days and not acknowledged counts nowhere yet.
-- ``ack_on_time``: acknowledged on or before ``received_on + 7`` days.
-  ("3 of 4 acknowledged within 7 days" is ``ack_on_time`` of ``ack_due``.)
-- ``feedback_due``: those with a feedback due date (``feedback_due_on``: 3 months from
-  acknowledgement, or later where an extension moved it) that either have had feedback or
-  whose due date is before today. Never-acknowledged disclosures have no due date and
-  count nowhere here (they are late already in ``ack_due``).
-- ``feedback_on_time``: the *first* feedback recorded (the earliest "feedback given"
-  action's date) is on or before ``feedback_due_on``. The first, not the latest: a
-  whistleblower told on time and again later was told on time.
+- ``ack_due``: those whose acknowledgement deadline is settled: acknowledged (met or late)
+  or marked missed by the deadline sweep (``acknowledgement_timeliness`` is set; the one
+  authority is cases/deadlines.py). A disclosure still inside its 7 days and not
+  acknowledged counts nowhere yet.
+- ``ack_on_time``: ``acknowledgement_timeliness`` is met (acknowledged on or before
+  ``received_on + 7`` days). ("3 of 4 acknowledged within 7 days" is ``ack_on_time`` of
+  ``ack_due``.)
+- ``feedback_due``: those whose feedback deadline is settled (``feedback_timeliness`` set):
+  feedback given, or its due date (3 months from acknowledgement, or later where an
+  extension moved it) passed and the sweep marked it missed. Never-acknowledged
+  disclosures have no due date and count nowhere here (they are late already in
+  ``ack_due``).
+- ``feedback_on_time``: ``feedback_timeliness`` is met: the *first* feedback was on or
+  before the due date. The first, not the latest: a whistleblower told on time and again
+  later was told on time.
 - ``closed``: received in the period and closed now (status closed; a reopened case is
   not closed).
 - ``median_days_to_close`` and ``p90_days_to_close``: over ``closed``, days from the date
@@ -82,7 +85,6 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
-    Exists,
     F,
     FloatField,
     Func,
@@ -98,16 +100,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 
-from whistledesk.cases.clock import ACKNOWLEDGE_WITHIN_DAYS
 from whistledesk.cases.models import (
-    ActionKind,
-    CaseAction,
     Channel,
     Disclosure,
     Referral,
     SafeguardingConcern,
     Status,
 )
+from whistledesk.cases.models import Timeliness as Deadline
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.models import Organisation
 from whistledesk.organisation.selectors import service_list
@@ -306,24 +306,10 @@ class HoursBetween(Func):
         )
 
 
-def _feedback_on_time() -> Q:
-    """The first feedback was on or before the due date. The register keeps the latest
-    feedback date, so when that is on time the first was too; only otherwise is the
-    case's feedback looked up (an EXISTS on its actions, after the cheap test)."""
-    earlier = CaseAction.objects.filter(
-        disclosure=OuterRef("pk"),
-        kind=ActionKind.FEEDBACK,
-        taken_on__lte=OuterRef("feedback_due_on"),
-    )
-    return Q(feedback_given_on__lte=F("feedback_due_on")) | (
-        Q(feedback_given_on__isnull=False) & Q(Exists(earlier))
-    )
-
-
 def _in_period(organisation: Organisation, start: dt.date, end: dt.date) -> QuerySet[Disclosure]:
-    """Disclosures received from `start` to `end`, read as the annual report reads them
-    (reports.selectors): no organisation filter when there is one organisation, and on
-    SQLite a scan rather than the date index when the period is most of the register."""
+    """The organisation's disclosures received from `start` to `end`, read as the annual
+    report reads them (reports.selectors): on SQLite a scan rather than the date index when
+    the period is most of the organisation's register."""
     scope = report_scope(organisation)
     # Meta.ordering would otherwise join every GROUP BY and sort every window's input.
     qs = Disclosure.objects.filter(scope).order_by()
@@ -333,27 +319,18 @@ def _in_period(organisation: Organisation, start: dt.date, end: dt.date) -> Quer
     return qs.filter(*period_filter(scope=scope, start=start, end=end, received=received))
 
 
-def _count_groups(
-    base: QuerySet[Disclosure], *, group: list[str], today: dt.date, years: tuple[int, int]
-) -> list[dict[str, Any]]:
-    """One GROUP BY: every timeliness count per group."""
-    ack_days = DaysBetween(LocalDate("acknowledged_at", years=years), F("received_on"))
-    feedback_due = Q(feedback_due_on__isnull=False) & (
-        Q(feedback_given_on__isnull=False) | Q(feedback_due_on__lt=today)
-    )
+def _count_groups(base: QuerySet[Disclosure], *, group: list[str]) -> list[dict[str, Any]]:
+    """One GROUP BY: every timeliness count per group. Whether a deadline was met is read
+    from the case (cases/deadlines.py settles it), never worked out again here."""
+    settled = [Deadline.MET, Deadline.LATE, Deadline.MISSED]
     return list(
-        base.annotate(ack_days=ack_days)
-        .values(*group)
+        base.values(*group)
         .annotate(
             n_received=Count("pk"),
-            n_ack_due=Count(
-                "pk",
-                filter=Q(acknowledged_at__isnull=False)
-                | Q(received_on__lt=today - dt.timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)),
-            ),
-            n_ack_on_time=Count("pk", filter=Q(ack_days__lte=ACKNOWLEDGE_WITHIN_DAYS)),
-            n_feedback_due=Count("pk", filter=feedback_due),
-            n_feedback_on_time=Count("pk", filter=feedback_due & _feedback_on_time()),
+            n_ack_due=Count("pk", filter=Q(acknowledgement_timeliness__in=settled)),
+            n_ack_on_time=Count("pk", filter=Q(acknowledgement_timeliness=Deadline.MET)),
+            n_feedback_due=Count("pk", filter=Q(feedback_timeliness__in=settled)),
+            n_feedback_on_time=Count("pk", filter=Q(feedback_timeliness=Deadline.MET)),
             n_closed=Count("pk", filter=Q(status=Status.CLOSED, closed_at__isnull=False)),
             n_urgent=Count("pk", filter=Q(urgent=True)),
         )
@@ -479,7 +456,7 @@ def timeliness_get(
     """(overall, by channel in Channel order, by service in configured order)."""
     base = _in_period(organisation, start, end)
     years = _years(start, today)
-    groups = _count_groups(base, group=["channel", "service_id"], today=today, years=years)
+    groups = _count_groups(base, group=["channel", "service_id"])
     close = percentiles(
         _closed(base)
         .annotate(ch=F("channel"), sv=Coalesce(F("service_id"), Value(0)), v=_close_days(years))
@@ -504,10 +481,6 @@ def timeliness_get(
 
 
 def _referrals(organisation: Organisation) -> QuerySet[Referral]:
-    # As for disclosures (reports.selectors._scope): with one organisation every referral
-    # is its own, and the join to filter on it would cost a lookup per referral.
-    if report_scope(organisation) == Q():
-        return Referral.objects.order_by()
     return Referral.objects.filter(disclosure__organisation=organisation).order_by()
 
 
@@ -586,7 +559,7 @@ def trends_get(
     )
     base = _in_period(organisation, start, end).annotate(year=year_of)
     years = _years(start, today)
-    groups = _count_groups(base, group=["year"], today=today, years=years)
+    groups = _count_groups(base, group=["year"])
     by_year = _fold(groups, "year")
     close = percentiles(
         _closed(base).annotate(yr=F("year"), v=_close_days(years)).values("yr", "v"),

@@ -1,6 +1,10 @@
-"""`whistledesk api_token create USERNAME --name N [--days D]`, `list USERNAME`, `revoke ID`.
+"""`whistledesk api_token [--organisation SLUG] create USERNAME --name N [--days D]`,
+`... list USERNAME`, `... revoke ID`.
 
-`create` prints the new token once, on standard output; only its digest is stored.
+Usernames are unique within an organisation, so the command works inside one (named with
+--organisation when the installation has several): it finds, lists and revokes only that
+organisation's accounts and tokens. `create` prints the new token once, on standard output;
+only its digest is stored. The token works only at its organisation's address.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from whistledesk.accounts.models import User
 from whistledesk.api.selectors import api_token_by_id, api_token_list
 from whistledesk.api.services import DEFAULT_LIFETIME_DAYS, api_token_create, api_token_revoke
 from whistledesk.core.exceptions import DomainError
+from whistledesk.organisation import tenancy
 
 ACTOR = "api_token command"
 
@@ -21,6 +26,7 @@ class Command(BaseCommand):
     help = "Create, list or revoke personal API tokens for the staff API."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        tenancy.add_organisation_argument(parser)
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="Create a token and print it once.")
         create.add_argument("username")
@@ -32,15 +38,19 @@ class Command(BaseCommand):
         revoke.add_argument("token_id", type=int)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.organisation = tenancy.organisation_from_options(options)
         try:
-            getattr(self, f"_{options['action']}")(options)
+            with tenancy.activate(self.organisation):
+                getattr(self, f"_{options['action']}")(options)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
 
     def _user(self, username: str) -> User:
-        user = User.objects.filter(username=username).first()
+        user = User.objects.filter(organisation=self.organisation, username=username).first()
         if user is None:
-            raise CommandError(f"There is no staff account called {username!r}.")
+            raise CommandError(
+                f"There is no staff account called {username!r} in {self.organisation.name}."
+            )
         return user
 
     def _create(self, options: dict[str, Any]) -> None:
@@ -63,8 +73,10 @@ class Command(BaseCommand):
             )
 
     def _revoke(self, options: dict[str, Any]) -> None:
-        token = api_token_by_id(token_id=options["token_id"])
+        token = api_token_by_id(organisation=self.organisation, token_id=options["token_id"])
         if token is None:
-            raise CommandError(f"There is no API token {options['token_id']}.")
+            raise CommandError(
+                f"There is no API token {options['token_id']} in {self.organisation.name}."
+            )
         api_token_revoke(actor=ACTOR, token=token)
         self.stdout.write(f"Token {token.pk} revoked.")

@@ -1,5 +1,5 @@
-"""`whistledesk annual_report --year YYYY [--format FORMAT] [--output PATH] [--published]
-[--language cy]`.
+"""`whistledesk annual_report [--organisation SLUG] --year YYYY [--format FORMAT]
+[--output PATH] [--published] [--language cy]`.
 
 With --language cy, the report in Welsh (only for an organisation that enables Welsh).
 
@@ -20,7 +20,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from whistledesk.organisation.selectors import NotConfigured, organisation_get
+from whistledesk.organisation import tenancy
+from whistledesk.organisation.models import Organisation
 from whistledesk.reports.disclosure_check import report_for_publication
 from whistledesk.reports.published import published_file, published_latest
 from whistledesk.reports.renderers import (
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             required=True,
             help="The year in which the reporting period starts (2022 for 2022/23).",
         )
+        tenancy.add_organisation_argument(parser)
         parser.add_argument("--format", choices=sorted(PUBLISHED_FORMATS), default="md")
         parser.add_argument("--output", type=Path, help="Write here instead of standard output.")
         parser.add_argument(
@@ -63,21 +65,26 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        organisation = tenancy.organisation_from_options(options)
+        # Everything below (the renderers' language, the audit) is for that organisation.
+        with tenancy.activate(organisation):
+            self._handle(organisation, options)
+
+    def _handle(self, organisation: Organisation, options: dict[str, Any]) -> None:
         if options["format"] in DOCUMENT_FORMATS and options["output"] is None:
             raise CommandError(
                 f"A {options['format'].upper()} file cannot be shown in a terminal: "
                 f"write it to a file with --output, for example --output report.{options['format']}"
             )
         if options["published"]:
-            self._published(options)
+            self._published(organisation, options)
             return
         try:
-            organisation = organisation_get()
             report = report_for_publication(organisation=organisation, year=options["year"])
             report = report_in_language(
                 report, organisation=organisation, language=options["language"]
             )
-        except (NotConfigured, ReportError) as exc:
+        except ReportError as exc:
             raise CommandError(str(exc)) from exc
         output: Path | None = options["output"]
         if options["format"] in DOCUMENT_FORMATS:
@@ -93,9 +100,8 @@ class Command(BaseCommand):
         _write_atomically(output, chunks)
         self.stderr.write(f"Wrote the {report.year_label} report to {output}")
 
-    def _published(self, options: dict[str, Any]) -> None:
+    def _published(self, organisation: Organisation, options: dict[str, Any]) -> None:
         try:
-            organisation = organisation_get()
             latest = published_latest(organisation=organisation, year=options["year"])
             language = check_language(organisation, options["language"])
             content = published_file(
@@ -104,7 +110,7 @@ class Command(BaseCommand):
                 version=latest.version,
                 fmt=published_key(options["format"], language),
             )
-        except (NotConfigured, ReportError) as exc:
+        except ReportError as exc:
             raise CommandError(str(exc)) from exc
         output: Path | None = options["output"]
         if output is None:

@@ -1,4 +1,4 @@
-"""`whistledesk publish_report --year YYYY [--reason TEXT]`.
+"""`whistledesk publish_report [--organisation SLUG] --year YYYY [--reason TEXT]`.
 
 Publishes the annual report for the reporting year starting in YYYY: stores every format
 exactly as it is now, with a SHA-256 of each (ADR 0008). When a version is already
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from whistledesk.organisation.selectors import NotConfigured, organisation_get
+from whistledesk.organisation import tenancy
 from whistledesk.reports.selectors import ReportError
 from whistledesk.reports.services import report_publish
 
@@ -26,21 +26,23 @@ class Command(BaseCommand):
             required=True,
             help="The year in which the reporting period starts (2022 for 2022/23).",
         )
+        tenancy.add_organisation_argument(parser)
         parser.add_argument(
             "--reason", default="", help="Why this corrects the version already published."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        organisation = tenancy.organisation_from_options(options)
         try:
-            organisation = organisation_get()
-            published = report_publish(
-                actor="publish_report",
-                organisation=organisation,
-                year=options["year"],
-                reason=options["reason"],
-            )
-        except (NotConfigured, ReportError) as exc:
-            raise CommandError(exc.message if isinstance(exc, ReportError) else str(exc)) from exc
+            with tenancy.activate(organisation):
+                published = report_publish(
+                    actor="publish_report",
+                    organisation=organisation,
+                    year=options["year"],
+                    reason=options["reason"],
+                )
+        except ReportError as exc:
+            raise CommandError(exc.message) from exc
         hashes = {f.fmt: f.sha256 for f in published.files.all()}
         self.stdout.write(
             f"Published version {published.version} of the report for {published.year}\n"
