@@ -176,9 +176,7 @@ def disclosure_assess(
     return locked
 
 
-NOT_OUR_STAFF = (
-    "That account is not on this organisation's staff: choose someone who works here."
-)
+NOT_OUR_STAFF = "That account is not on this organisation's staff: choose someone who works here."
 
 
 def _can_handle(user: Any) -> bool:

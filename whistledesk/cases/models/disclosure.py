@@ -180,9 +180,7 @@ class Disclosure(TimeStampedModel):
             # partial indexes: SQLite cannot match their condition to a bound parameter.
             # The register's order is (received_on, id): with the id in the index a deep
             # page's OFFSET is walked in the index alone (cases.selectors.IdFirstPaginator).
-            models.Index(
-                fields=["organisation", "received_on", "id"], name="disc_org_received"
-            ),
+            models.Index(fields=["organisation", "received_on", "id"], name="disc_org_received"),
             models.Index(fields=["organisation", "status", "received_on"], name="disc_status"),
             models.Index(
                 fields=["organisation", "handler", "status", "received_on"], name="disc_handler"
