@@ -189,9 +189,7 @@ def _url(prefix: str, reference: str, path: str, ids: dict[str, int]) -> str:
 
 
 class TestAnotherOrganisationsCaseIsNotFound:
-    def test_the_404_is_the_same_as_for_a_reference_nobody_has(
-        self, world: dict[str, Any]
-    ) -> None:
+    def test_the_404_is_the_same_as_for_a_reference_nobody_has(self, world: dict[str, Any]) -> None:
         # Given B's manager
         client, prefix = _b_client(world, "manager")
         # When they open A's case and a reference that exists nowhere
@@ -256,7 +254,9 @@ class TestAnotherOrganisationsCaseIsNotFound:
     def test_a_file_of_a_is_404_even_with_bs_own_reference(self, world: dict[str, Any]) -> None:
         # B's own case reference with A's file id: the file is looked up within the case.
         client, prefix = _b_client(world, "manager")
-        url = f"{prefix}/staff/cases/{world['b_case'].reference}/files/{world['ids']['attachment']}/"
+        url = (
+            f"{prefix}/staff/cases/{world['b_case'].reference}/files/{world['ids']['attachment']}/"
+        )
         assert client.get(url).status_code == 404
 
     def test_as_staff_of_a_on_as_pages_the_case_opens(self, world: dict[str, Any]) -> None:
@@ -487,9 +487,7 @@ class TestPermissionsTable:
                 assert refusal(user, perm, case) == REFUSED_ACROSS[role], perm
 
     @pytest.mark.parametrize("role", sorted(REFUSED_ACROSS))
-    def test_lists_hold_only_the_users_organisation(
-        self, world: dict[str, Any], role: str
-    ) -> None:
+    def test_lists_hold_only_the_users_organisation(self, world: dict[str, Any], role: str) -> None:
         user = world["b_staff"][role]
         everything = Disclosure.objects.all()
         assert set(register_visible(user, everything).values_list("pk", flat=True)) <= {
