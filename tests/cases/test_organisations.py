@@ -497,3 +497,28 @@ class TestPermissionsTable:
             assert world["case"].pk not in set(
                 allowed_cases(user, perm, everything).values_list("pk", flat=True)
             ), perm
+
+
+class TestWorkerAlerts:
+    def test_a_chaser_for_as_case_goes_to_as_staff_only(self, world: dict[str, Any]) -> None:
+        from whistledesk.cases.models import Referral
+        from whistledesk.notifications.deadline_alerts import reassurance_chase
+        from whistledesk.notifications.models import OutboundEmail
+
+        # Given managers with email addresses in both organisations (same username "manager")
+        # and A's unassigned case whose referral's reassurance date has passed
+        for org, staff in (("a", world["a_staff"]), ("b", world["b_staff"])):
+            for role in ("manager", "safeguarding_lead"):
+                staff[role].email = f"{role}@{org}.example"
+                staff[role].save(update_fields=["email"])
+        Disclosure.objects.filter(pk=world["case"].pk).update(handler=None, urgent=True)
+        Referral.objects.filter(disclosure=world["case"]).update(
+            reassurance_due=dt.date.today() - dt.timedelta(days=1)
+        )
+        # When the worker's job runs (over every organisation)
+        reassurance_chase()
+        # Then only A's staff are written to
+        assert sorted(OutboundEmail.objects.values_list("to", flat=True)) == [
+            "manager@a.example",
+            "safeguarding_lead@a.example",
+        ]
