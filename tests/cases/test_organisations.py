@@ -522,3 +522,29 @@ class TestWorkerAlerts:
             "manager@a.example",
             "safeguarding_lead@a.example",
         ]
+
+
+class TestSignpostingMessage:
+    TEXT = "Your concern is for {body}: {contact}. Reference {reference}."
+
+    def test_bs_manager_words_bs_message_only(self, world: dict[str, Any]) -> None:
+        from whistledesk.signposting.selectors import signpost_template
+
+        client, prefix = _b_client(world, "manager")
+        response = client.post(f"{prefix}/staff/signposting/message/", {"text": self.TEXT})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        world["a"].refresh_from_db()
+        world["b"].refresh_from_db()
+        assert signpost_template(organisation=world["b"]) == self.TEXT
+        assert signpost_template(organisation=world["a"]) != self.TEXT
+
+    def test_the_service_refuses_another_organisations_message(
+        self, world: dict[str, Any]
+    ) -> None:
+        from whistledesk.core.exceptions import NotPermitted
+        from whistledesk.signposting.services import signpost_message_set
+
+        with pytest.raises(NotPermitted):
+            signpost_message_set(
+                actor=world["b_staff"]["manager"], organisation=world["a"], text=self.TEXT
+            )
