@@ -254,22 +254,29 @@ def refusal(user: Any, perm: Perm, disclosure: Any = None) -> str | None:
     return _refusal(user, perm, disclosure, excluded=None)
 
 
+def organisation_cases(user: Any, cases: QuerySet[Any]) -> QuerySet[Any]:
+    """The cases of `cases` that are the user's organisation's (none without one): what any
+    list of cases starts from, before the role and conflicts narrow it."""
+    org_id = getattr(user, "organisation_id", None)
+    return cases.none() if org_id is None else cases.filter(organisation_id=org_id)
+
+
 def register_visible(user: Any, cases: QuerySet[Any]) -> QuerySet[Any]:
     """The cases of `cases` whose register entry `user` may see: VIEW_REGISTER as a query,
     for the register lists (page and API): the user's organisation's only. A conflict hides
     the row too, not only the page."""
-    if not has_perm(user, Perm.VIEW_REGISTER) or user.organisation_id is None:
+    if not has_perm(user, Perm.VIEW_REGISTER):
         return cases.none()
-    return cases.filter(organisation_id=user.organisation_id).exclude(conflicts__user_id=user.pk)
+    return organisation_cases(user, cases).exclude(conflicts__user_id=user.pk)
 
 
 def allowed_cases(user: Any, perm: Perm, cases: QuerySet[Any]) -> QuerySet[Any]:
     """The cases of `cases` on which `user` may do `perm`: the table above as a query, so a
     list (e.g. "Replies waiting", OPEN_CONTENT) holds exactly the cases `refusal` allows,
     the user's organisation's only."""
-    if not has_perm(user, perm) or user.organisation_id is None:
+    if not has_perm(user, perm):
         return cases.none()
-    cases = cases.filter(organisation_id=user.organisation_id)
+    cases = organisation_cases(user, cases)
     scopes = _scopes(user, perm)
     if ANY not in scopes:
         parts = {HANDLER: Q(handler_id=user.pk), UNASSIGNED: Q(handler__isnull=True)}
