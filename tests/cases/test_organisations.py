@@ -538,9 +538,7 @@ class TestSignpostingMessage:
         assert signpost_template(organisation=world["b"]) == self.TEXT
         assert signpost_template(organisation=world["a"]) != self.TEXT
 
-    def test_the_service_refuses_another_organisations_message(
-        self, world: dict[str, Any]
-    ) -> None:
+    def test_the_service_refuses_another_organisations_message(self, world: dict[str, Any]) -> None:
         from whistledesk.core.exceptions import NotPermitted
         from whistledesk.signposting.services import signpost_message_set
 
