@@ -12,8 +12,9 @@ from whistledesk.accounts.roles import Role
 
 
 @pytest.fixture
-def users(make_staff: Any) -> dict[str, Any]:
-    """One member of staff per role, keyed by role value, plus 'nobody' with no role."""
+def users(organisation: Any, make_staff: Any) -> dict[str, Any]:
+    """One member of staff per role, keyed by role value, plus 'nobody' with no role: all
+    staff of `organisation` (made first, so they are its members: ADR 0017)."""
     out = {role.value: make_staff(username=role.value, roles=[role]) for role in Role}
     out["caseworker2"] = make_staff(username="caseworker2", roles=[Role.CASEWORKER])
     out["nobody"] = make_staff(username="nobody", roles=[])

@@ -126,3 +126,30 @@ class TestBulkMode:
 
         assert "bulk mode" not in err
         assert Disclosure.objects.count() == 80
+
+    def test_bulk_mode_weighs_the_whole_table_not_only_the_organisations_register(
+        self, organisation: Any, tmp_path: Path
+    ) -> None:
+        # Given organisation A holding 50 cases, and B, empty (two organisations: named)
+        from tests.factories import OrganisationFactory
+
+        first = tmp_path / "first.csv"
+        first.write_text(HEADER + rows(0, 50), encoding="utf-8")
+        call_command("import_disclosures", str(first), organisation=organisation.slug)
+        other = OrganisationFactory()
+        before = catalogue()
+        # When B imports 30 rows: more than B's register (0), fewer than the table (50)
+        second = tmp_path / "second.csv"
+        second.write_text(HEADER + rows(50, 30), encoding="utf-8")
+        err = io.StringIO()
+        call_command(
+            "import_disclosures",
+            str(second),
+            organisation=other.slug,
+            stderr=err,
+            stdout=io.StringIO(),
+        )
+        # Then A's indexes were never dropped (the indexes and the lock are the table's)
+        assert "bulk mode" not in err.getvalue()
+        assert catalogue() == before
+        assert Disclosure.objects.filter(organisation=other).count() == 30

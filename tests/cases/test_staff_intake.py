@@ -37,7 +37,8 @@ def _open(user: Any, disclosure: Any) -> Any:
 
 
 @pytest.fixture
-def officer(client: Any, users: Any, organisation: Any) -> Any:
+def officer(client: Any, organisation: Any, users: Any) -> Any:
+    # The organisation first, so the staff are made as its members (ADR 0017).
     client.force_login(users["intake_officer"])
     return users["intake_officer"]
 

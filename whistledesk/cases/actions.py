@@ -34,7 +34,9 @@ _OPEN_FOR_ACTION = (Status.ASSESSING, Status.ACTION, Status.AWAITING_REASSURANCE
 
 
 def _lock_for_action(actor: Any, disclosure: Disclosure, perm: Perm) -> Disclosure:
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     require(actor, perm, locked)
     if locked.status not in _OPEN_FOR_ACTION:
         raise DomainError(
@@ -71,7 +73,9 @@ def consent_record(
     private_key: bytes | None = None,
 ) -> Consent:
     """Record the whistleblower's consent (who gave it, to what, when, why)."""
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     require(actor, Perm.RECORD_CONSENT, locked)
     for name, value in (("given_by", given_by), ("scope", scope), ("reason", reason)):
         if not value.strip():

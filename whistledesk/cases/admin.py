@@ -7,18 +7,25 @@ decision (cases.permissions), as on the staff pages: being a superuser is not en
 """
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from whistledesk.cases.models import Disclosure, ReferralBody
-from whistledesk.cases.permissions import Perm, can_act_on, has_perm
+from whistledesk.cases.permissions import Perm, can_act_on, has_perm, organisation_cases
 
 
 @admin.register(Disclosure)
 class DisclosureAdmin(admin.ModelAdmin):
     list_display = ["reference", "received_on", "channel", "service", "status", "outcome"]
-    list_filter = ["channel", "status", "service"]
+    # Only the services of the cases listed: never another organisation's taxonomy.
+    list_filter = ["channel", "status", ("service", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["reference"]
     actions = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Disclosure]:
+        # The user's organisation's cases only: another organisation's case is "not found",
+        # the same as a missing one. The view permission below decides the rest.
+        return organisation_cases(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return has_perm(request.user, Perm.VIEW_REGISTER)

@@ -54,7 +54,9 @@ def disclosure_set_setting(
     local_authority: str = "",
 ) -> Disclosure:
     """Record which setting the disclosure is about, normalised for linking."""
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     require(
         actor, Perm.RECORD_DISCLOSURE if locked.status == Status.RECEIVED else Perm.ASSESS, locked
     )
@@ -101,7 +103,9 @@ def disclosure_assess(
     through the workflow (its permission check, status history and audit event) in the
     same transaction, as a caseworker who has just recorded one expects.
     """
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     require(actor, Perm.ASSESS, locked)
     if locked.status not in (
         Status.ACKNOWLEDGED,
@@ -172,6 +176,9 @@ def disclosure_assess(
     return locked
 
 
+NOT_OUR_STAFF = "That account is not on this organisation's staff: choose someone who works here."
+
+
 def _can_handle(user: Any) -> bool:
     return user.is_active and (user.has_role(Role.CASEWORKER) or user.has_role(Role.MANAGER))
 
@@ -187,11 +194,16 @@ def disclosure_assign(
     """Give the case to `handler`. A manager may assign anyone who can handle cases; a
     caseworker may take an unassigned case themselves. With the assigning user's
     `private_key` and a sealed case file, the case key is sealed to the new handler too."""
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     self_take = handler.pk == getattr(actor, "pk", None) and locked.handler_id is None
     require(actor, Perm.TAKE_CASE if self_take else Perm.ASSIGN, locked)
     if locked.status == Status.CLOSED:
         raise DomainError("A closed case cannot be assigned. Reopen it first.")
+    if handler.organisation_id != locked.organisation_id:
+        # An account of another organisation (ADR 0017): named as little as possible.
+        raise DomainError(NOT_OUR_STAFF, field="handler")
     if not _can_handle(handler):
         raise DomainError(
             f"{handler.get_username()} is not a caseworker or manager.", field="handler"
@@ -265,8 +277,12 @@ def conflict_record(
     The reason is a note sealed under the case key (it may name the relationship).
     """
 
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     require(actor, Perm.RECORD_CONFLICT, locked)
+    if user.organisation_id != locked.organisation_id:
+        raise DomainError(NOT_OUR_STAFF, field="user")
     if not reason.strip():
         raise DomainError("Say why there is a conflict of interest.", field="reason")
     if locked.conflicts.filter(user_id=user.pk).exists():

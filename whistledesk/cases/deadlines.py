@@ -77,7 +77,9 @@ def feedback_extend(
 ) -> FeedbackExtension:
     """Extend the feedback deadline in a duly justified case, to at most 6 months."""
     today = today or timezone.localdate()
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     require(actor, Perm.EXTEND_FEEDBACK, locked)
     if locked.is_closed:
         raise ExtensionRefused("This case is closed: its feedback deadline cannot change.")
@@ -140,7 +142,9 @@ def deadlines_mark_missed(*, today: dt.date | None = None) -> int:
     """Mark every deadline whose date has passed unsettled as MISSED (run by the worker).
 
     One conditional UPDATE per case, so two workers sweeping at once mark (and audit) each
-    case once.
+    case once. It runs over every organisation on purpose: it only marks dates; the alerts
+    it leads to go to each case's own organisation's staff (notifications.deadline_alerts
+    asks cases.permissions, which refuses another organisation's staff).
     """
     today = today or timezone.localdate()
     received_before = today - dt.timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)

@@ -143,7 +143,9 @@ def followup_message_send(
         # Feedback (or the outcome, which is final feedback) given today: the deadline's
         # one authority (cases.deadlines) records it; the first feedback settles it.
         if kind != FollowupKind.ACKNOWLEDGEMENT:
-            locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+            locked = Disclosure.objects.select_for_update().get(
+                pk=disclosure.pk, organisation_id=disclosure.organisation_id
+            )
             deadline_feedback_given(locked, timezone.localdate())
             disclosure.feedback_given_on = locked.feedback_given_on
             disclosure.feedback_timeliness = locked.feedback_timeliness

@@ -201,36 +201,53 @@ class AssessmentForm(forms.Form):
         )
 
 
-def handler_choices() -> Any:
+def handler_choices(*, organisation_id: int) -> Any:
+    """Who may handle the organisation's cases: its active caseworkers and managers."""
     roles = [Role.CASEWORKER.value, Role.MANAGER.value]
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=roles)
+        .objects.filter(organisation_id=organisation_id, is_active=True, groups__name__in=roles)
         .distinct()
         .order_by("username")
     )
 
 
+# Another organisation's account (or a made-up id) is not on the list: say what to do.
+_NOT_HERE = {"invalid_choice": "Choose a member of this organisation's staff from the list."}
+
+
 class AssignForm(forms.Form):
     handler = forms.ModelChoiceField(
-        label="Handler", queryset=handler_choices(), widget=forms.Select(attrs=_SELECT)
+        label="Handler",
+        queryset=get_user_model().objects.none(),
+        widget=forms.Select(attrs=_SELECT),
+        error_messages=_NOT_HERE,
     )
 
     def __init__(self, *args: Any, disclosure: Disclosure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         excluded = disclosure.conflicts.values("user_id")
-        cast(forms.ModelChoiceField, self.fields["handler"]).queryset = handler_choices().exclude(
-            pk__in=excluded
-        )
+        cast(forms.ModelChoiceField, self.fields["handler"]).queryset = handler_choices(
+            organisation_id=disclosure.organisation_id
+        ).exclude(pk__in=excluded)
 
 
 class ConflictForm(forms.Form):
     user = forms.ModelChoiceField(
         label="Member of staff",
-        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        queryset=get_user_model().objects.none(),
         widget=forms.Select(attrs=_SELECT),
+        error_messages=_NOT_HERE,
     )
     reason = _text("Why", 300)
+
+    def __init__(self, *args: Any, disclosure: Disclosure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = (
+            get_user_model()
+            .objects.filter(organisation_id=disclosure.organisation_id, is_active=True)
+            .order_by("username")
+        )
 
 
 class ConsentForm(forms.Form):

@@ -1,5 +1,12 @@
 """The one authority over who may see or do what with a case.
 
+Organisations first (ADR 0017): a member of staff works for one organisation and may do
+nothing at all with another organisation's case. `refusal`/`require`/`can_act_on` answer
+such a case exactly as a missing one (`NOT_FOUND`, `CaseNotFound`: views show their 404),
+so nobody learns that a reference exists elsewhere; `register_visible` and
+`allowed_cases` keep only the user's organisation's cases. An account with no organisation
+sees no case.
+
 Every staff page, file download, reply, API endpoint, admin view and service asks here
 (`require`, `refusal`, `can_act_on`, `allowed_perms`); nothing else decides. Holding a case
 key is necessary to open sealed content, never sufficient: the sealed-storage services
@@ -181,6 +188,12 @@ _MESSAGES = {
 }
 
 CONFLICT_MESSAGE = "You are recorded as having a conflict of interest with this case."
+# Another organisation's case is refused in the words of a missing one (views answer 404).
+NOT_FOUND = "No case has this reference."
+
+
+class CaseNotFound(NotPermitted):
+    """The case is another organisation's: to be shown exactly as a case that does not exist."""
 
 
 def _active(user: Any) -> bool:
@@ -208,9 +221,17 @@ def is_excluded(user: Any, disclosure: Any) -> bool:
     return disclosure.conflicts.filter(user_id=user.pk).exists()
 
 
+def same_organisation(user: Any, disclosure: Any) -> bool:
+    """Is the case the user's own organisation's? (No organisation: no case is.)"""
+    org_id = getattr(user, "organisation_id", None)
+    return org_id is not None and disclosure.organisation_id == org_id
+
+
 def _refusal(user: Any, perm: Perm, disclosure: Any, *, excluded: bool | None) -> str | None:
     if not _active(user):
-        return "Sign in as an active member of staff."
+        return "Sign in as an active member of staff."  # the same for any case, or none
+    if disclosure is not None and not same_organisation(user, disclosure):
+        return NOT_FOUND  # before the role: not even whether it would allow this
     scopes = _scopes(user, perm)
     if not scopes:
         return f"Your role does not allow you to {_MESSAGES[perm]}."
@@ -233,19 +254,29 @@ def refusal(user: Any, perm: Perm, disclosure: Any = None) -> str | None:
     return _refusal(user, perm, disclosure, excluded=None)
 
 
+def organisation_cases(user: Any, cases: QuerySet[Any]) -> QuerySet[Any]:
+    """The cases of `cases` that are the user's organisation's (none without one): what any
+    list of cases starts from, before the role and conflicts narrow it."""
+    org_id = getattr(user, "organisation_id", None)
+    return cases.none() if org_id is None else cases.filter(organisation_id=org_id)
+
+
 def register_visible(user: Any, cases: QuerySet[Any]) -> QuerySet[Any]:
     """The cases of `cases` whose register entry `user` may see: VIEW_REGISTER as a query,
-    for the register lists (page and API). A conflict hides the row too, not only the page."""
+    for the register lists (page and API): the user's organisation's only. A conflict hides
+    the row too, not only the page."""
     if not has_perm(user, Perm.VIEW_REGISTER):
         return cases.none()
-    return cases.exclude(conflicts__user_id=user.pk)
+    return organisation_cases(user, cases).exclude(conflicts__user_id=user.pk)
 
 
 def allowed_cases(user: Any, perm: Perm, cases: QuerySet[Any]) -> QuerySet[Any]:
     """The cases of `cases` on which `user` may do `perm`: the table above as a query, so a
-    list (e.g. "Replies waiting", OPEN_CONTENT) holds exactly the cases `refusal` allows."""
+    list (e.g. "Replies waiting", OPEN_CONTENT) holds exactly the cases `refusal` allows,
+    the user's organisation's only."""
     if not has_perm(user, perm):
         return cases.none()
+    cases = organisation_cases(user, cases)
     scopes = _scopes(user, perm)
     if ANY not in scopes:
         parts = {HANDLER: Q(handler_id=user.pk), UNASSIGNED: Q(handler__isnull=True)}
@@ -258,15 +289,18 @@ def can_act_on(user: Any, perm: Perm, disclosure: Any) -> bool:
 
 
 def require(user: Any, perm: Perm, disclosure: Any = None) -> None:
-    """Raise NotPermitted with a message the person can act on."""
+    """Raise NotPermitted with a message the person can act on (CaseNotFound for another
+    organisation's case: show it as a missing one)."""
     message = refusal(user, perm, disclosure)
+    if message == NOT_FOUND:
+        raise CaseNotFound(message)
     if message is not None:
         raise NotPermitted(message)
 
 
 def allowed_perms(user: Any, disclosure: Any) -> set[Perm]:
     """Every permission the user holds on this case (one exclusion query, then the table)."""
-    if not _active(user):
+    if not _active(user) or not same_organisation(user, disclosure):
         return set()
     excluded = is_excluded(user, disclosure)
     return {p for p in Perm if _refusal(user, p, disclosure, excluded=excluded) is None}

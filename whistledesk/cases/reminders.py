@@ -29,7 +29,9 @@ def reminder_set(
     today: dt.date | None = None,
 ) -> CaseReminder:
     today = today or timezone.localdate()
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     require(actor, Perm.SET_REMINDER, locked)
     if remind_on < today:
         raise DomainError("Choose today or a later date.", field="remind_on")

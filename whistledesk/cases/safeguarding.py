@@ -39,12 +39,14 @@ def _refresh_open_flag(disclosure: Disclosure) -> None:
 
 
 def _share_with_leads(actor: Any, disclosure: Disclosure, private_key: bytes) -> None:
-    """Seal the case key to every active safeguarding lead without a conflict on the case.
+    """Seal the case key to every active safeguarding lead of the case's organisation
+    without a conflict on the case (never another organisation's leads).
 
     A lead who has never signed in has no key pair yet: a manager shares the case later.
     """
     leads = (
         User.objects.filter(
+            organisation_id=disclosure.organisation_id,
             is_active=True,
             public_key__isnull=False,
             groups__name=Role.SAFEGUARDING_LEAD.value,
@@ -60,7 +62,9 @@ def _share_with_leads(actor: Any, disclosure: Disclosure, private_key: bytes) ->
 def safeguarding_concern_raise(
     *, actor: Any, disclosure: Disclosure, summary: str, private_key: bytes | None = None
 ) -> SafeguardingConcern:
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     require(actor, Perm.RAISE_CONCERN, locked)
     if locked.is_closed:
         raise DomainError("Reopen the case before raising a safeguarding concern on it.")
@@ -98,7 +102,9 @@ def safeguarding_concern_open_for_risk(
     write, the reason says why. Call it in the intake's transaction, after the case file."""
     if reason == ConcernReason.STAFF:
         raise ValueError("a concern raised by staff goes through safeguarding_concern_raise")
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     concern = SafeguardingConcern.objects.create(
         disclosure=locked,
         raised_by=actor if isinstance(actor, User) else None,

@@ -20,6 +20,7 @@ from whistledesk.cases.deadline_selectors import with_next_due
 from whistledesk.cases.models import Disclosure, Status
 from whistledesk.cases.permissions import Perm, allowed_cases, has_perm, register_visible
 from whistledesk.cases.replies import replies_waiting, with_replies_flag
+from whistledesk.organisation import tenancy
 from whistledesk.organisation.models import Organisation
 
 OPEN = ~Q(status=Status.CLOSED)
@@ -109,7 +110,7 @@ def _apply_filters(
             q |= Q(setting_key__gte=key, setting_key__lt=key + "\x7f")
         # As a subquery on its own: the planner then unions the three index lookups instead
         # of walking the whole organisation in date order testing each row.
-        qs = qs.filter(pk__in=Disclosure.objects.filter(q).values("pk"))
+        qs = qs.filter(pk__in=Disclosure.objects.filter(q, organisation=organisation).values("pk"))
     return qs
 
 
@@ -191,8 +192,12 @@ class IdFirstPaginator(Paginator):
     """Pages by first selecting the page's ids, then fetching those rows.
 
     The id query walks the index alone, so a deep page (a large OFFSET) does not read
-    every skipped row from the table (a "deferred join").
+    every skipped row from the table (a "deferred join"). Both queries name the organisation.
     """
+
+    def __init__(self, object_list: Any, per_page: int, *, organisation: Organisation) -> None:
+        super().__init__(object_list, per_page)
+        self.organisation_id = organisation.pk
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
@@ -202,18 +207,33 @@ class IdFirstPaginator(Paginator):
         ids = list(qs.values_list("pk", flat=True)[bottom:top])
         # The register's "Due" column is computed in this query (cases.deadline_selectors).
         rows = with_next_due(
-            with_replies_flag(Disclosure.objects.filter(pk__in=ids)).select_related(
-                *_LIST_RELATED
-            )
+            with_replies_flag(
+                Disclosure.objects.filter(organisation_id=self.organisation_id, pk__in=ids)
+            ).select_related(*_LIST_RELATED)
         )
         by_id = {d.pk: d for d in rows}
         return Page([by_id[i] for i in ids if i in by_id], number, self)
 
 
-def disclosure_get(*, reference: str) -> Disclosure | None:
+_UNNAMED: Any = object()
+
+
+def disclosure_get(
+    *, organisation: Organisation | None = _UNNAMED, reference: str
+) -> Disclosure | None:
+    """The case of `organisation` with this reference (None: not found, also when it is
+    another organisation's). References are unique within an organisation only.
+
+    Callers name the organisation (a view: `request.organisation`). A caller that does not
+    yet gets the one the request or task is for (organisation/tenancy.py); none: nothing.
+    """
+    if organisation is _UNNAMED:
+        organisation = tenancy.current()
+    if organisation is None:
+        return None
     return (
         Disclosure.objects.select_related("organisation", "service", "outcome", "handler")
-        .filter(reference=reference)
+        .filter(organisation=organisation, reference=reference)
         .first()
     )
 

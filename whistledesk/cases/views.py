@@ -37,7 +37,7 @@ def disclosure_list_view(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     try:
-        organisation = organisation_get()
+        organisation = request.organisation or organisation_get()  # type: ignore[attr-defined]
     except NotConfigured as exc:
         return render(request, "cases/not_configured.html", {"message": str(exc)})
     try:
@@ -49,7 +49,9 @@ def disclosure_list_view(request: HttpRequest) -> HttpResponse:
     form = DisclosureFilterForm(request.GET or None, organisation=organisation, years=years)
     filters = form.to_filters() if form.is_bound else DisclosureFilters()
     qs = disclosure_list(organisation=organisation, filters=filters, which=which, user=request.user)
-    page = IdFirstPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(qs, PAGE_SIZE, organisation=organisation).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     tab_query = request.GET.copy()

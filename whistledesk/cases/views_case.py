@@ -30,9 +30,9 @@ from whistledesk.cases.forms import (
     TransitionForm,
 )
 from whistledesk.cases.models import Disclosure, Status
-from whistledesk.cases.permissions import Perm, allowed_perms, refusal, require
-from whistledesk.cases.selectors import case_detail, disclosure_get, related_disclosures
-from whistledesk.cases.views_permissions import locked, refused
+from whistledesk.cases.permissions import Perm, allowed_perms, refusal
+from whistledesk.cases.selectors import case_detail, related_disclosures
+from whistledesk.cases.views_permissions import case_load, case_or_404, locked, refused
 from whistledesk.cases.workflow import (
     TRANSITION_LABELS,
     TRANSITIONS,
@@ -45,12 +45,7 @@ from whistledesk.retention.selectors import disclosure_is_destroyed
 Run = Callable[[Disclosure, dict[str, Any]], Any]
 
 
-def _load(request: HttpRequest, reference: str, perm: Perm) -> Disclosure:
-    disclosure = disclosure_get(reference=reference)
-    if disclosure is None:
-        raise Http404
-    require(request.user, perm, disclosure)
-    return disclosure
+_load = case_load
 
 
 @staff_required
@@ -132,9 +127,7 @@ def transition_view(request: HttpRequest, reference: str, to: str) -> HttpRespon
         target = Status(to)
     except ValueError as exc:
         raise Http404 from exc
-    disclosure = disclosure_get(reference=reference)
-    if disclosure is None:
-        raise Http404
+    disclosure = case_or_404(request, reference)
     label = TRANSITION_LABELS.get((Status(disclosure.status), target), "Change status")
     # Not a move from here: the service refuses it and the page says why (e.g. pressing
     # "Acknowledge" twice), rather than a misleading "your role does not allow".
@@ -253,9 +246,7 @@ def assign_view(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_required
 @require_http_methods(["POST"])
 def take_view(request: HttpRequest, reference: str) -> HttpResponse:
-    disclosure = disclosure_get(reference=reference)
-    if disclosure is None:
-        raise Http404
+    disclosure = case_or_404(request, reference)
     try:
         assessment.disclosure_assign(
             actor=request.user,
@@ -284,6 +275,7 @@ def conflict_view(request: HttpRequest, reference: str) -> HttpResponse:
             actor=request.user, disclosure=d, private_key=_private_key(request), **data
         ),
         done="Conflict of interest recorded: that person can no longer open this case.",
+        form_kwargs=lambda d: {"disclosure": d},
     )
 
 

@@ -38,7 +38,7 @@ from whistledesk.casefiles.services import (
 from whistledesk.cases.clock import acknowledgement_due, feedback_due
 from whistledesk.cases.models import Disclosure
 from whistledesk.cases.permissions import Perm, can_act_on, refusal
-from whistledesk.cases.views_permissions import locked, refused
+from whistledesk.cases.views_permissions import case_or_404, locked, refused
 from whistledesk.core.exceptions import DomainError
 from whistledesk.identity.forms import AskForm
 from whistledesk.identity.models import RequestStatus
@@ -133,15 +133,15 @@ def _render_file(
     )
 
 
-def _get(reference: str) -> Disclosure:
-    return get_object_or_404(Disclosure.objects.select_related("handler"), reference=reference)
+def _get(request: HttpRequest, reference: str) -> Disclosure:
+    return case_or_404(request, reference)
 
 
 @never_cache
 @require_GET
 @staff_required
 def case_file_view(request: HttpRequest, reference: str) -> HttpResponse:
-    disclosure = _get(reference)
+    disclosure = _get(request, reference)
     problem = refusal(request.user, Perm.OPEN_CONTENT, disclosure)
     if problem:
         return refused(request, problem)
@@ -157,7 +157,7 @@ def case_file_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @staff_required
 def case_reply_view(request: HttpRequest, reference: str) -> HttpResponse:
-    disclosure = _get(reference)
+    disclosure = _get(request, reference)
     problem = refusal(request.user, Perm.MESSAGE_SOURCE, disclosure)
     if problem:
         return refused(request, problem)
@@ -197,6 +197,7 @@ def case_file_download_view(
     found = get_object_or_404(
         Attachment.objects.select_related("disclosure"),
         pk=attachment_id,
+        disclosure__organisation=getattr(request, "organisation", None),
         disclosure__reference=reference,
     )
     problem = refusal(request.user, Perm.DOWNLOAD_FILES, found.disclosure)

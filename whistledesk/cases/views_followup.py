@@ -32,10 +32,9 @@ from whistledesk.cases.followup import (
 )
 from whistledesk.cases.forms_followup import FollowupSendForm, FollowupWordingForm
 from whistledesk.cases.letters import followup_letter_pdf
-from whistledesk.cases.models import Disclosure, FollowupKind, FollowupSent, FollowupVia
-from whistledesk.cases.permissions import Perm, require
-from whistledesk.cases.selectors import disclosure_get
-from whistledesk.cases.views_permissions import locked, perm_required, refused
+from whistledesk.cases.models import FollowupKind, FollowupSent, FollowupVia
+from whistledesk.cases.permissions import Perm
+from whistledesk.cases.views_permissions import case_load, locked, perm_required, refused
 from whistledesk.core.exceptions import DomainError, NotPermitted
 from whistledesk.organisation.selectors import NotConfigured, organisation_get
 from whistledesk.organisation.services import organisation_followup_wording_set
@@ -46,12 +45,7 @@ RECEIPT_VAULT = "issued_receipt"
 _RECEIPT_TOKEN = struct.Struct(">Q")
 
 
-def _load(request: HttpRequest, reference: str, perm: Perm) -> Disclosure:
-    disclosure = disclosure_get(reference=reference)
-    if disclosure is None:
-        raise Http404
-    require(request.user, perm, disclosure)
-    return disclosure
+_load = case_load
 
 
 def _private_key(request: HttpRequest) -> bytes | None:
@@ -216,7 +210,7 @@ def followup_letter_view(request: HttpRequest, reference: str, sent_id: int) -> 
 @require_http_methods(["GET", "POST"])
 def followup_wording_view(request: HttpRequest) -> HttpResponse:
     try:
-        organisation = organisation_get()
+        organisation = request.organisation or organisation_get()  # type: ignore[attr-defined]
     except NotConfigured as exc:
         return render(request, "cases/not_configured.html", {"message": str(exc)})
     initial = {k: getattr(organisation, f"followup_{k}") for k in FollowupKind.values}

@@ -95,7 +95,8 @@ def record_view(request: HttpRequest, channel: str) -> HttpResponse:
         raise Http404
     form_class, title = FORMS[channel]
     try:
-        organisation = organisation_get()
+        # The new disclosure is the request's organisation's (organisation/tenancy.py).
+        organisation = request.organisation or organisation_get()  # type: ignore[attr-defined]
     except NotConfigured as exc:
         return render(request, "cases/not_configured.html", {"message": str(exc)})
     form = form_class(request.POST or None, request.FILES or None)

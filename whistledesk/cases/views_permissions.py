@@ -5,21 +5,46 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
 from whistledesk.accounts.decorators import staff_required
-from whistledesk.cases.permissions import Perm, require
+from whistledesk.cases.permissions import NOT_FOUND, Perm, require
+from whistledesk.cases.selectors import disclosure_get
 from whistledesk.core.exceptions import NotPermitted
+
+if TYPE_CHECKING:
+    from whistledesk.cases.models import Disclosure
 
 View = Callable[..., HttpResponseBase]
 
 
 def refused(request: HttpRequest, message: str) -> HttpResponse:
+    """The refusal page; another organisation's case is the 404 of a missing one."""
+    if message == NOT_FOUND:
+        raise Http404
     return render(request, "cases/refused.html", {"message": message}, status=403)
+
+
+def case_or_404(request: HttpRequest, reference: str) -> Disclosure:
+    """The case with this reference in the request's organisation, else 404 (another
+    organisation's case is not found, the same as a reference nobody has)."""
+    disclosure = disclosure_get(
+        organisation=getattr(request, "organisation", None), reference=reference
+    )
+    if disclosure is None:
+        raise Http404
+    return disclosure
+
+
+def case_load(request: HttpRequest, reference: str, perm: Perm) -> Disclosure:
+    """`case_or_404`, then `require` `perm` on it (NotPermitted: show `refused`)."""
+    disclosure = case_or_404(request, reference)
+    require(request.user, perm, disclosure)
+    return disclosure
 
 
 def locked(request: HttpRequest, message: str, *, sign_in_again: bool) -> HttpResponse:

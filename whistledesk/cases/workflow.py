@@ -113,7 +113,9 @@ def disclosure_transition(
     A reason (reopening needs one) is a note sealed under the case key, so it needs the
     actor's `private_key`; a move without a reason does not.
     """
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     try:
         target = Status(to)
     except ValueError as exc:

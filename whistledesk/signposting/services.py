@@ -17,7 +17,7 @@ from whistledesk.casefiles.selectors import has_source_inbox
 from whistledesk.casefiles.services import message_send_to_source
 from whistledesk.cases.models import Disclosure, Status
 from whistledesk.cases.permissions import Perm, require
-from whistledesk.core.exceptions import DomainError
+from whistledesk.core.exceptions import DomainError, NotPermitted
 from whistledesk.organisation.models import Organisation
 from whistledesk.signposting.directory_file import BodyEntry, DirectoryFile
 from whistledesk.signposting.message import template_problems
@@ -135,6 +135,8 @@ def directory_load(*, actor: Any, directory: DirectoryFile) -> LoadResult:
 def signpost_message_set(*, actor: Any, organisation: Organisation, text: str) -> SignpostMessage:
     """Store the organisation's wording of the signposting message (managers)."""
     require(actor, Perm.CONFIGURE_SIGNPOSTING)
+    if actor.organisation_id != organisation.pk:
+        raise NotPermitted("Managers change their own organisation's message only.")
     text = text.strip().replace("\r\n", "\n")
     problems = template_problems(text)
     if problems:
@@ -159,7 +161,9 @@ def signpost_record(
     """Record that the concern is outside our prescribed matters and point the whistleblower
     to `body`. With a follow-up inbox the message goes there (sealed under the case key, so
     the actor's `private_key` is needed); otherwise the text is kept for staff to send."""
-    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    locked = Disclosure.objects.select_for_update().get(
+        pk=disclosure.pk, organisation_id=disclosure.organisation_id
+    )
     require(actor, Perm.SIGNPOST, locked)
     if locked.status not in OPEN_FOR_SIGNPOSTING:
         raise DomainError(

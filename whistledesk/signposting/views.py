@@ -20,8 +20,7 @@ from whistledesk.casefiles.selectors import has_source_inbox
 from whistledesk.casefiles.services import CaseFileLocked
 from whistledesk.cases.models import Disclosure
 from whistledesk.cases.permissions import Perm, refusal
-from whistledesk.cases.selectors import disclosure_get
-from whistledesk.cases.views_permissions import locked, refused
+from whistledesk.cases.views_permissions import case_or_404, locked, refused
 from whistledesk.core.exceptions import DomainError
 from whistledesk.organisation.selectors import organisation_get
 from whistledesk.signposting import selectors, services
@@ -31,9 +30,8 @@ from whistledesk.signposting.models import Signpost
 
 
 def _case(request: HttpRequest, reference: str, perm: Perm) -> tuple[Disclosure, str | None]:
-    disclosure = disclosure_get(reference=reference)
-    if disclosure is None:
-        raise Http404
+    """The request's organisation's case (404 for another's) and why `perm` is refused."""
+    disclosure = case_or_404(request, reference)
     return disclosure, refusal(request.user, perm, disclosure)
 
 
@@ -165,7 +163,7 @@ def message_view(request: HttpRequest) -> HttpResponse:
     problem = refusal(request.user, Perm.CONFIGURE_SIGNPOSTING)
     if problem:
         return refused(request, problem)
-    organisation = organisation_get()
+    organisation = request.organisation or organisation_get()  # type: ignore[attr-defined]
     form = MessageForm(
         request.POST if request.method == "POST" else None,
         initial={"text": selectors.signpost_template(organisation=organisation)},

@@ -98,7 +98,7 @@ def import_disclosures_csv(
     try:
         with transaction.atomic():
             # Checked inside the transaction so a concurrent import cannot slip in between.
-            table = ReferenceTable()
+            table = ReferenceTable(organisation)
             result = _check(source, Checker(organisation), table, progress)
             _store(source, organisation, table, result, progress, dry_run=dry_run)
             if dry_run:
@@ -206,7 +206,7 @@ def _store(
             def store(batch: list[Row]) -> None:
                 new = batch
                 if any_stored:
-                    new, identical, errors = partition_existing(batch)
+                    new, identical, errors = partition_existing(batch, organisation)
                     result.skipped_identical += identical
                     conflicts.extend(errors)
                 if conflicts:

@@ -40,9 +40,17 @@ BULK_MIN_ROWS = 50_000
 
 
 def bulk_mode_applies(*, new_rows: int) -> bool:
-    """True when an import of `new_rows` should suspend the register's secondary indexes."""
+    """True when an import of `new_rows` should suspend the register's secondary indexes.
+
+    Only when the rows are no fewer than the whole table, not just the organisation's register:
+    the indexes (and, on PostgreSQL, the lock) are the table's, shared by every
+    organisation, so one small organisation's large first import must not rebuild another's
+    millions of rows or lock its staff out of their register. No figure is shown.
+    """
     if new_rows < getattr(settings, "WHISTLEDESK_IMPORT_BULK_MIN_ROWS", BULK_MIN_ROWS):
         return False
+    # The table's size across organisations (so also at least the organisation's own): a
+    # physical cost, not any organisation's data.
     return new_rows >= Disclosure.objects.count()
 
 

@@ -38,11 +38,13 @@ class ReferenceTable:
     Keeps the importer's memory flat: duplicate references in the file, references already
     in the register and clashes of generated references are all found by the database.
     Created inside the import's transaction, so a rollback removes it; `drop()` on success.
+    "The register" is the importing organisation's: references are unique within it only.
     """
 
     NAME = "wd_import_refs"
 
-    def __init__(self) -> None:
+    def __init__(self, organisation: Organisation) -> None:
+        self.organisation_id = organisation.pk
         self.sqlite = connection.vendor == "sqlite"
         self._pending: list[tuple[str, int]] = []
         with connection.cursor() as cursor:
@@ -102,7 +104,9 @@ class ReferenceTable:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT COUNT(*) FROM {self.NAME} t "  # noqa: S608
-                f"JOIN {register} d ON d.reference = t.reference"
+                f"JOIN {register} d ON d.reference = t.reference "
+                "WHERE d.organisation_id = %s",
+                [self.organisation_id],
             )
             (count,) = cursor.fetchone()
         return int(count)
@@ -126,15 +130,18 @@ class ReferenceTable:
             cursor.execute(f"DROP TABLE {self.NAME}")
 
 
-def partition_existing(rows: list[Row]) -> tuple[list[Row], int, list[RowError]]:
-    """Split a batch into new rows, a count of identical ones already stored, and conflicts."""
+def partition_existing(
+    rows: list[Row], organisation: Organisation
+) -> tuple[list[Row], int, list[RowError]]:
+    """Split a batch into new rows, a count of identical ones already in the organisation's
+    register, and conflicts."""
     with_ref = [r for r in rows if r.reference]
     stored: dict[str, tuple[Any, ...]] = {}
     for i in range(0, len(with_ref), LOOKUP_CHUNK):
         refs = [r.reference for r in with_ref[i : i + LOOKUP_CHUNK]]
-        for values in Disclosure.objects.filter(reference__in=refs).values_list(
-            "reference", *_COMPARED
-        ):
+        for values in Disclosure.objects.filter(
+            organisation=organisation, reference__in=refs
+        ).values_list("reference", *_COMPARED):
             stored[values[0]] = values[1:]
     if not stored:
         return rows, 0, []
@@ -164,7 +171,8 @@ def partition_existing(rows: list[Row]) -> tuple[list[Row], int, list[RowError]]
 
 
 def assign_references(rows: list[Row], table: ReferenceTable) -> int:
-    """Give a batch's rows without a reference a new one, unique in the file and register."""
+    """Give a batch's rows without a reference a new one, unique in the file and in the
+    organisation's register."""
     pending = [r for r in rows if not r.reference]
     count = len(pending)
     while pending:
@@ -175,7 +183,7 @@ def assign_references(rows: list[Row], table: ReferenceTable) -> int:
                 r.reference = new_reference()
             fresh.add(r.reference)
         refs = [r.reference for r in pending]
-        clash = stored_references(refs) | table.taken(refs)
+        clash = stored_references(refs, organisation_id=table.organisation_id) | table.taken(refs)
         for r in pending:
             if r.reference not in clash:
                 table.add(r.reference, r.line)
@@ -184,13 +192,13 @@ def assign_references(rows: list[Row], table: ReferenceTable) -> int:
     return count
 
 
-def stored_references(references: list[str]) -> set[str]:
+def stored_references(references: list[str], *, organisation_id: int) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(references), LOOKUP_CHUNK):
         found.update(
-            Disclosure.objects.filter(reference__in=references[i : i + LOOKUP_CHUNK]).values_list(
-                "reference", flat=True
-            )
+            Disclosure.objects.filter(
+                organisation_id=organisation_id, reference__in=references[i : i + LOOKUP_CHUNK]
+            ).values_list("reference", flat=True)
         )
     return found
 

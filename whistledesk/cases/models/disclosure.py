@@ -91,8 +91,10 @@ class Timeliness(models.TextChoices):
 
 class Disclosure(TimeStampedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    reference = models.CharField(max_length=40, unique=True)
-    received_on = models.DateField(db_index=True)
+    # Unique within the organisation (the constraint below), not the installation: an
+    # imported register keeps its own references, whatever another organisation uses.
+    reference = models.CharField(max_length=40)
+    received_on = models.DateField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
     service = models.ForeignKey(
         ServiceCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -140,7 +142,7 @@ class Disclosure(TimeStampedModel):
     # identifiers, never printed in the annual report.
     setting_name = models.CharField(max_length=200, blank=True)
     setting_key = models.CharField(max_length=200, blank=True)
-    ofsted_urn = models.CharField("Ofsted URN", max_length=20, blank=True, db_index=True)
+    ofsted_urn = models.CharField("Ofsted URN", max_length=20, blank=True)
     local_authority = models.CharField(max_length=100, blank=True)
 
     handler = models.ForeignKey(
@@ -166,19 +168,24 @@ class Disclosure(TimeStampedModel):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        # Every query is one organisation's (ADR 0017), so every index leads with it.
         indexes = [
             # The annual report aggregates by these within a date range.
             models.Index(
-                fields=["received_on", "qualifying", "service"], name="disc_report_service"
+                fields=["organisation", "received_on", "qualifying", "service"],
+                name="disc_report_service",
             ),
             models.Index(
-                fields=["received_on", "qualifying", "outcome"], name="disc_report_outcome"
+                fields=["organisation", "received_on", "qualifying", "outcome"],
+                name="disc_report_outcome",
             ),
             # Dashboard lists. Every list filters by organisation, so it leads each index
             # (otherwise the planner picks the foreign-key index and reads every row), and
             # status is included so "open only" is answered from the index alone. Not
             # partial indexes: SQLite cannot match their condition to a bound parameter.
-            models.Index(fields=["organisation", "received_on"], name="disc_org_received"),
+            # The register's order is (received_on, id): with the id in the index a deep
+            # page's OFFSET is walked in the index alone (cases.selectors.IdFirstPaginator).
+            models.Index(fields=["organisation", "received_on", "id"], name="disc_org_received"),
             models.Index(fields=["organisation", "status", "received_on"], name="disc_status"),
             models.Index(
                 fields=["organisation", "handler", "status", "received_on"], name="disc_handler"
@@ -199,7 +206,9 @@ class Disclosure(TimeStampedModel):
                 fields=["organisation", "safeguarding_open", "received_on"],
                 name="disc_safeguarding",
             ),
-            models.Index(fields=["setting_key"], name="disc_setting_key"),
+            # Search and "earlier disclosures about this setting" (cases.selectors).
+            models.Index(fields=["organisation", "setting_key"], name="disc_setting_key"),
+            models.Index(fields=["organisation", "ofsted_urn"], name="disc_ofsted_urn"),
             models.Index(fields=["organisation", "service", "received_on"], name="disc_service"),
             models.Index(fields=["organisation", "outcome", "received_on"], name="disc_outcome"),
             # "Closed with outcome X": the slowest list without it (bench/dashboard.py).
@@ -209,6 +218,10 @@ class Disclosure(TimeStampedModel):
             ),
         ]
         constraints = [
+            # Also the index for looking a case up (and searching) by its reference.
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="disc_org_reference_unique"
+            ),
             # The safeguarding gate and the outcome rule hold even for code that bypasses the
             # services (a queryset update, a shell, a future API): the database refuses the row.
             models.CheckConstraint(

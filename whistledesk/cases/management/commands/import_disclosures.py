@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from whistledesk.cases.importing import COLUMNS, ImportRejected, import_disclosures_csv
+from whistledesk.organisation import tenancy
 
 # Enough to fix a file by; the count of the rest is still given.
 SHOW_AT_MOST = 500
@@ -18,7 +19,8 @@ class Command(BaseCommand):
         "A file with any bad row imports nothing and lists each problem by file line. "
         "References already in the register are skipped when identical and refused when "
         "different; an empty reference gets a new one (so such rows are added again if the "
-        "file is imported twice)."
+        "file is imported twice). With several organisations, name the one whose register "
+        "the rows go into with --organisation SLUG."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", action="store_true", help="check the file only; store nothing"
         )
+        tenancy.add_organisation_argument(parser)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         if stage == "bulk":
@@ -41,13 +44,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
+        organisation = tenancy.organisation_from_options(options)
         try:
-            result = import_disclosures_csv(
-                actor="import_disclosures",
-                stream=path,
-                progress=self._progress,
-                dry_run=options["check"],
-            )
+            with tenancy.activate(organisation):
+                result = import_disclosures_csv(
+                    actor="import_disclosures",
+                    stream=path,
+                    organisation=organisation,
+                    progress=self._progress,
+                    dry_run=options["check"],
+                )
         except ImportRejected as exc:
             for error in exc.errors[:SHOW_AT_MOST]:
                 self.stderr.write(f"{path}: {error}")
@@ -63,4 +69,4 @@ class Command(BaseCommand):
         )
         if result.generated_references:
             message += f"; {result.generated_references:,} given a new reference"
-        self.stdout.write(message + ".")
+        self.stdout.write(f"{message} (organisation {organisation.slug}).")
