@@ -45,9 +45,10 @@ NO_KEY_FOR_ACKNOWLEDGEMENT = (
 
 
 def _load(request: HttpRequest, reference: str) -> Disclosure:
-    disclosure = disclosure_get(reference=reference)
-    # Another organisation's case is answered exactly as a reference that does not exist.
-    if disclosure is None or disclosure.organisation_id != organisation_get().pk:
+    # Looked up within the address's organisation: another organisation's case is answered
+    # exactly as a reference that does not exist.
+    disclosure = disclosure_get(organisation=organisation_get(), reference=reference)
+    if disclosure is None:
         raise Http404
     require(request.user, Perm.VIEW_CASE, disclosure)
     return disclosure
@@ -129,7 +130,7 @@ def transition_disclosure(
         if body.to == Status.ACKNOWLEDGED:
             raise DomainError(NO_KEY_FOR_ACKNOWLEDGEMENT) from exc
         raise DomainError(NO_KEY_FOR_REASON, field="reason") from exc
-    return _detail(request, disclosure_get(reference=moved.reference) or moved)
+    return _detail(request, disclosure_get(organisation=organisation_get(), reference=moved.reference) or moved)
 
 
 @router.get("/taxonomy", response=TaxonomyOut, tags=["organisation"])
