@@ -130,7 +130,8 @@ def transition_disclosure(
         if body.to == Status.ACKNOWLEDGED:
             raise DomainError(NO_KEY_FOR_ACKNOWLEDGEMENT) from exc
         raise DomainError(NO_KEY_FOR_REASON, field="reason") from exc
-    return _detail(request, disclosure_get(organisation=organisation_get(), reference=moved.reference) or moved)
+    again = disclosure_get(organisation=organisation_get(), reference=moved.reference)
+    return _detail(request, again or moved)
 
 
 @router.get("/taxonomy", response=TaxonomyOut, tags=["organisation"])
