@@ -270,7 +270,7 @@ def world(db: Any) -> World:
     for _ in range(A_DISCLOSURES - 1):
         DisclosureFactory(organisation=org_a, received_on=today)
     DisclosureFactory(organisation=org_b, received_on=today)
-    published = report_publish(actor=manager, organisation=org_a, year=today.year)
+    published = report_publish(actor=manager, organisation=org_a, year=report_year(today))
 
     b_tokens = {}
     for key, user in b_staff.items():
@@ -296,8 +296,14 @@ def world(db: Any) -> World:
     return World(
         org_a=org_a, org_b=org_b, a_staff=a_staff, b_staff=b_staff, a_case=case,
         a_reference=a_reference, a_receipt=a_receipt, b_reference=b_reference,
-        b_receipt=b_receipt, a_token=a_token, b_tokens=b_tokens, a_ids=a_ids, year=today.year,
+        b_receipt=b_receipt, a_token=a_token, b_tokens=b_tokens, a_ids=a_ids,
+        year=report_year(today),
     )
+
+
+def report_year(today: dt.date) -> int:
+    """The reporting year (1 April to 31 March, the default) that `today` falls in."""
+    return today.year if today.month >= 4 else today.year - 1
 
 
 def _optional_ids(case: Any, org: Any) -> dict[str, int]:
