@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.isolation.conftest import A_SLUG, B_HOST, World
+from tests.isolation.conftest import A_SLUG, B_HOST, World, snapshot_of
 from tests.isolation.probe import MISSING_REFERENCE, normalise
 
 pytestmark = pytest.mark.django_db
@@ -23,25 +23,34 @@ def _api(token: str, *, host: str = B_HOST) -> tuple[Client, dict[str, str]]:
     )
 
 
-def _same(a: Any, b: Any, a_value: str, b_value: str) -> None:
-    assert a.status_code == b.status_code, (a.status_code, b.status_code, a.content[:500])
-    assert normalise(a.content, (a_value,)) == normalise(b.content, (b_value,))
+def _differs(where: str, a: Any, b: Any, a_value: str, b_value: str) -> list[str]:
+    if a.status_code >= 500:
+        return [f"{where} | {a.status_code}"]
+    if a.status_code != b.status_code:
+        return [f"{where} | status {a.status_code} for A's case vs {b.status_code} for a "
+                f"missing one: {a.content[:160]!r}"]
+    if normalise(a.content, (a_value,)) != normalise(b.content, (b_value,)):
+        return [f"{where} | body differs from a missing case's: {a.content[:160]!r}"]
+    return []
 
 
 @pytest.mark.parametrize("who", ROLES)
 def test_b_token_lists_and_reads_b_only(world: World, who: str) -> None:
+    problems: list[str] = []
     client, headers = _api(world.b_tokens[who])
     listing = client.get("/api/v1/disclosures", headers=headers)
-    assert listing.status_code in (200, 403), listing.content[:500]
+    if listing.status_code not in (200, 403):
+        problems.append(f"list_disclosures | {who} | status {listing.status_code}")
     text = listing.content.decode()
-    assert world.a_reference not in text
-    for canary in world.canaries().values():
-        assert canary not in text
+    canaries = {**world.canaries(), "A's reference": world.a_reference}
+    for what, canary in canaries.items():
+        if canary in text:
+            problems.append(f"list_disclosures | {who} | leaks {what}")
     # A's case by its reference: the answer for a reference that exists nowhere.
     mine = client.get(f"/api/v1/disclosures/{world.a_reference}", headers=headers)
     missing = client.get(f"/api/v1/disclosures/{MISSING_REFERENCE}", headers=headers)
-    assert mine.status_code != 500
-    _same(mine, missing, world.a_reference, MISSING_REFERENCE)
+    problems += _differs(f"get_disclosure | {who} | GET", mine, missing, world.a_reference,
+                         MISSING_REFERENCE)
     body = json.dumps({"to": "acknowledged", "reason": "probe"})
     mine = client.post(
         f"/api/v1/disclosures/{world.a_reference}/transition", body,
@@ -51,7 +60,25 @@ def test_b_token_lists_and_reads_b_only(world: World, who: str) -> None:
         f"/api/v1/disclosures/{MISSING_REFERENCE}/transition", body,
         content_type="application/json", headers=headers,
     )
-    _same(mine, missing, world.a_reference, MISSING_REFERENCE)
+    problems += _differs(f"transition_disclosure | {who} | POST", mine, missing,
+                         world.a_reference, MISSING_REFERENCE)
+    assert not problems, "\n".join(problems)
+
+
+def test_b_tokens_change_nothing_of_a(world: World) -> None:
+    before = snapshot_of(world)
+    body = json.dumps({"to": "acknowledged", "reason": "probe"})
+    for token in world.b_tokens.values():
+        client, headers = _api(token)
+        for to in ["acknowledged", "assessing", "closed", "awaiting_reassurance"]:
+            client.post(
+                f"/api/v1/disclosures/{world.a_reference}/transition",
+                body.replace("acknowledged", to), content_type="application/json",
+                headers=headers,
+            )
+    after = snapshot_of(world)
+    changed = [label for label in before if before[label] != after.get(label)]
+    assert not changed, changed
 
 
 def test_a_token_at_b_is_an_unknown_token(world: World) -> None:
