@@ -37,12 +37,13 @@ A_REFERRAL = "Magenta referral summary sent by A"
 A_REMINDER = "Ochre reminder to chase the landlord of Quillacre"
 A_IDENTITY_NAME = "Octavia Pemberton-Quillfeather"
 A_IDENTITY_EMAIL = "octavia.quillfeather@example.org"
+A_CONCERN = "Chartreuse safeguarding concern on A's case"
+A_FEEDBACK = "Burgundy feedback sent to A's whistleblower"
+A_HOLD = "Tangerine tribunal hold on A's case"
 A_TOKEN_NAME = "amber-integration-token"
 
 # A's staff usernames: distinctive, so a username in one of B's answers is A's.
-A_USERNAMES = {
-    role: f"amberq_{role.value}" for role in Role
-}
+A_USERNAMES = {role: f"amberq_{role.value}" for role in Role}
 B_USERNAMES = {role: f"birch_{role.value}" for role in Role}
 B_SUPERUSER = "birch_superuser"
 
@@ -82,6 +83,9 @@ class World:
             "A's whistleblower's name": A_IDENTITY_NAME,
             "A's whistleblower's email": A_IDENTITY_EMAIL,
             "A's token name": A_TOKEN_NAME,
+            "A's safeguarding concern": A_CONCERN,
+            "A's feedback": A_FEEDBACK,
+            "A's legal hold": A_HOLD,
             "A's receipt": self.a_receipt,
         }
         for role, name in A_USERNAMES.items():
@@ -104,8 +108,15 @@ def staff_key(user: Any) -> bytes:
 
 
 def submit_public(
-    client: Client, prefix: str, org: Any, *, narrative: str, file: bytes | None,
-    identity: str = "anonymous", name: str = "", email: str = "",
+    client: Client,
+    prefix: str,
+    org: Any,
+    *,
+    narrative: str,
+    file: bytes | None,
+    identity: str = "anonymous",
+    name: str = "",
+    email: str = "",
 ) -> tuple[str, str]:
     """A disclosure through the public pages at `prefix` ("" or "/a-org"): (reference, receipt)."""
     from whistledesk.organisation.models import ServiceCategory
@@ -158,8 +169,12 @@ def _staff(org: Any, names: dict[Role, str], superuser: str | None = None) -> di
     }
     if superuser:
         out["superuser"] = user_create(
-            actor=None, username=superuser, password=PASSWORD, roles=[Role.MANAGER],
-            is_superuser=True, organisation=org,
+            actor=None,
+            username=superuser,
+            password=PASSWORD,
+            roles=[Role.MANAGER],
+            is_superuser=True,
+            organisation=org,
         )
         out["superuser"].is_staff = True
         out["superuser"].save(update_fields=["is_staff"])
@@ -212,8 +227,14 @@ def world(db: Any) -> World:
 
     # A's whistleblower, through A's public pages, with a file and a sealed identity.
     a_reference, a_receipt = submit_public(
-        Client(), f"/{A_SLUG}", org_a, narrative=A_NARRATIVE, file=A_FILE_BYTES,
-        identity="confidential", name=A_IDENTITY_NAME, email=A_IDENTITY_EMAIL,
+        Client(),
+        f"/{A_SLUG}",
+        org_a,
+        narrative=A_NARRATIVE,
+        file=A_FILE_BYTES,
+        identity="confidential",
+        name=A_IDENTITY_NAME,
+        email=A_IDENTITY_EMAIL,
     )
     cache.clear()
     # B's whistleblower, through B's pages at its host.
@@ -234,8 +255,13 @@ def world(db: Any) -> World:
     )
     case = disclosure_transition(actor=worker, disclosure=case, to=Status.ASSESSING)
     case = disclosure_assess(
-        actor=worker, disclosure=case, categories=["health_safety"], public_interest=True,
-        within_remit=True, service=org_a.services.get(label="Schools"), risk_level="medium",
+        actor=worker,
+        disclosure=case,
+        categories=["health_safety"],
+        public_interest=True,
+        within_remit=True,
+        service=org_a.services.get(label="Schools"),
+        risk_level="medium",
         urgent=False,
     )
     case = disclosure_transition(actor=worker, disclosure=case, to=Status.ACTION)
@@ -249,22 +275,48 @@ def world(db: Any) -> World:
     assert response.status_code in (200, 302), response.content[:2000]
     cache.clear()
     referral = referral_record(
-        actor=worker, private_key=staff_key(worker), disclosure=case,
+        actor=worker,
+        private_key=staff_key(worker),
+        disclosure=case,
         body=ReferralBody.objects.get(kind="la_childrens_services"),
-        shared_summary=A_REFERRAL, referred_on=today,
+        shared_summary=A_REFERRAL,
+        referred_on=today,
     )
     casefile_add(
-        actor=worker, disclosure=case, private_key=staff_key(worker),
+        actor=worker,
+        disclosure=case,
+        private_key=staff_key(worker),
         documents={"call_notes": A_NOTE},
     )
     reminder = reminder_set(
-        actor=worker, disclosure=case, remind_on=today + dt.timedelta(days=3), note=A_REMINDER,
+        actor=worker,
+        disclosure=case,
+        remind_on=today + dt.timedelta(days=3),
+        note=A_REMINDER,
         private_key=staff_key(worker),
     )
     identity_request = identity_access_request(
-        actor=worker, disclosure=case, reason="To call them back about the fire doors.",
+        actor=worker,
+        disclosure=case,
+        reason="To call them back about the fire doors.",
         private_key=staff_key(worker),
     )
+    # A safeguarding concern, a feedback message sent and a legal hold: more rows with ids.
+    from whistledesk.cases.followup import followup_message_send
+    from whistledesk.cases.safeguarding import safeguarding_concern_raise
+    from whistledesk.retention.services import legal_hold_place
+
+    safeguarding_concern_raise(
+        actor=worker, disclosure=case, summary=A_CONCERN, private_key=staff_key(worker)
+    )
+    followup_message_send(
+        actor=worker,
+        disclosure=case,
+        kind="feedback",
+        body=A_FEEDBACK,
+        private_key=staff_key(worker),
+    )
+    legal_hold_place(actor=manager, disclosure=case, reason=A_HOLD)
     token_row, a_token = api_token_create(actor=manager, user=manager, name=A_TOKEN_NAME)
     # Four more of A's, this year, so A has 5 and B has 2.
     for _ in range(A_DISCLOSURES - 1):
@@ -294,9 +346,18 @@ def world(db: Any) -> World:
     }
     a_ids.update(_optional_ids(case, org_a))
     return World(
-        org_a=org_a, org_b=org_b, a_staff=a_staff, b_staff=b_staff, a_case=case,
-        a_reference=a_reference, a_receipt=a_receipt, b_reference=b_reference,
-        b_receipt=b_receipt, a_token=a_token, b_tokens=b_tokens, a_ids=a_ids,
+        org_a=org_a,
+        org_b=org_b,
+        a_staff=a_staff,
+        b_staff=b_staff,
+        a_case=case,
+        a_reference=a_reference,
+        a_receipt=a_receipt,
+        b_reference=b_reference,
+        b_receipt=b_receipt,
+        a_token=a_token,
+        b_tokens=b_tokens,
+        a_ids=a_ids,
         year=report_year(today),
     )
 
@@ -316,7 +377,7 @@ def _optional_ids(case: Any, org: Any) -> dict[str, int]:
         ("sent", "cases.FollowupSent"),
         ("signpost", "signposting.Signpost"),
         ("review", "cases.CallNotesReview"),
-        ("email", "notifications.Email"),
+        ("email", "notifications.OutboundEmail"),
         ("hold", "retention.LegalHold"),
     ]:
         try:

@@ -58,10 +58,16 @@ def test_admin_shows_nothing_of_a_to_b_superuser(world: World) -> None:
             missing = client.get(f"{base}{MISSING_ID}/{page}")
             values_a = (f"{base}{pk}/", f"“{pk}”", f'"{pk}"')
             values_m = (f"{base}{MISSING_ID}/", f"“{MISSING_ID}”", f'"{MISSING_ID}"')
-            a = (mine.status_code, normalise(mine.get("Location", ""), values_a),
-                 normalise(body_of(mine), values_a))
-            m = (missing.status_code, normalise(missing.get("Location", ""), values_m),
-                 normalise(body_of(missing), values_m))
+            a = (
+                mine.status_code,
+                normalise(mine.get("Location", ""), values_a),
+                normalise(body_of(mine), values_a),
+            )
+            m = (
+                missing.status_code,
+                normalise(missing.get("Location", ""), values_m),
+                normalise(body_of(missing), values_m),
+            )
             if mine.status_code >= 500:
                 problems.append(f"{where} | {page} | {mine.status_code}")
             for what in leaks_in(body_of(mine).decode("utf-8", "replace"), canaries):

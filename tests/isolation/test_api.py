@@ -27,8 +27,10 @@ def _differs(where: str, a: Any, b: Any, a_value: str, b_value: str) -> list[str
     if a.status_code >= 500:
         return [f"{where} | {a.status_code}"]
     if a.status_code != b.status_code:
-        return [f"{where} | status {a.status_code} for A's case vs {b.status_code} for a "
-                f"missing one: {a.content[:160]!r}"]
+        return [
+            f"{where} | status {a.status_code} for A's case vs {b.status_code} for a "
+            f"missing one: {a.content[:160]!r}"
+        ]
     if normalise(a.content, (a_value,)) != normalise(b.content, (b_value,)):
         return [f"{where} | body differs from a missing case's: {a.content[:160]!r}"]
     return []
@@ -49,19 +51,25 @@ def test_b_token_lists_and_reads_b_only(world: World, who: str) -> None:
     # A's case by its reference: the answer for a reference that exists nowhere.
     mine = client.get(f"/api/v1/disclosures/{world.a_reference}", headers=headers)
     missing = client.get(f"/api/v1/disclosures/{MISSING_REFERENCE}", headers=headers)
-    problems += _differs(f"get_disclosure | {who} | GET", mine, missing, world.a_reference,
-                         MISSING_REFERENCE)
+    problems += _differs(
+        f"get_disclosure | {who} | GET", mine, missing, world.a_reference, MISSING_REFERENCE
+    )
     body = json.dumps({"to": "acknowledged", "reason": "probe"})
     mine = client.post(
-        f"/api/v1/disclosures/{world.a_reference}/transition", body,
-        content_type="application/json", headers=headers,
+        f"/api/v1/disclosures/{world.a_reference}/transition",
+        body,
+        content_type="application/json",
+        headers=headers,
     )
     missing = client.post(
-        f"/api/v1/disclosures/{MISSING_REFERENCE}/transition", body,
-        content_type="application/json", headers=headers,
+        f"/api/v1/disclosures/{MISSING_REFERENCE}/transition",
+        body,
+        content_type="application/json",
+        headers=headers,
     )
-    problems += _differs(f"transition_disclosure | {who} | POST", mine, missing,
-                         world.a_reference, MISSING_REFERENCE)
+    problems += _differs(
+        f"transition_disclosure | {who} | POST", mine, missing, world.a_reference, MISSING_REFERENCE
+    )
     assert not problems, "\n".join(problems)
 
 
@@ -73,7 +81,8 @@ def test_b_tokens_change_nothing_of_a(world: World) -> None:
         for to in ["acknowledged", "assessing", "closed", "awaiting_reassurance"]:
             client.post(
                 f"/api/v1/disclosures/{world.a_reference}/transition",
-                body.replace("acknowledged", to), content_type="application/json",
+                body.replace("acknowledged", to),
+                content_type="application/json",
                 headers=headers,
             )
     after = snapshot_of(world)
@@ -86,8 +95,12 @@ def test_a_token_at_b_is_an_unknown_token(world: World) -> None:
     client, headers = _api(world.a_token, host="testserver")
     assert client.get(f"/{A_SLUG}/api/v1/disclosures", headers=headers).status_code == 200
     # When it is sent to B's address
-    for path in ["/api/v1/disclosures", f"/api/v1/disclosures/{world.a_reference}",
-                 f"/api/v1/reports/annual/{world.year}", "/api/v1/taxonomy"]:
+    for path in [
+        "/api/v1/disclosures",
+        f"/api/v1/disclosures/{world.a_reference}",
+        f"/api/v1/reports/annual/{world.year}",
+        "/api/v1/taxonomy",
+    ]:
         client, headers = _api(world.a_token)
         mine = client.get(path, headers=headers)
         unknown_client, unknown = _api("wd_" + "x" * 40)

@@ -39,8 +39,12 @@ def _grow_a(world: World, n: int = 500) -> None:
     today = dt.date.today()
     Disclosure.objects.bulk_create(
         Disclosure(
-            organisation=world.org_a, reference=new_reference(), received_on=today,
-            channel=Channel.EMAIL, qualifying=True, anonymous=False,
+            organisation=world.org_a,
+            reference=new_reference(),
+            received_on=today,
+            channel=Channel.EMAIL,
+            qualifying=True,
+            anonymous=False,
         )
         for _ in range(n)
     )
@@ -49,17 +53,23 @@ def _grow_a(world: World, n: int = 500) -> None:
 def test_b_pages_do_not_scale_with_a(world: World) -> None:
     client = Client(HTTP_HOST=B_HOST)
     user = world.b_staff["manager"]
-    assert client.post(
-        "/staff/account/sign-in/", {"username": user.username, "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/staff/account/sign-in/", {"username": user.username, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     before = {path: _measure(client, path) for path in PAGES}
     _grow_a(world)
     after = {path: _measure(client, path) for path in PAGES}
     for path in PAGES:
         assert before[path][0] == after[path][0], (path, before[path][0], after[path][0])
         # Obvious size only: 500 more rows of A must not make B's page several times slower.
-        assert after[path][1] < max(0.5, 4 * before[path][1]), (path, before[path][1:2],
-                                                                 after[path][1:2])
+        assert after[path][1] < max(0.5, 4 * before[path][1]), (
+            path,
+            before[path][1:2],
+            after[path][1:2],
+        )
 
 
 def test_b_sign_in_does_not_scale_with_a(world: World) -> None:

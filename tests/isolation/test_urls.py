@@ -98,8 +98,12 @@ def _request(client: Client, method: str, url: str, data: dict[str, Any] | None)
 
 
 def check_probe(
-    client: Client, probe: Probe, method: str, data: dict[str, Any] | None,
-    world: World, who: str,
+    client: Client,
+    probe: Probe,
+    method: str,
+    data: dict[str, Any] | None,
+    world: World,
+    who: str,
 ) -> list[str]:
     problems: list[str] = []
     where = f"{probe.name} | {who} | {method}{' form' if data else ''}"
@@ -111,8 +115,9 @@ def check_probe(
     raw = body_of(response).decode("utf-8", "replace") + response.get("Location", "")
     if response.status_code >= 500:
         problems.append(f"{where} | {response.status_code} on {probe.url}")
-    for what in leaks_in(raw.replace(world.a_reference, "") if world.a_reference in probe.url
-                         else raw, canaries):
+    for what in leaks_in(
+        raw.replace(world.a_reference, "") if world.a_reference in probe.url else raw, canaries
+    ):
         problems.append(f"{where} | leaks {what} on {probe.url}")
     if probe.twin is not None:
         twin = _request(client, method, probe.twin, data)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.isolation.conftest import A_DISCLOSURES, B_DISCLOSURES, World
@@ -16,7 +14,17 @@ def test_world_has_a_full_case_in_a_and_people_in_b(world: World) -> None:
 
     assert Disclosure.objects.filter(organisation=world.org_a).count() == A_DISCLOSURES
     assert Disclosure.objects.filter(organisation=world.org_b).count() == B_DISCLOSURES
-    for key in ("disclosure", "attachment", "message", "referral", "reminder", "token"):
+    for key in (
+        "disclosure",
+        "attachment",
+        "message",
+        "referral",
+        "reminder",
+        "token",
+        "concern",
+        "sent",
+        "hold",
+    ):
         assert world.a_ids[key] > 0
     assert set(world.b_staff) >= {"intake_officer", "caseworker", "superuser"}
     assert all(u.organisation_id == world.org_b.pk for u in world.b_staff.values())
@@ -28,4 +36,3 @@ def test_snapshot_covers_a(world: World) -> None:
     snap = snapshot_of(world)
     assert snap["cases.Disclosure"]
     assert any(label.startswith("casefiles.") and rows for label, rows in snap.items())
-    _: Any = None
