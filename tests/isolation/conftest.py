@@ -40,6 +40,9 @@ A_IDENTITY_EMAIL = "octavia.quillfeather@example.org"
 A_CONCERN = "Chartreuse safeguarding concern on A's case"
 A_FEEDBACK = "Burgundy feedback sent to A's whistleblower"
 A_HOLD = "Tangerine tribunal hold on A's case"
+A_EMAIL_TO = "amber.manager@aqo.example.org"
+A_EMAIL_SUBJECT = "Indigo alert to A's manager"
+A_REPORT_VERSIONS = 5
 A_TOKEN_NAME = "amber-integration-token"
 
 # A's staff usernames: distinctive, so a username in one of B's answers is A's.
@@ -86,6 +89,8 @@ class World:
             "A's safeguarding concern": A_CONCERN,
             "A's feedback": A_FEEDBACK,
             "A's legal hold": A_HOLD,
+            "A's email address": A_EMAIL_TO,
+            "A's email subject": A_EMAIL_SUBJECT,
             "A's receipt": self.a_receipt,
         }
         for role, name in A_USERNAMES.items():
@@ -322,7 +327,16 @@ def world(db: Any) -> World:
     for _ in range(A_DISCLOSURES - 1):
         DisclosureFactory(organisation=org_a, received_on=today)
     DisclosureFactory(organisation=org_b, received_on=today)
-    published = report_publish(actor=manager, organisation=org_a, year=report_year(today))
+    # Version 5 of A's report: the probes' own POSTs may publish B's versions 1 to 4.
+    for version in range(1, A_REPORT_VERSIONS + 1):
+        published = report_publish(
+            actor=manager,
+            organisation=org_a,
+            year=report_year(today),
+            reason="" if version == 1 else f"Correction {version} of A's report.",
+        )
+    assert published.version == A_REPORT_VERSIONS
+    a_email = _failed_email_of(org_a, manager)
 
     b_tokens = {}
     for key, user in b_staff.items():
@@ -343,6 +357,7 @@ def world(db: Any) -> World:
         "token": token_row.pk,
         "published_version": published.version,
         "user": manager.pk,
+        "email": a_email.pk,
     }
     a_ids.update(_optional_ids(case, org_a))
     return World(
@@ -362,6 +377,30 @@ def world(db: Any) -> World:
     )
 
 
+def _failed_email_of(org: Any, user: Any) -> Any:
+    """An alert email to A's manager that failed: the "Email problems" list shows it to
+    A's managers. Made directly (no mail server fails in tests), as its worker leaves it."""
+    from whistledesk.notifications.models import EmailStatus, OutboundEmail
+
+    fields = {f.name for f in OutboundEmail._meta.concrete_fields}
+    extra = {"organisation": org} if "organisation" in fields else {}
+    return OutboundEmail.objects.create(
+        kind="new_disclosure" if "new_disclosure" in _email_kinds() else _email_kinds()[0],
+        to=A_EMAIL_TO,
+        subject=A_EMAIL_SUBJECT,
+        body="A body for A's manager.",
+        status=EmailStatus.FAILED,
+        attempts=3,
+        **extra,
+    )
+
+
+def _email_kinds() -> list[str]:
+    from whistledesk.notifications.models import EMAIL_KINDS
+
+    return [k for k, _ in EMAIL_KINDS]
+
+
 def report_year(today: dt.date) -> int:
     """The reporting year (1 April to 31 March, the default) that `today` falls in."""
     return today.year if today.month >= 4 else today.year - 1
@@ -377,7 +416,6 @@ def _optional_ids(case: Any, org: Any) -> dict[str, int]:
         ("sent", "cases.FollowupSent"),
         ("signpost", "signposting.Signpost"),
         ("review", "cases.CallNotesReview"),
-        ("email", "notifications.OutboundEmail"),
         ("hold", "retention.LegalHold"),
     ]:
         try:
