@@ -108,8 +108,19 @@ def client_for(world: World, who: str, address: str = "host") -> Client:
     return client
 
 
+def _forget_messages(client: Client) -> None:
+    """Drop flash messages an earlier probe left (they would show on the next page only)."""
+    client.cookies.pop("messages", None)
+    if "sessionid" in client.cookies:
+        session = client.session
+        if "_messages" in session:
+            del session["_messages"]
+            session.save()
+
+
 def _request(client: Client, method: str, url: str, data: dict[str, Any] | None) -> Any:
     cache.clear()  # no throttle carries from one probe to the next
+    _forget_messages(client)
     if method == "GET":
         return client.get(url)
     return client.post(url, data or {})
