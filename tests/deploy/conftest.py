@@ -4,7 +4,8 @@ Debian's nginx, configured by deploy/nginx/whistledesk.conf itself (only names, 
 paths substituted), terminates TLS with a throwaway certificate made here and proxies to
 gunicorn (two workers) running the production settings on a fresh PostgreSQL database.
 The guide's environment file and release steps come first (migrate, collectstatic,
-check --deploy, create_recovery_key, through deploy/whistledesk-admin), then load_demo and
+check --deploy, configure_organisation, create_recovery_key, through
+deploy/whistledesk-admin), then load_demo and
 a member of staff. nginx runs as the current user with its own prefix,
 pid and temporary directories; nothing touches a system service. Everything is stopped,
 and the database dropped, at the end of the session, also when a test or the set-up fails.
@@ -49,6 +50,7 @@ SERVICE_UNIT = ROOT / "deploy" / "whistledesk.service"
 SOCKET_UNIT = ROOT / "deploy" / "whistledesk.socket"
 ADMIN = ROOT / "deploy" / "whistledesk-admin"
 GUIDE = ROOT / "docs" / "operations.md"
+CCO_CONFIG = ROOT / "whistledesk" / "organisation" / "configs" / "childrens_commissioner.toml"
 # whistledesk-admin runs APP_DIR/.venv/bin/whistledesk: the checkout's own virtualenv.
 APP_DIR = BIN.parent.parent
 HOST = "127.0.0.1"
@@ -344,6 +346,9 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Produc
             ["migrate", "--noinput"],
             ["collectstatic", "--noinput"],
             ["check", "--deploy", "--fail-level", "WARNING"],
+            # As the guide: the organisation, then its recovery key (each organisation has its
+            # own, ADR 0017); then the demo disclosures, sealed to that key too.
+            ["configure_organisation", str(CCO_CONFIG)],
             ["create_recovery_key"],
             ["load_demo"],
             ["shell", "-c", CREATE_STAFF.format(password=staff_password)],
