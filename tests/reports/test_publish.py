@@ -23,7 +23,7 @@ STORED = ("csv", "docx", "html", "json", "md", "pdf")
 
 
 @pytest.fixture
-def manager(make_staff: Any) -> Any:
+def manager(make_staff: Any, org: Any) -> Any:
     return make_staff("manager", roles=[Role.MANAGER])
 
 
